@@ -1,0 +1,74 @@
+//! Pullbacks of the arithmetic operators whose shape rules differ by operand
+//! type (`*` and `/`). `+`, `-` and unary `-` pass the adjoint through
+//! unchanged or negated, so the macro writes those inline.
+
+use core::ops::{Div, Mul};
+use num_traits::Float;
+
+/// Pullbacks of `a * b` for one pair of operand types.
+///
+/// For scalars: `∂(ab)/∂a = b`, `∂(ab)/∂b = a`. Shapes (scalar times
+/// vector, matrix times vector, ...) implement the same trait with their
+/// own contraction, so the generated code never changes.
+pub trait MulVjp<Rhs>: Mul<Rhs> + Copy {
+    /// `ḡ · ∂(a·b)/∂a`
+    fn vjp_lhs(self, rhs: Rhs, g: Self::Output) -> Self;
+    /// `ḡ · ∂(a·b)/∂b`
+    fn vjp_rhs(self, rhs: Rhs, g: Self::Output) -> Rhs;
+}
+
+impl<T: Float> MulVjp<T> for T {
+    #[inline(always)]
+    fn vjp_lhs(self, rhs: T, g: T) -> T {
+        g * rhs
+    }
+    #[inline(always)]
+    fn vjp_rhs(self, _rhs: T, g: T) -> T {
+        g * self
+    }
+}
+
+/// Pullbacks of `a / b` for one pair of operand types.
+///
+/// For scalars: `∂(a/b)/∂a = 1/b`, `∂(a/b)/∂b = -a/b² = -y/b`.
+pub trait DivVjp<Rhs>: Div<Rhs> + Copy {
+    /// `ḡ · ∂(a/b)/∂a`
+    fn vjp_lhs(self, rhs: Rhs, y: Self::Output, g: Self::Output) -> Self;
+    /// `ḡ · ∂(a/b)/∂b`
+    fn vjp_rhs(self, rhs: Rhs, y: Self::Output, g: Self::Output) -> Rhs;
+}
+
+impl<T: Float> DivVjp<T> for T {
+    #[inline(always)]
+    fn vjp_lhs(self, rhs: T, _y: T, g: T) -> T {
+        g / rhs
+    }
+    #[inline(always)]
+    fn vjp_rhs(self, rhs: T, y: T, g: T) -> T {
+        -(g * y) / rhs
+    }
+}
+
+/// Pullback of `a * b` to `a`.
+#[inline(always)]
+pub fn mul_vjp0<A: MulVjp<B>, B>(a: A, b: B, _y: A::Output, g: A::Output) -> A {
+    a.vjp_lhs(b, g)
+}
+
+/// Pullback of `a * b` to `b`.
+#[inline(always)]
+pub fn mul_vjp1<A: MulVjp<B>, B>(a: A, b: B, _y: A::Output, g: A::Output) -> B {
+    a.vjp_rhs(b, g)
+}
+
+/// Pullback of `a / b` to `a`.
+#[inline(always)]
+pub fn div_vjp0<A: DivVjp<B>, B>(a: A, b: B, y: A::Output, g: A::Output) -> A {
+    a.vjp_lhs(b, y, g)
+}
+
+/// Pullback of `a / b` to `b`.
+#[inline(always)]
+pub fn div_vjp1<A: DivVjp<B>, B>(a: A, b: B, y: A::Output, g: A::Output) -> B {
+    a.vjp_rhs(b, y, g)
+}

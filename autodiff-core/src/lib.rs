@@ -1,0 +1,35 @@
+//! Runtime of `autodiff`: the local derivative of every primitive the
+//! `#[differentiable]` macro knows, written once, generic over the float type.
+//!
+//! The macro sees tokens, not types. It therefore never writes a derivative
+//! itself: for a node `y = op(a, b)` with incoming adjoint `g` it emits a call
+//! to `op_vjp0(a, b, y, g)` (the pullback to argument 0), `op_vjp1(...)`, and
+//! so on. Those functions live here, dispatch on the argument types through
+//! traits, and are `#[inline(always)]`, so after inlining the generated
+//! gradient is the arithmetic a careful person would write by hand.
+//!
+//! Everything is `#![no_std]` and allocation-free. Float maths goes through
+//! [`num_traits::Float`]: std's intrinsics with the `std` feature, `libm`
+//! without it.
+#![no_std]
+#![warn(missing_docs)]
+
+pub mod activations;
+pub mod arith;
+pub mod elementwise;
+pub mod rules;
+
+pub use activations::{relu, sigmoid, softplus};
+pub use elementwise::Elementwise;
+pub use num_traits;
+pub use num_traits::Float;
+
+/// What the generated code names. Not a public API: it may change in any
+/// release without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::activations::*;
+    pub use crate::arith::*;
+    pub use crate::rules::*;
+    pub use num_traits::{Float, One, Zero};
+}
