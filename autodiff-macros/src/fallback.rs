@@ -1,0 +1,26 @@
+//! When the body cannot be differentiated: the errors, the original function
+//! untouched, and stubs with the right signatures, so the user sees the real
+//! mistake instead of a cascade of "cannot find function `f_grad`".
+
+use crate::expand::Names;
+use crate::sig::Sig;
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ItemFn;
+
+pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> TokenStream {
+    let errors = errors.to_compile_error();
+    let (vjp_sig, grad_sig) = names.signatures(item, sig);
+    quote! {
+        #errors
+        #item
+        #[allow(unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
+        #vjp_sig {
+            ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
+        }
+        #[allow(unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
+        #grad_sig {
+            ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
+        }
+    }
+}

@@ -1,0 +1,507 @@
+//! Stage 3: the body, statement by statement, into the expression graph.
+//!
+//! Variables are resolved here, so the graph is pure data flow: shadowing,
+//! `let mut` and `x += ...` just point a name at a newer node. Anything that
+//! does not depend on a differentiated parameter is kept as a constant, even
+//! code the macro does not understand (`T::from(2.0).unwrap()`); anything
+//! that does, and that the macro cannot differentiate, is an error on the
+//! smallest token that shows why.
+
+use crate::ctx::Ctxt;
+use crate::graph::{Graph, Id, Op};
+use crate::prim::{self, Prim};
+use crate::sig::{Shape, Sig};
+use proc_macro2::Span;
+use quote::ToTokens;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{BinOp, Block, Expr, Ident, Lit, Pat, Stmt, UnOp};
+
+/// What a name or an expression stands for while lowering.
+#[derive(Clone)]
+pub enum Value {
+    Node(Id),
+    /// A (partly indexed) array parameter.
+    Array {
+        param: usize,
+        prefix: Vec<Id>,
+        dims: usize,
+    },
+    Tuple(Vec<Value>),
+    /// The result of an expression that already produced an error; using it
+    /// produces no further errors, so each mistake is reported once.
+    Poison,
+}
+
+struct Local {
+    name: Ident,
+    value: Value,
+}
+
+pub struct Lowered {
+    pub graph: Graph,
+    pub out: Option<Id>,
+    /// Items declared in the body (`const K: f64 = ...;`), kept as written.
+    pub items: Vec<syn::Item>,
+}
+
+pub fn lower(cx: &Ctxt, sig: &Sig, body: &Block) -> Lowered {
+    let mut lw = Lower {
+        cx,
+        sig,
+        graph: Graph::default(),
+        locals: Vec::new(),
+        items: Vec::new(),
+    };
+    let out = match lw.block(body) {
+        Value::Node(id) => Some(id),
+        Value::Poison => None,
+        Value::Array { .. } | Value::Tuple(_) => {
+            let span = body.stmts.last().map_or_else(|| body.span(), Spanned::span);
+            cx.error_at(span, "a differentiated function must return a single float");
+            None
+        }
+    };
+    Lowered {
+        graph: lw.graph,
+        out,
+        items: lw.items,
+    }
+}
+
+struct Lower<'a> {
+    cx: &'a Ctxt,
+    sig: &'a Sig,
+    graph: Graph,
+    locals: Vec<Local>,
+    items: Vec<syn::Item>,
+}
+
+impl Lower<'_> {
+    fn block(&mut self, block: &Block) -> Value {
+        let scope = self.locals.len();
+        let mut value = None;
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            let last = i + 1 == block.stmts.len();
+            match stmt {
+                Stmt::Local(local) => self.local(local),
+                Stmt::Item(item) => self.items.push(item.clone()),
+                Stmt::Expr(Expr::Return(ret), _) if last => {
+                    value = Some(match &ret.expr {
+                        Some(e) => self.expr(e),
+                        None => {
+                            self.error(ret, "`return` needs a value: the function returns a float")
+                        }
+                    });
+                }
+                Stmt::Expr(e, None) if last => value = Some(self.expr(e)),
+                Stmt::Expr(e, _) => self.statement(e),
+                Stmt::Macro(m) => {
+                    self.error(
+                        &m.mac.path,
+                        "macros cannot be differentiated; write the arithmetic out",
+                    );
+                }
+            }
+        }
+        self.locals.truncate(scope);
+        value.unwrap_or_else(|| {
+            let span = block
+                .stmts
+                .last()
+                .map_or_else(|| block.span(), Spanned::span);
+            self.cx.error_at(
+                span,
+                "this block must end with a float expression (its value)",
+            );
+            Value::Poison
+        })
+    }
+
+    fn local(&mut self, local: &syn::Local) {
+        let Some(init) = &local.init else {
+            self.error(
+                &local.pat,
+                "declare variables with a value, as in `let y = x * x;`",
+            );
+            return;
+        };
+        if let Some((else_token, _)) = &init.diverge {
+            self.error(else_token, "`let ... else` cannot be differentiated");
+        }
+        let value = self.expr(&init.expr);
+        self.bind(&local.pat, value);
+    }
+
+    fn bind(&mut self, pat: &Pat, value: Value) {
+        match pat {
+            Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => {
+                self.locals.push(Local {
+                    name: p.ident.clone(),
+                    value,
+                });
+            }
+            Pat::Type(p) => self.bind(&p.pat, value),
+            Pat::Wild(_) => {}
+            Pat::Paren(p) => self.bind(&p.pat, value),
+            Pat::Tuple(t) => match value {
+                Value::Tuple(items) if items.len() == t.elems.len() => {
+                    for (p, v) in t.elems.iter().zip(items) {
+                        self.bind(p, v);
+                    }
+                }
+                Value::Poison => {
+                    for p in &t.elems {
+                        self.bind(p, Value::Poison);
+                    }
+                }
+                _ => {
+                    self.error(t, "this tuple pattern needs a tuple of the same length, as in `let (a, b) = (x[0], x[1]);`");
+                }
+            },
+            other => {
+                self.error(other, "supported patterns: a name, `_`, and tuples of them");
+            }
+        }
+    }
+
+    /// A statement evaluated for its effect: assignments. Anything else has
+    /// no effect on the result, but is still checked.
+    fn statement(&mut self, e: &Expr) {
+        match e {
+            Expr::Assign(a) => {
+                let value = self.expr(&a.right);
+                self.assign(&a.left, value);
+            }
+            Expr::Binary(b) if compound(&b.op).is_some() => {
+                let current = self.expr(&b.left);
+                let rhs = self.expr(&b.right);
+                let Some(op) = compound(&b.op) else { return };
+                let value = self.arith(op, current, rhs, b.op.span());
+                self.assign(&b.left, value);
+            }
+            other => {
+                self.expr(other);
+            }
+        }
+    }
+
+    fn assign(&mut self, target: &Expr, value: Value) {
+        let Some(name) = single_ident(target) else {
+            self.error(
+                target,
+                "only plain variables can be assigned, as in `y = y * x;` or `y += x;`",
+            );
+            return;
+        };
+        if let Some(local) = self.locals.iter_mut().rev().find(|l| l.name == *name) {
+            local.value = value;
+        } else {
+            // A `mut` parameter: from here on, the name means the new value.
+            self.locals.push(Local {
+                name: name.clone(),
+                value,
+            });
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) -> Value {
+        match e {
+            Expr::Lit(l) => match &l.lit {
+                Lit::Float(_) | Lit::Int(_) => self.lit(e),
+                other => self.error(other, "only numeric literals can appear in differentiated code"),
+            },
+            Expr::Path(p) => match p.path.get_ident() {
+                Some(ident) if p.qself.is_none() => self.name(ident, e),
+                _ => self.lit(e),
+            },
+            Expr::Paren(p) => self.expr(&p.expr),
+            Expr::Group(g) => self.expr(&g.expr),
+            Expr::Binary(b) => {
+                let Some(op) = arith_op(&b.op) else {
+                    return self.error(b.op, "this operator cannot be differentiated; supported: `+ - * /` and `+= -= *= /=` on variables");
+                };
+                let l = self.expr(&b.left);
+                let r = self.expr(&b.right);
+                self.arith(op, l, r, b.op.span())
+            }
+            Expr::Unary(u) => match u.op {
+                UnOp::Neg(_) => {
+                    let v = self.expr(&u.expr);
+                    match self.scalar(v, u.expr.span()) {
+                        Some(x) => Value::Node(self.graph.add(Op::Neg, vec![x], false, u.op.span())),
+                        None => Value::Poison,
+                    }
+                }
+                UnOp::Deref(_) => self.expr(&u.expr),
+                _ => self.error(u.op, "only unary `-` can be differentiated"),
+            },
+            Expr::MethodCall(m) => self.method_call(m, e),
+            Expr::Call(c) => self.call(c, e),
+            Expr::Index(ix) => self.index(ix, e),
+            Expr::Tuple(t) => Value::Tuple(t.elems.iter().map(|x| self.expr(x)).collect()),
+            Expr::Block(b) if b.label.is_none() => self.block(&b.block),
+            Expr::Unsafe(u) => self.error(u.unsafe_token, "`unsafe` blocks cannot be differentiated"),
+            Expr::Cast(c) => self.constant_or(e, c.as_token, "`as` casts are supported on constants only; a differentiated value must stay a float of one type"),
+            Expr::Field(f) => self.constant_or(e, &f.member, "fields of differentiated values cannot be read; fields of constants (`self.rate`) can"),
+            Expr::If(i) => self.error(i.if_token, "`if` cannot be differentiated yet; use `max`, `min`, `abs` or `clamp`"),
+            Expr::ForLoop(f) => self.error(f.for_token, "`for` loops cannot be differentiated yet; write the sum out"),
+            Expr::While(w) => self.error(w.while_token, "`while` loops cannot be differentiated: their trip count is unknown at compile time"),
+            Expr::Loop(l) => self.error(l.loop_token, "`loop` cannot be differentiated: its trip count is unknown at compile time"),
+            Expr::Match(m) => self.error(m.match_token, "`match` cannot be differentiated"),
+            Expr::Return(r) => self.error(r.return_token, "`return` is supported only as the last statement"),
+            Expr::Macro(m) => self.error(&m.mac.path, "macros cannot be differentiated; write the arithmetic out"),
+            Expr::Closure(c) => self.error(c.or1_token, "closures cannot be differentiated"),
+            Expr::Reference(r) => self.error(r.and_token, "references cannot be taken in differentiated code"),
+            Expr::Assign(a) => self.error(a.eq_token, "assignments are statements: end them with `;`"),
+            other => self.constant_or(other, other, "this expression cannot be differentiated; supported: float arithmetic, `let`, float methods and autodiff's functions"),
+        }
+    }
+
+    /// A name: a local, a parameter, or a constant item (`PI`, `N`).
+    fn name(&mut self, ident: &Ident, e: &Expr) -> Value {
+        if let Some(local) = self.locals.iter().rev().find(|l| l.name == *ident) {
+            return local.value.clone();
+        }
+        let Some(i) = self.sig.param(ident) else {
+            return self.lit(e);
+        };
+        let p = &self.sig.params[i];
+        match p.shape {
+            Shape::Array { dims } => Value::Array {
+                param: i,
+                prefix: Vec::new(),
+                dims,
+            },
+            Shape::Scalar | Shape::Other => {
+                Value::Node(self.graph.add(Op::Param(i), vec![], p.diff, ident.span()))
+            }
+        }
+    }
+
+    fn lit(&mut self, e: &Expr) -> Value {
+        Value::Node(
+            self.graph
+                .add(Op::Lit(e.to_token_stream()), vec![], false, e.span()),
+        )
+    }
+
+    fn scalar(&mut self, v: Value, span: Span) -> Option<Id> {
+        match v {
+            Value::Node(id) => Some(id),
+            Value::Poison => None,
+            Value::Array { .. } => {
+                self.cx.error_at(
+                    span,
+                    "this array must be indexed down to a float here, as in `x[0]`",
+                );
+                None
+            }
+            Value::Tuple(_) => {
+                self.cx.error_at(
+                    span,
+                    "a tuple cannot be used as a number; destructure it with `let (a, b) = ...;`",
+                );
+                None
+            }
+        }
+    }
+
+    fn arith(&mut self, op: Op, l: Value, r: Value, span: Span) -> Value {
+        let (Some(a), Some(b)) = (self.scalar(l, span), self.scalar(r, span)) else {
+            return Value::Poison;
+        };
+        Value::Node(self.graph.add(op, vec![a, b], false, span))
+    }
+
+    fn method_call(&mut self, m: &syn::ExprMethodCall, e: &Expr) -> Value {
+        let name = m.method.to_string();
+        match prim::method(&name) {
+            Some(p) if p.arity() == m.args.len() + 1 => {
+                let args: Vec<&Expr> = std::iter::once(&*m.receiver).chain(m.args.iter()).collect();
+                self.prim(p, &args, m.method.span())
+            }
+            Some(p) => self.error(
+                &m.method,
+                format!("`{name}` takes {} argument(s)", p.arity() - 1),
+            ),
+            None => self.constant_or(
+                e,
+                &m.method,
+                format!(
+                    "cannot differentiate the method `{name}`; {}",
+                    prim::supported_list()
+                ),
+            ),
+        }
+    }
+
+    fn call(&mut self, c: &syn::ExprCall, e: &Expr) -> Value {
+        let Expr::Path(f) = &*c.func else {
+            return self.constant_or(
+                e,
+                &c.func,
+                "only calls of named functions can be differentiated",
+            );
+        };
+        let Some(last) = f.path.segments.last() else {
+            return self.error(&c.func, "empty path");
+        };
+        let name = last.ident.to_string();
+        let ufcs = f.path.segments.len() > 1;
+        let found = prim::function(&name).or_else(|| prim::method(&name).filter(|_| ufcs));
+        match found {
+            Some(p) if p.arity() == c.args.len() => {
+                let args: Vec<&Expr> = c.args.iter().collect();
+                self.prim(p, &args, last.ident.span())
+            }
+            Some(p) => self.error(
+                &last.ident,
+                format!("`{name}` takes {} argument(s)", p.arity()),
+            ),
+            None => self.constant_or(
+                e,
+                &last.ident,
+                format!(
+                    "cannot differentiate a call to `{name}`; {}",
+                    prim::supported_list()
+                ),
+            ),
+        }
+    }
+
+    fn prim(&mut self, p: &'static Prim, args: &[&Expr], span: Span) -> Value {
+        let mut ids = Vec::with_capacity(args.len());
+        for (arg, &diff) in args.iter().zip(p.diff) {
+            let v = self.expr(arg);
+            let Some(id) = self.scalar(v, arg.span()) else {
+                return Value::Poison;
+            };
+            if !diff && self.graph.node(id).active {
+                return self.error(arg, format!("this argument of `{}` must be a constant: it cannot depend on a differentiated parameter", p.name));
+            }
+            ids.push(id);
+        }
+        Value::Node(self.graph.add(Op::Prim(p), ids, false, span))
+    }
+
+    fn index(&mut self, ix: &syn::ExprIndex, e: &Expr) -> Value {
+        let base = self.expr(&ix.expr);
+        let index = self.expr(&ix.index);
+        let Some(index) = self.scalar(index, ix.index.span()) else {
+            return Value::Poison;
+        };
+        if self.graph.node(index).active {
+            return self.error(
+                &ix.index,
+                "an index cannot depend on a differentiated parameter",
+            );
+        }
+        match base {
+            Value::Array {
+                param,
+                mut prefix,
+                dims,
+            } => {
+                prefix.push(index);
+                if dims > 1 {
+                    Value::Array {
+                        param,
+                        prefix,
+                        dims: dims - 1,
+                    }
+                } else {
+                    let active = self.sig.params[param].diff;
+                    Value::Node(self.graph.add(Op::Elem(param), prefix, active, e.span()))
+                }
+            }
+            Value::Node(_) => self.constant_or(e, &ix.expr, "only array parameters can be indexed"),
+            Value::Tuple(_) => self.error(&ix.expr, "tuples cannot be indexed; destructure them"),
+            Value::Poison => Value::Poison,
+        }
+    }
+
+    /// Keeps `e` as an opaque constant if nothing differentiated flows into
+    /// it, else reports `msg` at `culprit`.
+    fn constant_or(
+        &mut self,
+        e: &Expr,
+        culprit: impl ToTokens,
+        msg: impl std::fmt::Display,
+    ) -> Value {
+        let mut free = FreeNames { names: Vec::new() };
+        free.visit_expr(e);
+        let mut locals = Vec::new();
+        let mut args = Vec::new();
+        for ident in free.names {
+            if let Some(local) = self.locals.iter().rev().find(|l| l.name == ident) {
+                match &local.value {
+                    Value::Node(id) if !self.graph.node(*id).active => {
+                        if !locals.contains(&ident) {
+                            args.push(*id);
+                            locals.push(ident);
+                        }
+                    }
+                    Value::Poison => return Value::Poison,
+                    _ => return self.error(culprit, msg),
+                }
+            } else if let Some(i) = self.sig.param(&ident) {
+                if self.sig.params[i].diff {
+                    return self.error(culprit, msg);
+                }
+            }
+        }
+        let op = Op::Const {
+            expr: e.to_token_stream(),
+            locals,
+        };
+        Value::Node(self.graph.add(op, args, false, e.span()))
+    }
+
+    fn error(&self, tokens: impl ToTokens, msg: impl std::fmt::Display) -> Value {
+        self.cx.error_spanned(tokens, msg);
+        Value::Poison
+    }
+}
+
+/// The single-identifier paths an expression reads.
+struct FreeNames {
+    names: Vec<Ident>,
+}
+
+impl<'ast> Visit<'ast> for FreeNames {
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if let (None, Some(ident)) = (&p.qself, p.path.get_ident()) {
+            self.names.push(ident.clone());
+        }
+        syn::visit::visit_expr_path(self, p);
+    }
+}
+
+fn single_ident(e: &Expr) -> Option<&Ident> {
+    match e {
+        Expr::Path(p) if p.qself.is_none() => p.path.get_ident(),
+        Expr::Paren(p) => single_ident(&p.expr),
+        _ => None,
+    }
+}
+
+fn arith_op(op: &BinOp) -> Option<Op> {
+    Some(match op {
+        BinOp::Add(_) => Op::Add,
+        BinOp::Sub(_) => Op::Sub,
+        BinOp::Mul(_) => Op::Mul,
+        BinOp::Div(_) => Op::Div,
+        _ => return None,
+    })
+}
+
+fn compound(op: &BinOp) -> Option<Op> {
+    Some(match op {
+        BinOp::AddAssign(_) => Op::Add,
+        BinOp::SubAssign(_) => Op::Sub,
+        BinOp::MulAssign(_) => Op::Mul,
+        BinOp::DivAssign(_) => Op::Div,
+        _ => return None,
+    })
+}
