@@ -72,3 +72,10 @@ pub fn div_vjp0<A: DivVjp<B>, B>(a: A, b: B, y: A::Output, g: A::Output) -> A {
 pub fn div_vjp1<A: DivVjp<B>, B>(a: A, b: B, y: A::Output, g: A::Output) -> B {
     a.vjp_rhs(b, y, g)
 }
+
+/// A zero of the same type as `like`: what an arm of an `if` owes to a
+/// value it did not use.
+#[inline(always)]
+pub fn zero_like<A: num_traits::Zero>(_like: A) -> A {
+    A::zero()
+}

@@ -54,8 +54,9 @@ unary!(
     exp2, exp2_vjp0, |x, y| x.exp2(), y * lit::<A::Elem>(core::f64::consts::LN_2)
 );
 unary!(
-    /// `eˣ - 1`; `d/dx = eˣ = y + 1`.
-    exp_m1, exp_m1_vjp0, |x, y| x.exp_m1(), y + A::Elem::one()
+    /// `eˣ - 1`; `d/dx = eˣ`, recomputed from `x`: `y + 1` cancels once
+    /// `eˣ` drops below the rounding error of 1 (0 for x ≲ -37 in f64).
+    exp_m1, exp_m1_vjp0, |x, y| x.exp_m1(), x.exp()
 );
 unary!(
     /// `ln x`; `d/dx ln x = 1/x`.
@@ -106,8 +107,9 @@ unary!(
     cosh, cosh_vjp0, |x, y| x.cosh(), x.sinh()
 );
 unary!(
-    /// `tanh x`; `d/dx tanh x = 1 - tanh² x = (1 - y)(1 + y)`.
-    tanh, tanh_vjp0, |x, y| x.tanh(), (A::Elem::one() - y) * (A::Elem::one() + y)
+    /// `tanh x`; `d/dx tanh x = 1 - tanh² x`, computed by `sech2` from `x`:
+    /// `(1 - y)(1 + y)` cancels once `y` rounds to ±1 (0 for |x| ≳ 19 in f64).
+    tanh, tanh_vjp0, |x, y| x.tanh(), sech2(x)
 );
 unary!(
     /// `|x|`; `d/dx |x| = sign x`, taken as 0 at x = 0 (the subgradient of
@@ -118,6 +120,15 @@ unary!(
     /// `1/x`; `d/dx (1/x) = -1/x² = -y²`.
     recip, recip_vjp0, |x, y| x.recip(), -(y * y)
 );
+
+/// `sech² x = 1 - tanh² x = 4e / (1 + e)²` with `e = e^(-2|x|) ≤ 1`: no
+/// cancellation and no overflow for any `x`.
+#[inline(always)]
+fn sech2<T: Float>(x: T) -> T {
+    let e = (-(x.abs() + x.abs())).exp();
+    let d = T::one() + e;
+    lit::<T>(4.0) * e / (d * d)
+}
 
 /// `sign x` with `sign 0 = 0` and `sign NaN = NaN` (`Float::signum` gives 1 at +0).
 #[inline(always)]
@@ -205,29 +216,31 @@ pub fn atan2<A: Elementwise>(y: A, x: A) -> A {
     y.zip_map(x, |y, x| y.atan2(x))
 }
 
-/// Pullback of [`atan2`] to `y`: `g · x / (x² + y²)`; 0 at the origin, where
-/// the angle has no derivative.
+/// Pullback of [`atan2`] to `y`: `g · x / (x² + y²) = g · (x/r) / r` with
+/// `r = hypot(x, y)`, so `x² + y²` can neither overflow nor underflow; 0 at
+/// the origin, where the angle has no derivative.
 #[inline(always)]
 pub fn atan2_vjp0<A: Elementwise>(y: A, x: A, _v: A, g: A) -> A {
     y.zip3_map(x, g, |y, x, g| {
-        let r2 = x * x + y * y;
-        if r2 == A::Elem::zero() {
-            r2
+        let r = x.hypot(y);
+        if r == A::Elem::zero() {
+            r
         } else {
-            g * x / r2
+            g * (x / r) / r
         }
     })
 }
 
-/// Pullback of [`atan2`] to `x`: `-g · y / (x² + y²)`; 0 at the origin.
+/// Pullback of [`atan2`] to `x`: `-g · y / (x² + y²) = -g · (y/r) / r`,
+/// `r = hypot(x, y)`; 0 at the origin.
 #[inline(always)]
 pub fn atan2_vjp1<A: Elementwise>(y: A, x: A, _v: A, g: A) -> A {
     y.zip3_map(x, g, |y, x, g| {
-        let r2 = x * x + y * y;
-        if r2 == A::Elem::zero() {
-            r2
+        let r = x.hypot(y);
+        if r == A::Elem::zero() {
+            r
         } else {
-            -(g * y) / r2
+            -(g * (y / r)) / r
         }
     })
 }
@@ -320,10 +333,20 @@ pub fn clamp_vjp1<A: Elementwise>(x: A, lo: A, _hi: A, _y: A, g: A) -> A {
     x.zip3_map(lo, g, |x, lo, g| if x < lo { g } else { g * A::Elem::zero() })
 }
 
-/// Pullback of [`clamp`] to `hi`: `g` where `x > hi`, else 0.
+/// Pullback of [`clamp`] to `hi`: `g` where the value is `hi` (`x > hi` and
+/// not `x < lo`, which wins when `lo > hi`), else 0.
 #[inline(always)]
-pub fn clamp_vjp2<A: Elementwise>(x: A, _lo: A, hi: A, _y: A, g: A) -> A {
-    x.zip3_map(hi, g, |x, hi, g| if x > hi { g } else { g * A::Elem::zero() })
+pub fn clamp_vjp2<A: Elementwise>(x: A, lo: A, hi: A, _y: A, g: A) -> A {
+    let picked = x.zip3_map(lo, hi, |x, lo, hi| {
+        if x < lo {
+            A::Elem::zero()
+        } else if x > hi {
+            A::Elem::one()
+        } else {
+            A::Elem::zero()
+        }
+    });
+    picked.zip_map(g, |m, g| m * g)
 }
 
 /// `a · b + c` (fused where the target has it).

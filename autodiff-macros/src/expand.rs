@@ -4,10 +4,11 @@
 
 use crate::attr::{self, Attr};
 use crate::ctx::Ctxt;
+use crate::emit::Emitter;
 use crate::fallback;
-use crate::graph::{Graph, Id, Op};
+use crate::graph::{Ctx, Id};
 use crate::lower::{self, Lowered};
-use crate::sig::{self, Shape, Sig};
+use crate::sig::{self, Sig};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::{Ident, ItemFn};
@@ -42,12 +43,12 @@ pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
 
 /// The names the generated code introduces.
 pub struct Names {
-    grad: Ident,
-    vjp: Ident,
-    seed: Ident,
+    pub grad: Ident,
+    pub vjp: Ident,
+    pub seed: Ident,
     /// `use <crate>::__private as __ad;` makes `__ad` the runtime's path.
-    ad: TokenStream,
-    krate: TokenStream,
+    pub ad: TokenStream,
+    pub krate: TokenStream,
 }
 
 impl Names {
@@ -107,16 +108,15 @@ impl Names {
 }
 
 fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> TokenStream {
-    let g = &lowered.graph;
-    let mut em = Emitter::new(g, sig, names, out);
-    em.forward();
-    em.backward();
-    let value = em.operand(out);
+    let mut em = Emitter::new(&lowered.graph, sig, names, out);
+    let fwd = em.forward(Ctx::TOP);
+    let mut bwd = em.prologue();
+    bwd.extend(em.backward(Ctx::TOP));
     let grads: Vec<TokenStream> = (0..sig.params.len())
         .filter(|&i| sig.params[i].diff)
-        .map(|i| em.param_grad(i))
+        .map(|i| em.param_grad(i, &mut bwd))
         .collect();
-    let Emitter { fwd, bwd, .. } = em;
+    let value = em.operand(out);
 
     let (vjp_sig, grad_sig) = names.signatures(item, sig);
     let ad = &names.ad;
@@ -125,6 +125,14 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
     let ret = &sig.ret;
     let vjp = &names.vjp;
     let args = sig.params.iter().map(|p| &p.ident);
+    // Refer to the original so that a caller using only the gradient does
+    // not get a dead-code warning for it.
+    let fn_name = &item.sig.ident;
+    let turbofish = generic_args(sig);
+    let keep = match &sig.receiver {
+        Some(_) => quote!(let _ = Self::#fn_name #turbofish;),
+        None => quote!(let _ = #fn_name #turbofish;),
+    };
     let call = match &sig.receiver {
         Some(_) => quote!(self.#vjp(#(#args,)* <#ret as #krate::__private::One>::one())),
         None => quote!(#vjp(#(#args,)* <#ret as #krate::__private::One>::one())),
@@ -132,9 +140,10 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
     quote! {
         #item
 
-        #[allow(unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
+        #[allow(dead_code, unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
         #vjp_sig {
             use #krate::__private as #ad;
+            #keep
             #(#items)*
             #(#fwd)*
             #(#bwd)*
@@ -142,334 +151,28 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
         }
 
         #[inline]
-        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
         #grad_sig {
             #call
         }
     }
 }
 
-struct Emitter<'a> {
-    g: &'a Graph,
-    sig: &'a Sig,
-    names: &'a Names,
-    out: Id,
-    reach: Vec<bool>,
-    /// Name of each bound node: `t3` forward, `d3` for its adjoint.
-    number: Vec<Option<usize>>,
-    /// What each node's users pass down to it, in the order they are met.
-    contribs: Vec<Vec<Contrib>>,
-    /// The finished adjoint of each node, once the walk has passed it.
-    adjoint: Vec<Option<TokenStream>>,
-    fwd: Vec<TokenStream>,
-    bwd: Vec<TokenStream>,
-}
-
-/// One user's share of a node's adjoint.
-struct Contrib {
-    negated: bool,
-    expr: TokenStream,
-}
-
-impl Contrib {
-    fn plus(expr: &TokenStream) -> Self {
-        Contrib {
-            negated: false,
-            expr: expr.clone(),
-        }
+/// `::<T, N>` naming the function's type and const parameters, or nothing.
+fn generic_args(sig: &Sig) -> TokenStream {
+    let args: Vec<&Ident> = sig
+        .generics
+        .params
+        .iter()
+        .filter_map(|p| match p {
+            syn::GenericParam::Type(t) => Some(&t.ident),
+            syn::GenericParam::Const(c) => Some(&c.ident),
+            syn::GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    if args.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(::<#(#args),*>)
     }
-
-    fn minus(expr: &TokenStream) -> Self {
-        Contrib {
-            negated: true,
-            expr: expr.clone(),
-        }
-    }
-
-    /// `a + b - c`: a positive share first where there is one, so sums read
-    /// as a person would write them.
-    fn sum(mut parts: Vec<Contrib>) -> TokenStream {
-        if let Some(pos) = parts.iter().position(|c| !c.negated) {
-            let first = parts.remove(pos);
-            parts.insert(0, first);
-        }
-        let mut out = TokenStream::new();
-        for (i, c) in parts.iter().enumerate() {
-            let e = &c.expr;
-            out.extend(match (i, c.negated) {
-                (0, false) => quote!(#e),
-                (0, true) => quote!(-#e),
-                (_, false) => quote!(+ #e),
-                (_, true) => quote!(- #e),
-            });
-        }
-        out
-    }
-}
-
-fn hygienic(name: String) -> Ident {
-    // Mixed-site: a user's own `t0` or `d_x` can never collide with these.
-    Ident::new(&name, Span::mixed_site())
-}
-
-impl<'a> Emitter<'a> {
-    fn new(g: &'a Graph, sig: &'a Sig, names: &'a Names, out: Id) -> Self {
-        let n = g.nodes.len();
-        Emitter {
-            g,
-            sig,
-            names,
-            out,
-            reach: g.reachable(out),
-            number: vec![None; n],
-            contribs: (0..n).map(|_| Vec::new()).collect(),
-            adjoint: vec![None; n],
-            fwd: Vec::new(),
-            bwd: Vec::new(),
-        }
-    }
-
-    /// How a node's value is written where it is used.
-    fn operand(&self, id: Id) -> TokenStream {
-        let node = self.g.node(id);
-        match (&node.op, self.number[id.index()]) {
-            (Op::Param(i), _) => {
-                let p = &self.sig.params[*i];
-                let ident = &p.ident;
-                if p.scalar_ref {
-                    quote!((*#ident))
-                } else {
-                    ident.to_token_stream()
-                }
-            }
-            (Op::Lit(tokens), _) => tokens.clone(),
-            (_, Some(n)) => hygienic(format!("t{n}")).into_token_stream(),
-            (_, None) => unreachable!("operand of a node that was not emitted"),
-        }
-    }
-
-    fn forward(&mut self) {
-        let ad = &self.names.ad;
-        let mut count = 0;
-        for i in 0..self.g.nodes.len() {
-            if !self.reach[i] {
-                continue;
-            }
-            let node = &self.g.nodes[i];
-            let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
-            let value = match &node.op {
-                Op::Param(_) | Op::Lit(_) => continue,
-                Op::Elem(p) => {
-                    let ident = &self.sig.params[*p].ident;
-                    quote!(#ident #([#args])*)
-                }
-                Op::Const { expr, locals } if locals.is_empty() => expr.clone(),
-                Op::Const { expr, locals } => quote!({ #(let #locals = #args;)* #expr }),
-                Op::Add | Op::Sub | Op::Mul | Op::Div => {
-                    let (a, b) = (&args[0], &args[1]);
-                    match node.op {
-                        Op::Add => quote!(#a + #b),
-                        Op::Sub => quote!(#a - #b),
-                        Op::Mul => quote!(#a * #b),
-                        _ => quote!(#a / #b),
-                    }
-                }
-                Op::Neg => {
-                    let a = &args[0];
-                    quote!(-#a)
-                }
-                Op::Prim(p) => {
-                    let f = Ident::new(p.name, Span::call_site());
-                    quote!(#ad::#f(#(#args),*))
-                }
-            };
-            let t = hygienic(format!("t{count}"));
-            self.number[i] = Some(count);
-            count += 1;
-            self.fwd.push(quote!(let #t = #value;));
-        }
-    }
-
-    fn backward(&mut self) {
-        let ad = self.names.ad.clone();
-        for i in (0..self.g.nodes.len()).rev() {
-            let node = &self.g.nodes[i];
-            if !self.reach[i] || !node.active {
-                continue;
-            }
-            let gbar = self.finish_adjoint(Id(i as u32));
-            let y = self.operand(Id(i as u32));
-            let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
-            let ids = node.args.clone();
-            let pass = |k: usize| self.g.node(ids[k]).active;
-            let mut push = Vec::new();
-            match &node.op {
-                Op::Param(_) | Op::Elem(_) | Op::Lit(_) | Op::Const { .. } => {}
-                Op::Add => {
-                    push.push((0, Contrib::plus(&gbar)));
-                    push.push((1, Contrib::plus(&gbar)));
-                }
-                Op::Sub => {
-                    push.push((0, Contrib::plus(&gbar)));
-                    push.push((1, Contrib::minus(&gbar)));
-                }
-                Op::Neg => push.push((0, Contrib::minus(&gbar))),
-                Op::Mul | Op::Div | Op::Prim(_) => {
-                    let name = match &node.op {
-                        Op::Mul => "mul",
-                        Op::Div => "div",
-                        Op::Prim(p) => p.name,
-                        _ => unreachable!(),
-                    };
-                    let diff = match &node.op {
-                        Op::Prim(p) => p.diff,
-                        _ => &[true, true],
-                    };
-                    for (k, d) in diff.iter().enumerate() {
-                        if *d {
-                            let f = format_ident!("{}_vjp{}", name, k);
-                            push.push((k, Contrib::plus(&quote!(#ad::#f(#(#args,)* #y, #gbar)))));
-                        }
-                    }
-                }
-            }
-            for (k, c) in push {
-                if pass(k) {
-                    self.contribs[ids[k].index()].push(c);
-                }
-            }
-        }
-    }
-
-    /// Binds the adjoint of `id` from its contributions (the first assigns,
-    /// the rest add) and returns how to refer to it.
-    fn finish_adjoint(&mut self, id: Id) -> TokenStream {
-        let i = id.index();
-        let parts = std::mem::take(&mut self.contribs[i]);
-        let gbar = if id == self.out {
-            self.names.seed.to_token_stream()
-        } else if parts.len() == 1
-            && !parts[0].negated
-            && syn::parse2::<Ident>(parts[0].expr.clone()).is_ok()
-        {
-            parts[0].expr.clone()
-        } else {
-            let name = match (&self.g.node(id).op, self.number[i]) {
-                (Op::Param(p), _) => hygienic(format!("d_{}", self.sig.params[*p].ident)),
-                (_, Some(n)) => hygienic(format!("d{n}")),
-                (_, None) => unreachable!("adjoint of a node that was not emitted"),
-            };
-            let sum = Contrib::sum(parts);
-            self.bwd.push(quote!(let #name = #sum;));
-            name.into_token_stream()
-        };
-        self.adjoint[i] = Some(gbar.clone());
-        gbar
-    }
-
-    /// The gradient returned for parameter `i`.
-    fn param_grad(&mut self, i: usize) -> TokenStream {
-        let p = &self.sig.params[i];
-        let ad = &self.names.ad;
-        let zeros = sig::zeros(&p.owned, ad);
-        match p.shape {
-            Shape::Array { .. } => {
-                let elems: Vec<(Id, TokenStream)> = (0..self.g.nodes.len())
-                    .filter(|&n| matches!(self.g.nodes[n].op, Op::Elem(q) if q == i))
-                    .filter_map(|n| Some((Id(n as u32), self.adjoint[n].clone()?)))
-                    .collect();
-                if elems.is_empty() {
-                    return zeros;
-                }
-                let name = hygienic(format!("d_{}", p.ident));
-                let distinct = self.distinct_literal_indices(&elems);
-                if let Some(all) = distinct
-                    .as_ref()
-                    .and_then(|d| whole_vector(&p.owned, d, &elems))
-                {
-                    self.bwd.push(quote!(let #name = [#(#all),*];));
-                    return name.into_token_stream();
-                }
-                let sets: Vec<TokenStream> = elems
-                    .iter()
-                    .map(|(id, gbar)| {
-                        let idx: Vec<TokenStream> = self
-                            .g
-                            .node(*id)
-                            .args
-                            .iter()
-                            .map(|a| self.operand(*a))
-                            .collect();
-                        if distinct.is_some() {
-                            quote!(#name #([#idx])* = #gbar;)
-                        } else {
-                            quote!(#name #([#idx])* = #name #([#idx])* + #gbar;)
-                        }
-                    })
-                    .collect();
-                self.bwd.push(quote!(let mut #name = #zeros;));
-                self.bwd.extend(sets);
-                name.into_token_stream()
-            }
-            _ => self
-                .g
-                .nodes
-                .iter()
-                .position(|n| matches!(n.op, Op::Param(q) if q == i))
-                .and_then(|n| self.adjoint[n].clone())
-                .unwrap_or(zeros),
-        }
-    }
-
-    /// The literal index of each element, if every element is addressed by
-    /// integer literals and no two addresses coincide, so each can be
-    /// assigned rather than accumulated.
-    fn distinct_literal_indices(&self, elems: &[(Id, TokenStream)]) -> Option<Vec<Vec<u128>>> {
-        let mut seen = std::collections::HashSet::new();
-        elems
-            .iter()
-            .map(|(id, _)| {
-                let index: Vec<u128> = self
-                    .g
-                    .node(*id)
-                    .args
-                    .iter()
-                    .map(|a| match &self.g.node(*a).op {
-                        Op::Lit(t) => syn::parse2::<syn::LitInt>(t.clone())
-                            .ok()?
-                            .base10_parse()
-                            .ok(),
-                        _ => None,
-                    })
-                    .collect::<Option<_>>()?;
-                seen.insert(index.clone()).then_some(index)
-            })
-            .collect()
-    }
-}
-
-/// `[d0, d1, ..., dn]` when a one-dimensional array of literal length has
-/// every element's adjoint, so no zero-filled array is needed.
-fn whole_vector(
-    ty: &syn::Type,
-    indices: &[Vec<u128>],
-    elems: &[(Id, TokenStream)],
-) -> Option<Vec<TokenStream>> {
-    let syn::Type::Array(a) = ty else { return None };
-    let syn::Expr::Lit(syn::ExprLit {
-        lit: syn::Lit::Int(len),
-        ..
-    }) = &a.len
-    else {
-        return None;
-    };
-    let len: usize = len.base10_parse().ok()?;
-    if matches!(*a.elem, syn::Type::Array(_)) || len != elems.len() {
-        return None;
-    }
-    let mut slots: Vec<Option<TokenStream>> = vec![None; len];
-    for (ix, (_, gbar)) in indices.iter().zip(elems) {
-        *slots.get_mut(usize::try_from(*ix.first()?).ok()?)? = Some(gbar.clone());
-    }
-    slots.into_iter().collect()
 }

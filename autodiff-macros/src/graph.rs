@@ -40,6 +40,35 @@ pub enum Op {
     Neg,
     /// A primitive function from autodiff-core.
     Prim(&'static Prim),
+    /// A comparison (`<`, `==`, ...): a boolean with no derivative.
+    Cmp(&'static str),
+    /// `&&`, `||` and `!` on booleans.
+    And,
+    Or,
+    Not,
+    /// The value of a variable after an `if`: arguments are the condition,
+    /// the value from the `then` arm and the value from the `else` arm.
+    Select(usize),
+}
+
+/// Where a node is evaluated: at the top of the function, or inside an arm
+/// of an `if` (only when that arm runs).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Ctx(pub u32);
+
+impl Ctx {
+    pub const TOP: Ctx = Ctx(0);
+}
+
+/// One `if`: its condition and the contexts of its two arms. Nodes created
+/// while lowering an arm carry that arm's context.
+pub struct Branch {
+    pub cond: Id,
+    pub parent: Ctx,
+    pub arms: [Ctx; 2],
+    /// The first node id created inside the arms: the branch's place among
+    /// its parent's nodes.
+    pub start: u32,
 }
 
 pub struct Node {
@@ -47,15 +76,33 @@ pub struct Node {
     pub args: Vec<Id>,
     /// Whether the node depends on a differentiated parameter.
     pub active: bool,
+    /// Where it is evaluated. Leaves (parameters, literals) are always at the top.
+    pub ctx: Ctx,
     /// Where the node came from, for messages and for the graph picture.
     #[allow(dead_code)]
     pub span: Span,
 }
 
-#[derive(Default)]
 pub struct Graph {
     pub nodes: Vec<Node>,
-    memo: HashMap<String, Id>,
+    pub branches: Vec<Branch>,
+    /// Parent of each context; the top context is its own parent.
+    pub ctx_parent: Vec<Ctx>,
+    /// The context nodes are created in right now.
+    pub current: Ctx,
+    memo: HashMap<(Ctx, String), Id>,
+}
+
+impl Default for Graph {
+    fn default() -> Self {
+        Graph {
+            nodes: Vec::new(),
+            branches: Vec::new(),
+            ctx_parent: vec![Ctx::TOP],
+            current: Ctx::TOP,
+            memo: HashMap::new(),
+        }
+    }
 }
 
 impl Graph {
@@ -78,23 +125,80 @@ impl Graph {
             Op::Div => "/".into(),
             Op::Neg => "neg".into(),
             Op::Prim(p) => p.name.into(),
+            Op::Cmp(c) => (*c).into(),
+            Op::And => "&&".into(),
+            Op::Or => "||".into(),
+            Op::Not => "!".into(),
+            Op::Select(b) => format!("select {b}"),
         };
         for a in &args {
             let _ = write!(key, " {}", a.0);
         }
-        if let Some(&id) = self.memo.get(&key) {
-            return id;
+        let leaf = matches!(op, Op::Param(_) | Op::Lit(_));
+        let ctx = if leaf { Ctx::TOP } else { self.current };
+        // A value computed in an enclosing context is available here too.
+        let mut look = ctx;
+        loop {
+            if let Some(&id) = self.memo.get(&(look, key.clone())) {
+                return id;
+            }
+            if look == Ctx::TOP {
+                break;
+            }
+            look = self.ctx_parent[look.0 as usize];
         }
-        let active = leaf_active || args.iter().any(|a| self.node(*a).active);
+        let boolean = matches!(op, Op::Cmp(_) | Op::And | Op::Or | Op::Not);
+        let active = !boolean && (leaf_active || args.iter().any(|a| self.node(*a).active));
         let id = Id(self.nodes.len() as u32);
         self.nodes.push(Node {
             op,
             args,
             active,
+            ctx,
             span,
         });
-        self.memo.insert(key, id);
+        self.memo.insert((ctx, key), id);
         id
+    }
+
+    /// Opens an `if` on `cond`; returns its index. Lower the arms between
+    /// [`Graph::enter`] and [`Graph::leave`].
+    pub fn branch(&mut self, cond: Id) -> usize {
+        let parent = self.current;
+        let mut arms = [Ctx::TOP; 2];
+        for arm in &mut arms {
+            *arm = Ctx(self.ctx_parent.len() as u32);
+            self.ctx_parent.push(parent);
+        }
+        let start = self.nodes.len() as u32;
+        self.branches.push(Branch {
+            cond,
+            parent,
+            arms,
+            start,
+        });
+        self.branches.len() - 1
+    }
+
+    pub fn enter(&mut self, ctx: Ctx) {
+        self.current = ctx;
+    }
+
+    pub fn leave(&mut self) {
+        self.current = self.ctx_parent[self.current.0 as usize];
+    }
+
+    /// Whether `inner` is `outer` or nested inside it.
+    pub fn within(&self, mut inner: Ctx, outer: Ctx) -> bool {
+        loop {
+            if inner == outer {
+                return true;
+            }
+            if inner == Ctx::TOP {
+                return false;
+            }
+            inner = self.ctx_parent[inner.0 as usize];
+        }
     }
 
     /// Marks the nodes the output depends on; the others are never emitted.

@@ -8,6 +8,7 @@
 
 mod attr;
 mod ctx;
+mod emit;
 mod expand;
 mod fallback;
 mod graph;

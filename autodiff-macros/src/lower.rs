@@ -28,6 +28,8 @@ pub enum Value {
         dims: usize,
     },
     Tuple(Vec<Value>),
+    /// What a statement-like `if` or block without a tail produces.
+    Unit,
     /// The result of an expression that already produced an error; using it
     /// produces no further errors, so each mistake is reported once.
     Poison,
@@ -56,9 +58,12 @@ pub fn lower(cx: &Ctxt, sig: &Sig, body: &Block) -> Lowered {
     let out = match lw.block(body) {
         Value::Node(id) => Some(id),
         Value::Poison => None,
-        Value::Array { .. } | Value::Tuple(_) => {
+        Value::Array { .. } | Value::Tuple(_) | Value::Unit => {
             let span = body.stmts.last().map_or_else(|| body.span(), Spanned::span);
-            cx.error_at(span, "a differentiated function must return a single float");
+            cx.error_at(
+                span,
+                "a differentiated function must end with its float value",
+            );
             None
         }
     };
@@ -95,6 +100,9 @@ impl Lower<'_> {
                     });
                 }
                 Stmt::Expr(e, None) if last => value = Some(self.expr(e)),
+                Stmt::Expr(Expr::If(i), _) => {
+                    self.if_expr(i);
+                }
                 Stmt::Expr(e, _) => self.statement(e),
                 Stmt::Macro(m) => {
                     self.error(
@@ -105,17 +113,7 @@ impl Lower<'_> {
             }
         }
         self.locals.truncate(scope);
-        value.unwrap_or_else(|| {
-            let span = block
-                .stmts
-                .last()
-                .map_or_else(|| block.span(), Spanned::span);
-            self.cx.error_at(
-                span,
-                "this block must end with a float expression (its value)",
-            );
-            Value::Poison
-        })
+        value.unwrap_or(Value::Unit)
     }
 
     fn local(&mut self, local: &syn::Local) {
@@ -244,7 +242,7 @@ impl Lower<'_> {
             Expr::Unsafe(u) => self.error(u.unsafe_token, "`unsafe` blocks cannot be differentiated"),
             Expr::Cast(c) => self.constant_or(e, c.as_token, "`as` casts are supported on constants only; a differentiated value must stay a float of one type"),
             Expr::Field(f) => self.constant_or(e, &f.member, "fields of differentiated values cannot be read; fields of constants (`self.rate`) can"),
-            Expr::If(i) => self.error(i.if_token, "`if` cannot be differentiated yet; use `max`, `min`, `abs` or `clamp`"),
+            Expr::If(i) => self.if_expr(i),
             Expr::ForLoop(f) => self.error(f.for_token, "`for` loops cannot be differentiated yet; write the sum out"),
             Expr::While(w) => self.error(w.while_token, "`while` loops cannot be differentiated: their trip count is unknown at compile time"),
             Expr::Loop(l) => self.error(l.loop_token, "`loop` cannot be differentiated: its trip count is unknown at compile time"),
@@ -304,6 +302,144 @@ impl Lower<'_> {
                 );
                 None
             }
+            Value::Unit => {
+                self.cx.error_at(
+                    span,
+                    "this has no value: end the block with a float expression",
+                );
+                None
+            }
+        }
+    }
+
+    /// `if c { a } else { b }`: both arms are lowered in their own context;
+    /// every variable they leave different, and the value, become `Select`
+    /// nodes. The backward pass mirrors the branch with the same condition,
+    /// so the arm not taken is never evaluated in either pass.
+    fn if_expr(&mut self, i: &syn::ExprIf) -> Value {
+        let Some(cond) = self.condition(&i.cond) else {
+            return Value::Poison;
+        };
+        let b = self.graph.branch(cond);
+        let arms = self.graph.branches[b].arms;
+        let before: Vec<Value> = self.locals.iter().map(|l| l.value.clone()).collect();
+        let mut results = Vec::with_capacity(2);
+        for (k, arm) in arms.into_iter().enumerate() {
+            for (local, v) in self.locals.iter_mut().zip(&before) {
+                local.value = v.clone();
+            }
+            self.graph.enter(arm);
+            let value = match (k, &i.else_branch) {
+                (0, _) => self.block(&i.then_branch),
+                (_, Some((_, e))) => self.expr(e),
+                (_, None) => Value::Unit,
+            };
+            self.graph.leave();
+            let after: Vec<Value> = self.locals.iter().map(|l| l.value.clone()).collect();
+            results.push((value, after));
+        }
+        let (else_value, else_locals) = results.pop().unwrap_or((Value::Poison, Vec::new()));
+        let (then_value, then_locals) = results.pop().unwrap_or((Value::Poison, Vec::new()));
+        for (idx, (t, e)) in then_locals.into_iter().zip(else_locals).enumerate() {
+            let merged = self.merge(b, cond, t, e, i.if_token.span);
+            self.locals[idx].value = merged;
+        }
+        match (&then_value, &else_value) {
+            (Value::Unit, Value::Unit) => Value::Unit,
+            (Value::Unit, _) | (_, Value::Unit) if i.else_branch.is_none() => self.error(
+                i.if_token,
+                "an `if` without `else` has no value; add an `else` arm",
+            ),
+            _ => self.merge(b, cond, then_value, else_value, i.if_token.span),
+        }
+    }
+
+    fn merge(&mut self, b: usize, cond: Id, t: Value, e: Value, span: Span) -> Value {
+        match (t, e) {
+            (Value::Node(x), Value::Node(y)) if x == y => Value::Node(x),
+            (Value::Node(x), Value::Node(y)) => {
+                Value::Node(self.graph.add(Op::Select(b), vec![cond, x, y], false, span))
+            }
+            (Value::Poison, _) | (_, Value::Poison) => Value::Poison,
+            (Value::Tuple(xs), Value::Tuple(ys)) if xs.len() == ys.len() => Value::Tuple(
+                xs.into_iter()
+                    .zip(ys)
+                    .map(|(x, y)| self.merge(b, cond, x, y, span))
+                    .collect(),
+            ),
+            (Value::Unit, Value::Unit) => Value::Unit,
+            (t @ Value::Array { .. }, _) => t,
+            _ => {
+                self.cx
+                    .error_at(span, "the arms of this `if` give values of different kinds");
+                Value::Poison
+            }
+        }
+    }
+
+    /// A boolean condition: comparisons of any values, `&&`, `||`, `!`.
+    /// It has no derivative; it only decides which arm runs.
+    fn condition(&mut self, e: &Expr) -> Option<Id> {
+        let span = e.span();
+        match e {
+            Expr::Paren(p) => self.condition(&p.expr),
+            Expr::Group(g) => self.condition(&g.expr),
+            Expr::Unary(u) if matches!(u.op, UnOp::Not(_)) => {
+                let x = self.condition(&u.expr)?;
+                Some(self.graph.add(Op::Not, vec![x], false, span))
+            }
+            Expr::Binary(b) if matches!(b.op, BinOp::And(_) | BinOp::Or(_)) => {
+                let l = self.condition(&b.left);
+                let r = self.condition(&b.right);
+                let op = if matches!(b.op, BinOp::And(_)) {
+                    Op::And
+                } else {
+                    Op::Or
+                };
+                Some(self.graph.add(op, vec![l?, r?], false, span))
+            }
+            Expr::Binary(b) => {
+                let op = match b.op {
+                    BinOp::Lt(_) => "<",
+                    BinOp::Le(_) => "<=",
+                    BinOp::Gt(_) => ">",
+                    BinOp::Ge(_) => ">=",
+                    BinOp::Eq(_) => "==",
+                    BinOp::Ne(_) => "!=",
+                    _ => {
+                        self.error(b.op, "conditions must be comparisons (`< <= > >= == !=`) joined by `&&`, `||` or `!`");
+                        return None;
+                    }
+                };
+                let l = self.expr(&b.left);
+                let r = self.expr(&b.right);
+                let (l, r) = (
+                    self.scalar(l, b.left.span()),
+                    self.scalar(r, b.right.span()),
+                );
+                Some(self.graph.add(Op::Cmp(op), vec![l?, r?], false, span))
+            }
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Bool(_), ..
+            }) => Some(
+                self.graph
+                    .add(Op::Lit(e.to_token_stream()), vec![], false, span),
+            ),
+            Expr::Let(l) => {
+                self.error(
+                    l.let_token,
+                    "`if let` cannot be differentiated; compare values instead",
+                );
+                None
+            }
+            other => match self.constant_or(
+                other,
+                other,
+                "conditions must be comparisons or constant booleans",
+            ) {
+                Value::Node(id) => Some(id),
+                _ => None,
+            },
         }
     }
 
@@ -416,7 +552,9 @@ impl Lower<'_> {
                 }
             }
             Value::Node(_) => self.constant_or(e, &ix.expr, "only array parameters can be indexed"),
-            Value::Tuple(_) => self.error(&ix.expr, "tuples cannot be indexed; destructure them"),
+            Value::Tuple(_) | Value::Unit => {
+                self.error(&ix.expr, "only array parameters can be indexed")
+            }
             Value::Poison => Value::Poison,
         }
     }

@@ -1,0 +1,522 @@
+//! Stage 4b: the forward and backward passes as statements.
+//!
+//! The forward pass binds every reachable node once, children first. The
+//! backward pass walks the same nodes in reverse; each adjoint is the sum of
+//! what the node's users pass down (the first share assigns, the rest add),
+//! bound once and reused. An `if` is emitted as an `if` in both passes, on
+//! the same condition: the arm that did not run is never evaluated, so
+//! nothing it would have computed (a NaN, an infinity) reaches the gradient.
+
+use crate::expand::Names;
+use crate::graph::{Ctx, Graph, Id, Op};
+use crate::sig::{self, Shape, Sig};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+use syn::Ident;
+
+/// What a context holds, in evaluation order.
+#[derive(Clone, Copy)]
+enum Item {
+    Node(Id),
+    Branch(usize),
+}
+
+/// One user's share of a node's adjoint.
+struct Contrib {
+    /// The context in which `expr` can be evaluated.
+    ctx: Ctx,
+    negated: bool,
+    expr: TokenStream,
+}
+
+pub struct Emitter<'a> {
+    g: &'a Graph,
+    sig: &'a Sig,
+    names: &'a Names,
+    out: Id,
+    reach: Vec<bool>,
+    /// Number of each bound node: `t3` forward, `d3` for its adjoint.
+    number: Vec<Option<usize>>,
+    next_number: usize,
+    next_export: usize,
+    contribs: Vec<Vec<Contrib>>,
+    /// The finished adjoint of each node, once the walk has passed it.
+    adjoint: Vec<Option<TokenStream>>,
+    /// Array parameters whose gradient is accumulated in place (`d_x[i] =
+    /// d_x[i] + ...`) because an element is read in a branch or by a
+    /// computed index.
+    in_place: Vec<bool>,
+}
+
+fn hygienic(name: String) -> Ident {
+    // Mixed-site: a user's own `t0` or `d_x` can never collide with these.
+    Ident::new(&name, Span::mixed_site())
+}
+
+impl<'a> Emitter<'a> {
+    pub fn new(g: &'a Graph, sig: &'a Sig, names: &'a Names, out: Id) -> Self {
+        let n = g.nodes.len();
+        let mut em = Emitter {
+            g,
+            sig,
+            names,
+            out,
+            reach: g.reachable(out),
+            number: vec![None; n],
+            next_number: 0,
+            next_export: 0,
+            contribs: (0..n).map(|_| Vec::new()).collect(),
+            adjoint: vec![None; n],
+            in_place: vec![false; sig.params.len()],
+        };
+        for p in 0..sig.params.len() {
+            let elems = em.elems(p);
+            em.in_place[p] = elems.iter().any(|&id| g.node(id).ctx != Ctx::TOP)
+                || em.distinct_literal_indices(&elems).is_none();
+        }
+        em
+    }
+
+    /// The reachable, differentiated elements of array parameter `p`.
+    fn elems(&self, p: usize) -> Vec<Id> {
+        (0..self.g.nodes.len())
+            .filter(|&n| self.reach[n] && self.g.nodes[n].active)
+            .filter(|&n| matches!(self.g.nodes[n].op, Op::Elem(q) if q == p))
+            .map(|n| Id(n as u32))
+            .collect()
+    }
+
+    /// The nodes and branches of `ctx` that the output depends on, in order.
+    fn items(&self, ctx: Ctx) -> Vec<Item> {
+        let mut items: Vec<(u32, Item)> = self
+            .g
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| {
+                self.reach[*i] && n.ctx == ctx && !matches!(n.op, Op::Param(_) | Op::Lit(_))
+            })
+            .map(|(i, _)| (i as u32, Item::Node(Id(i as u32))))
+            .collect();
+        for (b, branch) in self.g.branches.iter().enumerate() {
+            if branch.parent == ctx && self.reach[branch.cond.index()] {
+                items.push((branch.start, Item::Branch(b)));
+            }
+        }
+        items.sort_by_key(|(pos, _)| *pos);
+        items.into_iter().map(|(_, item)| item).collect()
+    }
+
+    /// How a node's value is written where it is used.
+    pub fn operand(&self, id: Id) -> TokenStream {
+        let node = self.g.node(id);
+        match (&node.op, self.number[id.index()]) {
+            (Op::Param(i), _) => {
+                let p = &self.sig.params[*i];
+                let ident = &p.ident;
+                if p.scalar_ref {
+                    quote!((*#ident))
+                } else {
+                    ident.to_token_stream()
+                }
+            }
+            (Op::Lit(tokens), _) => tokens.clone(),
+            (_, Some(n)) => hygienic(format!("t{n}")).into_token_stream(),
+            (_, None) => unreachable!("operand of a node that was not emitted"),
+        }
+    }
+
+    pub fn forward(&mut self, ctx: Ctx) -> Vec<TokenStream> {
+        let mut code = Vec::new();
+        for item in self.items(ctx) {
+            match item {
+                Item::Node(id) => {
+                    let value = self.forward_value(id);
+                    let t = hygienic(format!("t{}", self.next_number));
+                    self.number[id.index()] = Some(self.next_number);
+                    self.next_number += 1;
+                    code.push(quote!(let #t = #value;));
+                }
+                Item::Branch(b) => self.forward_branch(b, &mut code),
+            }
+        }
+        code
+    }
+
+    /// `let (t5, t6) = if c { ...; (t5, 0) } else { ...; (0, t6) };`: the
+    /// values computed in the arms leave them for the backward pass; the
+    /// placeholders of the arm not taken are never read.
+    fn forward_branch(&mut self, b: usize, code: &mut Vec<TokenStream>) {
+        let branch = &self.g.branches[b];
+        let arms = branch.arms;
+        let cond = self.operand(branch.cond);
+        let then_code = self.forward(arms[0]);
+        let else_code = self.forward(arms[1]);
+        let exports: Vec<Id> = (0..self.g.nodes.len())
+            .map(|n| Id(n as u32))
+            .filter(|id| self.number[id.index()].is_some())
+            .filter(|id| arms.iter().any(|a| self.g.within(self.g.node(*id).ctx, *a)))
+            .collect();
+        if exports.is_empty() {
+            return;
+        }
+        let ad = &self.names.ad;
+        let tuple = |arm: Ctx| -> Vec<TokenStream> {
+            exports
+                .iter()
+                .map(|id| {
+                    if self.g.within(self.g.node(*id).ctx, arm) {
+                        self.operand(*id)
+                    } else if matches!(self.g.node(*id).op, Op::Cmp(_) | Op::And | Op::Or | Op::Not)
+                    {
+                        quote!(false)
+                    } else {
+                        quote!(#ad::Zero::zero())
+                    }
+                })
+                .collect()
+        };
+        let names: Vec<TokenStream> = exports.iter().map(|id| self.operand(*id)).collect();
+        let (then_vals, else_vals) = (tuple(arms[0]), tuple(arms[1]));
+        code.push(quote! {
+            let (#(#names),*,) = if #cond { #(#then_code)* (#(#then_vals),*,) } else { #(#else_code)* (#(#else_vals),*,) };
+        });
+    }
+
+    fn forward_value(&self, id: Id) -> TokenStream {
+        let node = self.g.node(id);
+        let ad = &self.names.ad;
+        let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
+        match &node.op {
+            Op::Param(_) | Op::Lit(_) => unreachable!("leaves are written inline"),
+            Op::Elem(p) => {
+                let ident = &self.sig.params[*p].ident;
+                quote!(#ident #([#args])*)
+            }
+            Op::Const { expr, locals } if locals.is_empty() => expr.clone(),
+            Op::Const { expr, locals } => quote!({ #(let #locals = #args;)* #expr }),
+            Op::Add => binary(&args, quote!(+)),
+            Op::Sub => binary(&args, quote!(-)),
+            Op::Mul => binary(&args, quote!(*)),
+            Op::Div => binary(&args, quote!(/)),
+            Op::And => binary(&args, quote!(&&)),
+            Op::Or => binary(&args, quote!(||)),
+            Op::Cmp(c) => binary(&args, c.parse().unwrap_or_default()),
+            Op::Neg => {
+                let a = &args[0];
+                quote!(-#a)
+            }
+            Op::Not => {
+                let a = &args[0];
+                quote!(!#a)
+            }
+            Op::Select(_) => {
+                let (c, a, b) = (&args[0], &args[1], &args[2]);
+                quote!(if #c { #a } else { #b })
+            }
+            Op::Prim(p) => {
+                let f = Ident::new(p.name, Span::call_site());
+                quote!(#ad::#f(#(#args),*))
+            }
+        }
+    }
+
+    /// The backward pass of `ctx`; the top context also gets the parameter
+    /// gradients, returned as the expressions to put in the result tuple.
+    pub fn backward(&mut self, ctx: Ctx) -> Vec<TokenStream> {
+        let mut code = Vec::new();
+        for item in self.items(ctx).into_iter().rev() {
+            match item {
+                Item::Node(id) if self.g.node(id).active => self.backward_node(id, &mut code),
+                Item::Node(_) => {}
+                Item::Branch(b) => self.backward_branch(b, ctx, &mut code),
+            }
+        }
+        code
+    }
+
+    fn backward_node(&mut self, id: Id, code: &mut Vec<TokenStream>) {
+        let gbar = self.finish_adjoint(id, code);
+        let node = self.g.node(id);
+        let ctx = node.ctx;
+        let ad = &self.names.ad;
+        let y = self.operand(id);
+        let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
+        let mut shares: Vec<(usize, Ctx, bool, TokenStream)> = Vec::new();
+        match &node.op {
+            Op::Elem(p) => {
+                if self.in_place[*p] {
+                    let name = grad_name(&self.sig.params[*p].ident);
+                    code.push(quote!(#name #([#args])* = #name #([#args])* + #gbar;));
+                }
+            }
+            Op::Add => shares.extend([(0, ctx, false, gbar.clone()), (1, ctx, false, gbar)]),
+            Op::Sub => shares.extend([(0, ctx, false, gbar.clone()), (1, ctx, true, gbar)]),
+            Op::Neg => shares.push((0, ctx, true, gbar)),
+            Op::Select(b) => {
+                let arms = self.g.branches[*b].arms;
+                shares.extend([(1, arms[0], false, gbar.clone()), (2, arms[1], false, gbar)]);
+            }
+            Op::Mul | Op::Div | Op::Prim(_) => {
+                let (name, diff): (&str, &[bool]) = match &node.op {
+                    Op::Mul => ("mul", &[true, true]),
+                    Op::Div => ("div", &[true, true]),
+                    Op::Prim(p) => (p.name, p.diff),
+                    _ => unreachable!(),
+                };
+                for (k, _) in diff.iter().enumerate().filter(|(_, d)| **d) {
+                    let f = format_ident!("{}_vjp{}", name, k);
+                    shares.push((k, ctx, false, quote!(#ad::#f(#(#args,)* #y, #gbar))));
+                }
+            }
+            Op::Param(_)
+            | Op::Lit(_)
+            | Op::Const { .. }
+            | Op::Cmp(_)
+            | Op::And
+            | Op::Or
+            | Op::Not => {}
+        }
+        for (k, ctx, negated, expr) in shares {
+            let target = node.args[k];
+            if self.g.node(target).active {
+                self.contribs[target.index()].push(Contrib { ctx, negated, expr });
+            }
+        }
+    }
+
+    /// Mirrors an `if` in the backward pass. Each arm runs its own nodes'
+    /// backward steps; what the arm owes to nodes outside it leaves the arm
+    /// as one value per node (0 from the arm that owes nothing).
+    fn backward_branch(&mut self, b: usize, ctx: Ctx, code: &mut Vec<TokenStream>) {
+        let branch = &self.g.branches[b];
+        let arms = branch.arms;
+        let cond = self.operand(branch.cond);
+        let arm_code = [self.backward(arms[0]), self.backward(arms[1])];
+        let ad = self.names.ad.clone();
+        let mut names = Vec::new();
+        let mut sums: [Vec<TokenStream>; 2] = [Vec::new(), Vec::new()];
+        for target in 0..self.g.nodes.len() {
+            if !self.contribs[target].iter().any(|c| arms.contains(&c.ctx)) {
+                continue;
+            }
+            let all = std::mem::take(&mut self.contribs[target]);
+            let (owed, kept): (Vec<Contrib>, Vec<Contrib>) =
+                all.into_iter().partition(|c| arms.contains(&c.ctx));
+            self.contribs[target] = kept;
+            let value = self.operand(Id(target as u32));
+            for (k, arm) in arms.iter().enumerate() {
+                let parts: Vec<Contrib> = owed
+                    .iter()
+                    .filter(|c| c.ctx == *arm)
+                    .map(Contrib::copy)
+                    .collect();
+                sums[k].push(if parts.is_empty() {
+                    quote!(#ad::zero_like(#value))
+                } else {
+                    sum(parts)
+                });
+            }
+            let e = hygienic(format!("e{}", self.next_export));
+            self.next_export += 1;
+            self.contribs[target].push(Contrib {
+                ctx,
+                negated: false,
+                expr: e.to_token_stream(),
+            });
+            names.push(e);
+        }
+        let [then_code, else_code] = arm_code;
+        let [then_sums, else_sums] = sums;
+        if names.is_empty() {
+            if !then_code.is_empty() || !else_code.is_empty() {
+                code.push(quote!(if #cond { #(#then_code)* } else { #(#else_code)* }));
+            }
+            return;
+        }
+        code.push(quote! {
+            let (#(#names),*,) = if #cond { #(#then_code)* (#(#then_sums),*,) } else { #(#else_code)* (#(#else_sums),*,) };
+        });
+    }
+
+    /// Binds the adjoint of `id` from its shares and returns how to refer to it.
+    fn finish_adjoint(&mut self, id: Id, code: &mut Vec<TokenStream>) -> TokenStream {
+        let i = id.index();
+        let parts = std::mem::take(&mut self.contribs[i]);
+        let gbar = if id == self.out {
+            self.names.seed.to_token_stream()
+        } else if parts.len() == 1
+            && !parts[0].negated
+            && syn::parse2::<Ident>(parts[0].expr.clone()).is_ok()
+        {
+            parts[0].expr.clone()
+        } else if parts.is_empty() {
+            let zero = sig::zeros(&self.param_type(id), &self.names.ad);
+            return zero;
+        } else {
+            let name = match (&self.g.node(id).op, self.number[i]) {
+                (Op::Param(p), _) => grad_name(&self.sig.params[*p].ident),
+                (_, Some(n)) => hygienic(format!("d{n}")),
+                (_, None) => unreachable!("adjoint of a node that was not emitted"),
+            };
+            let total = sum(parts);
+            code.push(quote!(let #name = #total;));
+            name.into_token_stream()
+        };
+        self.adjoint[i] = Some(gbar.clone());
+        gbar
+    }
+
+    fn param_type(&self, id: Id) -> syn::Type {
+        match self.g.node(id).op {
+            Op::Param(p) => self.sig.params[p].owned.clone(),
+            _ => syn::parse_quote!(_),
+        }
+    }
+
+    /// Statements that start the backward pass: zeroed accumulators for the
+    /// array gradients built in place.
+    pub fn prologue(&self) -> Vec<TokenStream> {
+        (0..self.sig.params.len())
+            .filter(|&p| self.sig.params[p].diff && self.in_place[p] && !self.elems(p).is_empty())
+            .map(|p| {
+                let param = &self.sig.params[p];
+                let name = grad_name(&param.ident);
+                let zeros = sig::zeros(&param.owned, &self.names.ad);
+                quote!(let mut #name = #zeros;)
+            })
+            .collect()
+    }
+
+    /// The gradient returned for parameter `p`, after the backward pass.
+    pub fn param_grad(&mut self, p: usize, code: &mut Vec<TokenStream>) -> TokenStream {
+        let param = &self.sig.params[p];
+        let zeros = sig::zeros(&param.owned, &self.names.ad);
+        let name = grad_name(&param.ident);
+        match param.shape {
+            Shape::Array { .. } => {
+                let elems = self.elems(p);
+                if elems.is_empty() {
+                    return zeros;
+                }
+                if self.in_place[p] {
+                    return name.into_token_stream();
+                }
+                let indices = self.distinct_literal_indices(&elems).unwrap_or_default();
+                let grads: Vec<TokenStream> = elems
+                    .iter()
+                    .map(|id| self.adjoint[id.index()].clone().unwrap_or_default())
+                    .collect();
+                if let Some(all) = whole_vector(&param.owned, &indices, &grads) {
+                    code.push(quote!(let #name = [#(#all),*];));
+                } else {
+                    code.push(quote!(let mut #name = #zeros;));
+                    for (id, gbar) in elems.iter().zip(grads) {
+                        let idx = self.g.node(*id).args.iter().map(|a| self.operand(*a));
+                        code.push(quote!(#name #([#idx])* = #gbar;));
+                    }
+                }
+                name.into_token_stream()
+            }
+            _ => match (0..self.g.nodes.len())
+                .find(|&n| matches!(self.g.nodes[n].op, Op::Param(q) if q == p))
+            {
+                Some(n) if self.reach[n] && self.g.nodes[n].active => {
+                    self.finish_adjoint(Id(n as u32), code)
+                }
+                _ => zeros,
+            },
+        }
+    }
+
+    /// The literal index of each element, if every element is addressed by
+    /// integer literals and no two addresses coincide, so each can be
+    /// assigned rather than accumulated.
+    fn distinct_literal_indices(&self, elems: &[Id]) -> Option<Vec<Vec<u128>>> {
+        let mut seen = std::collections::HashSet::new();
+        elems
+            .iter()
+            .map(|id| {
+                let index: Vec<u128> = self
+                    .g
+                    .node(*id)
+                    .args
+                    .iter()
+                    .map(|a| match &self.g.node(*a).op {
+                        Op::Lit(t) => syn::parse2::<syn::LitInt>(t.clone())
+                            .ok()?
+                            .base10_parse()
+                            .ok(),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?;
+                seen.insert(index.clone()).then_some(index)
+            })
+            .collect()
+    }
+}
+
+impl Contrib {
+    fn copy(&self) -> Contrib {
+        Contrib {
+            ctx: self.ctx,
+            negated: self.negated,
+            expr: self.expr.clone(),
+        }
+    }
+}
+
+/// `a + b - c`: a positive share first where there is one, so sums read as a
+/// person would write them.
+fn sum(mut parts: Vec<Contrib>) -> TokenStream {
+    if let Some(pos) = parts.iter().position(|c| !c.negated) {
+        let first = parts.remove(pos);
+        parts.insert(0, first);
+    }
+    let mut out = TokenStream::new();
+    for (i, c) in parts.iter().enumerate() {
+        let e = &c.expr;
+        out.extend(match (i, c.negated) {
+            (0, false) => quote!(#e),
+            (0, true) => quote!(-#e),
+            (_, false) => quote!(+ #e),
+            (_, true) => quote!(- #e),
+        });
+    }
+    out
+}
+
+fn binary(args: &[TokenStream], op: TokenStream) -> TokenStream {
+    let (a, b) = (&args[0], &args[1]);
+    quote!(#a #op #b)
+}
+
+fn grad_name(param: &Ident) -> Ident {
+    hygienic(format!("d_{param}"))
+}
+
+/// `[d0, d1, ..., dn]` when a one-dimensional array of literal length has
+/// every element's adjoint, so no zero-filled array is needed.
+fn whole_vector(
+    ty: &syn::Type,
+    indices: &[Vec<u128>],
+    grads: &[TokenStream],
+) -> Option<Vec<TokenStream>> {
+    let syn::Type::Array(a) = ty else { return None };
+    let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(len),
+        ..
+    }) = &a.len
+    else {
+        return None;
+    };
+    let len: usize = len.base10_parse().ok()?;
+    if matches!(*a.elem, syn::Type::Array(_)) || len != grads.len() || indices.len() != len {
+        return None;
+    }
+    let mut slots: Vec<Option<TokenStream>> = vec![None; len];
+    for (ix, gbar) in indices.iter().zip(grads) {
+        *slots.get_mut(usize::try_from(*ix.first()?).ok()?)? = Some(gbar.clone());
+    }
+    slots.into_iter().collect()
+}
