@@ -17,10 +17,14 @@
 pub mod activations;
 pub mod arith;
 pub mod elementwise;
+pub mod linalg;
+pub mod losses;
 pub mod rules;
 
 pub use activations::{relu, sigmoid, softplus};
 pub use elementwise::Elementwise;
+pub use linalg::{outer, Matrix, RowVector, Shape, Transpose, Vector};
+pub use losses::{bce_with_logits, huber, mse, softmax_cross_entropy};
 pub use num_traits;
 pub use num_traits::Float;
 
@@ -30,6 +34,8 @@ pub use num_traits::Float;
 pub mod __private {
     pub use crate::activations::*;
     pub use crate::arith::*;
+    pub use crate::linalg::*;
+    pub use crate::losses::*;
     pub use crate::rules::*;
     pub use num_traits::{Float, One, Zero};
 }

@@ -107,9 +107,13 @@ unary!(
     cosh, cosh_vjp0, |x, y| x.cosh(), x.sinh()
 );
 unary!(
-    /// `tanh x`; `d/dx tanh x = 1 - tanh² x`, computed by `sech2` from `x`:
-    /// `(1 - y)(1 + y)` cancels once `y` rounds to ±1 (0 for |x| ≳ 19 in f64).
-    tanh, tanh_vjp0, |x, y| x.tanh(), sech2(x)
+    /// `tanh x`; `d/dx tanh x = 1 - tanh² x`, taken from the value as
+    /// `(1 - y)(1 + y)`: no second exponential, and the factored form avoids
+    /// the cancellation of `1 - y²`. The absolute error is at most about one
+    /// ulp of 1 (times `g`); in the saturated tails, where the derivative
+    /// falls towards that ulp, the relative error grows, and the result is
+    /// exactly 0 once `y` rounds to ±1 (|x| ≳ 19 in f64, ≳ 9 in f32).
+    tanh, tanh_vjp0, |x, y| x.tanh(), (A::Elem::one() - y) * (A::Elem::one() + y)
 );
 unary!(
     /// `|x|`; `d/dx |x| = sign x`, taken as 0 at x = 0 (the subgradient of
@@ -120,15 +124,6 @@ unary!(
     /// `1/x`; `d/dx (1/x) = -1/x² = -y²`.
     recip, recip_vjp0, |x, y| x.recip(), -(y * y)
 );
-
-/// `sech² x = 1 - tanh² x = 4e / (1 + e)²` with `e = e^(-2|x|) ≤ 1`: no
-/// cancellation and no overflow for any `x`.
-#[inline(always)]
-fn sech2<T: Float>(x: T) -> T {
-    let e = (-(x.abs() + x.abs())).exp();
-    let d = T::one() + e;
-    lit::<T>(4.0) * e / (d * d)
-}
 
 /// `sign x` with `sign 0 = 0` and `sign NaN = NaN` (`Float::signum` gives 1 at +0).
 #[inline(always)]

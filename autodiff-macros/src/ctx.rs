@@ -29,6 +29,16 @@ impl Ctxt {
         self.errors.borrow_mut().push(err);
     }
 
+    /// How many errors there are, to forget those of an attempt that is
+    /// repeated (see [`Ctxt::forget_since`]).
+    pub fn mark(&self) -> usize {
+        self.errors.borrow().len()
+    }
+
+    pub fn forget_since(&self, mark: usize) {
+        self.errors.borrow_mut().truncate(mark);
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.errors.borrow().is_empty()
     }

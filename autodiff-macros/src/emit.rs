@@ -16,39 +16,50 @@ use syn::Ident;
 
 /// What a context holds, in evaluation order.
 #[derive(Clone, Copy)]
-enum Item {
+pub(crate) enum Item {
     Node(Id),
     Branch(usize),
+    Loop(usize),
 }
 
 /// One user's share of a node's adjoint.
-struct Contrib {
+pub(crate) struct Contrib {
     /// The context in which `expr` can be evaluated.
-    ctx: Ctx,
-    negated: bool,
-    expr: TokenStream,
+    pub ctx: Ctx,
+    pub negated: bool,
+    pub expr: TokenStream,
 }
 
 pub struct Emitter<'a> {
-    g: &'a Graph,
-    sig: &'a Sig,
-    names: &'a Names,
-    out: Id,
-    reach: Vec<bool>,
+    pub(crate) g: &'a Graph,
+    pub(crate) sig: &'a Sig,
+    pub(crate) names: &'a Names,
+    pub(crate) out: Id,
+    pub(crate) reach: Vec<bool>,
     /// Number of each bound node: `t3` forward, `d3` for its adjoint.
-    number: Vec<Option<usize>>,
-    next_number: usize,
-    next_export: usize,
-    contribs: Vec<Vec<Contrib>>,
+    pub(crate) number: Vec<Option<usize>>,
+    pub(crate) next_number: usize,
+    pub(crate) next_export: usize,
+    pub(crate) contribs: Vec<Vec<Contrib>>,
+    /// Values the backward pass reads; inside a loop body they are
+    /// recomputed (or, for phis, restored) when the loop runs backwards.
+    pub(crate) needed: Vec<bool>,
+    /// Per loop: the adjoint of each carried variable when it is known
+    /// before the loop runs, so the loop's backward steps run inside its
+    /// forward iterations (see `emit_loop`).
+    pub(crate) fused: Vec<Option<Vec<TokenStream>>>,
+    /// Errors found while emitting (a loop that would need a stack array
+    /// stable Rust cannot size).
+    pub(crate) errors: Vec<syn::Error>,
     /// The finished adjoint of each node, once the walk has passed it.
-    adjoint: Vec<Option<TokenStream>>,
+    pub(crate) adjoint: Vec<Option<TokenStream>>,
     /// Array parameters whose gradient is accumulated in place (`d_x[i] =
     /// d_x[i] + ...`) because an element is read in a branch or by a
     /// computed index.
     in_place: Vec<bool>,
 }
 
-fn hygienic(name: String) -> Ident {
+pub(crate) fn hygienic(name: String) -> Ident {
     // Mixed-site: a user's own `t0` or `d_x` can never collide with these.
     Ident::new(&name, Span::mixed_site())
 }
@@ -68,7 +79,11 @@ impl<'a> Emitter<'a> {
             contribs: (0..n).map(|_| Vec::new()).collect(),
             adjoint: vec![None; n],
             in_place: vec![false; sig.params.len()],
+            needed: vec![false; n],
+            fused: vec![None; g.loops.len()],
+            errors: Vec::new(),
         };
+        em.analyze_loops();
         for p in 0..sig.params.len() {
             let elems = em.elems(p);
             em.in_place[p] = elems.iter().any(|&id| g.node(id).ctx != Ctx::TOP)
@@ -87,20 +102,30 @@ impl<'a> Emitter<'a> {
     }
 
     /// The nodes and branches of `ctx` that the output depends on, in order.
-    fn items(&self, ctx: Ctx) -> Vec<Item> {
+    pub(crate) fn items(&self, ctx: Ctx) -> Vec<Item> {
         let mut items: Vec<(u32, Item)> = self
             .g
             .nodes
             .iter()
             .enumerate()
             .filter(|(i, n)| {
-                self.reach[*i] && n.ctx == ctx && !matches!(n.op, Op::Param(_) | Op::Lit(_))
+                self.reach[*i]
+                    && n.ctx == ctx
+                    && !matches!(
+                        n.op,
+                        Op::Param(_) | Op::Lit(_) | Op::LoopPhi(_) | Op::LoopIndex(_)
+                    )
             })
             .map(|(i, _)| (i as u32, Item::Node(Id(i as u32))))
             .collect();
         for (b, branch) in self.g.branches.iter().enumerate() {
             if branch.parent == ctx && self.reach[branch.cond.index()] {
                 items.push((branch.start, Item::Branch(b)));
+            }
+        }
+        for (l, lp) in self.g.loops.iter().enumerate() {
+            if lp.parent == ctx && lp.carried.iter().any(|c| self.reach[c.out.index()]) {
+                items.push((lp.start_pos, Item::Loop(l)));
             }
         }
         items.sort_by_key(|(pos, _)| *pos);
@@ -121,40 +146,67 @@ impl<'a> Emitter<'a> {
                 }
             }
             (Op::Lit(tokens), _) => tokens.clone(),
+            (Op::LoopIndex(l), _) => self.loop_var(*l).into_token_stream(),
             (_, Some(n)) => hygienic(format!("t{n}")).into_token_stream(),
             (_, None) => unreachable!("operand of a node that was not emitted"),
         }
     }
 
-    pub fn forward(&mut self, ctx: Ctx) -> Vec<TokenStream> {
+    /// The forward pass of `ctx`. With `recompute`, only the values the
+    /// backward pass needs, under the names they had the first time.
+    pub fn forward(&mut self, ctx: Ctx, recompute: bool) -> Vec<TokenStream> {
         let mut code = Vec::new();
         for item in self.items(ctx) {
             match item {
+                Item::Node(id) if recompute && !self.needed[id.index()] => {}
                 Item::Node(id) => {
                     let value = self.forward_value(id);
-                    let t = hygienic(format!("t{}", self.next_number));
-                    self.number[id.index()] = Some(self.next_number);
-                    self.next_number += 1;
+                    let t = self.bind(id);
                     code.push(quote!(let #t = #value;));
                 }
-                Item::Branch(b) => self.forward_branch(b, &mut code),
+                Item::Branch(b) => self.forward_branch(b, recompute, &mut code),
+                Item::Loop(l) => self.forward_loop(l, recompute, &mut code),
             }
         }
         code
     }
 
+    /// Whether `ctx` lies in a loop body nested inside `outer`: its values
+    /// live only inside that loop.
+    fn in_loop_body(&self, mut ctx: Ctx, outer: Ctx) -> bool {
+        while ctx != outer && ctx != Ctx::TOP {
+            if self.g.loops.iter().any(|l| l.body == ctx) {
+                return true;
+            }
+            ctx = self.g.ctx_parent[ctx.0 as usize];
+        }
+        false
+    }
+
+    /// The name of node `id`'s value, numbered the first time it is bound.
+    pub(crate) fn bind(&mut self, id: Id) -> Ident {
+        let n = *self.number[id.index()].get_or_insert_with(|| {
+            self.next_number += 1;
+            self.next_number - 1
+        });
+        hygienic(format!("t{n}"))
+    }
+
     /// `let (t5, t6) = if c { ...; (t5, 0) } else { ...; (0, t6) };`: the
     /// values computed in the arms leave them for the backward pass; the
     /// placeholders of the arm not taken are never read.
-    fn forward_branch(&mut self, b: usize, code: &mut Vec<TokenStream>) {
+    fn forward_branch(&mut self, b: usize, recompute: bool, code: &mut Vec<TokenStream>) {
         let branch = &self.g.branches[b];
         let arms = branch.arms;
         let cond = self.operand(branch.cond);
-        let then_code = self.forward(arms[0]);
-        let else_code = self.forward(arms[1]);
+        let then_code = self.forward(arms[0], recompute);
+        let else_code = self.forward(arms[1], recompute);
         let exports: Vec<Id> = (0..self.g.nodes.len())
             .map(|n| Id(n as u32))
             .filter(|id| self.number[id.index()].is_some())
+            .filter(|id| !recompute || self.needed[id.index()])
+            .filter(|id| !matches!(self.g.node(*id).op, Op::LoopPhi(_)))
+            .filter(|id| !self.in_loop_body(self.g.node(*id).ctx, branch.parent))
             .filter(|id| arms.iter().any(|a| self.g.within(self.g.node(*id).ctx, *a)))
             .collect();
         if exports.is_empty() {
@@ -188,7 +240,17 @@ impl<'a> Emitter<'a> {
         let ad = &self.names.ad;
         let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
         match &node.op {
-            Op::Param(_) | Op::Lit(_) => unreachable!("leaves are written inline"),
+            Op::Param(_) | Op::Lit(_) | Op::LoopIndex(_) | Op::LoopPhi(_) => {
+                unreachable!("written inline or bound by their loop")
+            }
+            Op::LoopOut(l) => {
+                let k = self.g.loops[*l]
+                    .carried
+                    .iter()
+                    .position(|c| c.out == id)
+                    .unwrap_or(0);
+                self.operand(self.g.loops[*l].carried[k].phi)
+            }
             Op::Elem(p) => {
                 let ident = &self.sig.params[*p].ident;
                 quote!(#ident #([#args])*)
@@ -230,6 +292,7 @@ impl<'a> Emitter<'a> {
                 Item::Node(id) if self.g.node(id).active => self.backward_node(id, &mut code),
                 Item::Node(_) => {}
                 Item::Branch(b) => self.backward_branch(b, ctx, &mut code),
+                Item::Loop(l) => self.backward_loop(l, ctx, &mut code),
             }
         }
         code
@@ -269,6 +332,8 @@ impl<'a> Emitter<'a> {
                     shares.push((k, ctx, false, quote!(#ad::#f(#(#args,)* #y, #gbar))));
                 }
             }
+            // Loops pass adjoints through their carried variables themselves.
+            Op::LoopIndex(_) | Op::LoopPhi(_) | Op::LoopOut(_) => {}
             Op::Param(_)
             | Op::Lit(_)
             | Op::Const { .. }
@@ -340,7 +405,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// Binds the adjoint of `id` from its shares and returns how to refer to it.
-    fn finish_adjoint(&mut self, id: Id, code: &mut Vec<TokenStream>) -> TokenStream {
+    pub(crate) fn finish_adjoint(&mut self, id: Id, code: &mut Vec<TokenStream>) -> TokenStream {
         let i = id.index();
         let parts = std::mem::take(&mut self.contribs[i]);
         let gbar = if id == self.out {
@@ -457,7 +522,7 @@ impl<'a> Emitter<'a> {
 }
 
 impl Contrib {
-    fn copy(&self) -> Contrib {
+    pub(crate) fn copy(&self) -> Contrib {
         Contrib {
             ctx: self.ctx,
             negated: self.negated,
@@ -468,7 +533,7 @@ impl Contrib {
 
 /// `a + b - c`: a positive share first where there is one, so sums read as a
 /// person would write them.
-fn sum(mut parts: Vec<Contrib>) -> TokenStream {
+pub(crate) fn sum(mut parts: Vec<Contrib>) -> TokenStream {
     if let Some(pos) = parts.iter().position(|c| !c.negated) {
         let first = parts.remove(pos);
         parts.insert(0, first);

@@ -109,14 +109,20 @@ impl Names {
 
 fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> TokenStream {
     let mut em = Emitter::new(&lowered.graph, sig, names, out);
-    let fwd = em.forward(Ctx::TOP);
-    let mut bwd = em.prologue();
-    bwd.extend(em.backward(Ctx::TOP));
+    let mut fwd = em.prologue();
+    fwd.extend(em.forward(Ctx::TOP, false));
+    let mut bwd = em.backward(Ctx::TOP);
     let grads: Vec<TokenStream> = (0..sig.params.len())
         .filter(|&i| sig.params[i].diff)
         .map(|i| em.param_grad(i, &mut bwd))
         .collect();
     let value = em.operand(out);
+    if let Some(mut first) = em.errors.pop() {
+        for err in em.errors.drain(..) {
+            first.combine(err);
+        }
+        return fallback::stub(item, sig, names, first);
+    }
 
     let (vjp_sig, grad_sig) = names.signatures(item, sig);
     let ad = &names.ad;

@@ -49,6 +49,14 @@ pub enum Op {
     /// The value of a variable after an `if`: arguments are the condition,
     /// the value from the `then` arm and the value from the `else` arm.
     Select(usize),
+    /// The index of a `for` loop, inside its body.
+    LoopIndex(usize),
+    /// The value a variable carried by a loop has when an iteration starts.
+    LoopPhi(usize),
+    /// The value of a carried variable after the loop. Arguments: its value
+    /// before the loop, its value at the end of an iteration, and the
+    /// loop's bounds (so that all of them are emitted).
+    LoopOut(usize),
 }
 
 /// Where a node is evaluated: at the top of the function, or inside an arm
@@ -83,9 +91,47 @@ pub struct Node {
     pub span: Span,
 }
 
+/// One `for` loop over a range with constant bounds.
+pub struct Loop {
+    /// The loop variable as the user named it.
+    pub var: Ident,
+    pub start: Id,
+    pub end: Id,
+    pub inclusive: bool,
+    /// The array length that bounds the trip count, when it can be named
+    /// on stable Rust (see `lower::capacity`).
+    pub capacity: Option<proc_macro2::TokenStream>,
+    pub parent: Ctx,
+    pub body: Ctx,
+    /// The first node id created in the body: the loop's place among its
+    /// parent's nodes.
+    pub start_pos: u32,
+    /// Variables assigned in the body: `(phi, value before, value at the
+    /// end of an iteration, value after)`.
+    pub carried: Vec<Carried>,
+    pub span: Span,
+}
+
+pub struct Carried {
+    pub phi: Id,
+    pub init: Id,
+    pub next: Id,
+    pub out: Id,
+}
+
+/// What to roll back to when a loop body must be lowered again.
+pub struct Snapshot {
+    nodes: usize,
+    branches: usize,
+    loops: usize,
+    ctxs: usize,
+    memo: HashMap<(Ctx, String), Id>,
+}
+
 pub struct Graph {
     pub nodes: Vec<Node>,
     pub branches: Vec<Branch>,
+    pub loops: Vec<Loop>,
     /// Parent of each context; the top context is its own parent.
     pub ctx_parent: Vec<Ctx>,
     /// The context nodes are created in right now.
@@ -98,6 +144,7 @@ impl Default for Graph {
         Graph {
             nodes: Vec::new(),
             branches: Vec::new(),
+            loops: Vec::new(),
             ctx_parent: vec![Ctx::TOP],
             current: Ctx::TOP,
             memo: HashMap::new(),
@@ -130,6 +177,9 @@ impl Graph {
             Op::Or => "||".into(),
             Op::Not => "!".into(),
             Op::Select(b) => format!("select {b}"),
+            Op::LoopIndex(l) => format!("index {l}"),
+            Op::LoopPhi(l) => format!("phi {l} {}", self.nodes.len()),
+            Op::LoopOut(l) => format!("out {l}"),
         };
         for a in &args {
             let _ = write!(key, " {}", a.0);
@@ -180,6 +230,39 @@ impl Graph {
         self.branches.len() - 1
     }
 
+    /// A new context nested in the current one, for a loop body.
+    pub fn child_ctx(&mut self) -> Ctx {
+        let ctx = Ctx(self.ctx_parent.len() as u32);
+        self.ctx_parent.push(self.current);
+        ctx
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            nodes: self.nodes.len(),
+            branches: self.branches.len(),
+            loops: self.loops.len(),
+            ctxs: self.ctx_parent.len(),
+            memo: self.memo.clone(),
+        }
+    }
+
+    pub fn restore(&mut self, s: Snapshot) {
+        self.nodes.truncate(s.nodes);
+        self.branches.truncate(s.branches);
+        self.loops.truncate(s.loops);
+        self.ctx_parent.truncate(s.ctxs);
+        self.memo = s.memo;
+    }
+
+    /// Adds a loop phi with a chosen activity (it may depend on values the
+    /// body computes later, see `lower::for_loop`).
+    pub fn phi(&mut self, l: usize, active: bool, span: Span) -> Id {
+        let id = self.add(Op::LoopPhi(l), vec![], active, span);
+        self.nodes[id.index()].active = active;
+        id
+    }
+
     pub fn enter(&mut self, ctx: Ctx) {
         self.current = ctx;
     }
@@ -202,16 +285,32 @@ impl Graph {
     }
 
     /// Marks the nodes the output depends on; the others are never emitted.
+    /// A carried variable's phi depends on its value before the loop and
+    /// at the end of each iteration, which come later in the list, so this
+    /// repeats until nothing changes.
     pub fn reachable(&self, out: Id) -> Vec<bool> {
         let mut seen = vec![false; self.nodes.len()];
         seen[out.index()] = true;
-        for i in (0..self.nodes.len()).rev() {
-            if seen[i] {
-                for a in &self.nodes[i].args {
-                    seen[a.index()] = true;
+        loop {
+            for i in (0..self.nodes.len()).rev() {
+                if seen[i] {
+                    for a in &self.nodes[i].args {
+                        seen[a.index()] = true;
+                    }
                 }
             }
+            let mut changed = false;
+            for c in self.loops.iter().flat_map(|l| &l.carried) {
+                if seen[c.phi.index()] && !(seen[c.next.index()] && seen[c.out.index()]) {
+                    // The phi's variable must be kept up to date in every iteration.
+                    seen[c.next.index()] = true;
+                    seen[c.out.index()] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return seen;
+            }
         }
-        seen
     }
 }

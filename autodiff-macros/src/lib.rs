@@ -9,6 +9,7 @@
 mod attr;
 mod ctx;
 mod emit;
+mod emit_loop;
 mod expand;
 mod fallback;
 mod graph;

@@ -8,14 +8,16 @@
 //! smallest token that shows why.
 
 use crate::ctx::Ctxt;
-use crate::graph::{Graph, Id, Op};
+use crate::graph::{Carried, Graph, Id, Loop, Op};
 use crate::prim::{self, Prim};
 use crate::sig::{Shape, Sig};
 use proc_macro2::Span;
+use proc_macro2::TokenStream;
+use quote::quote;
 use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
-use syn::{BinOp, Block, Expr, Ident, Lit, Pat, Stmt, UnOp};
+use syn::{BinOp, Block, Expr, Ident, Lit, Pat, RangeLimits, Stmt, UnOp};
 
 /// What a name or an expression stands for while lowering.
 #[derive(Clone)]
@@ -243,7 +245,7 @@ impl Lower<'_> {
             Expr::Cast(c) => self.constant_or(e, c.as_token, "`as` casts are supported on constants only; a differentiated value must stay a float of one type"),
             Expr::Field(f) => self.constant_or(e, &f.member, "fields of differentiated values cannot be read; fields of constants (`self.rate`) can"),
             Expr::If(i) => self.if_expr(i),
-            Expr::ForLoop(f) => self.error(f.for_token, "`for` loops cannot be differentiated yet; write the sum out"),
+            Expr::ForLoop(f) => self.for_loop(f),
             Expr::While(w) => self.error(w.while_token, "`while` loops cannot be differentiated: their trip count is unknown at compile time"),
             Expr::Loop(l) => self.error(l.loop_token, "`loop` cannot be differentiated: its trip count is unknown at compile time"),
             Expr::Match(m) => self.error(m.match_token, "`match` cannot be differentiated"),
@@ -309,6 +311,162 @@ impl Lower<'_> {
                 );
                 None
             }
+        }
+    }
+
+    /// `for i in a..b { ... }` with constant bounds. Variables the body
+    /// assigns become loop-carried: a phi node stands for their value when
+    /// an iteration starts. Whether a phi is differentiated can depend on
+    /// what the body does with it (`s` in `s += x[i]` starts as the
+    /// constant 0), so the body is lowered again until that is settled.
+    fn for_loop(&mut self, f: &syn::ExprForLoop) -> Value {
+        if let Some(label) = &f.label {
+            return self.error(
+                label,
+                "loop labels are not supported: `break` and `continue` cannot be differentiated",
+            );
+        }
+        let var = match &*f.pat {
+            Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => p.ident.clone(),
+            Pat::Wild(w) => Ident::new("_", w.underscore_token.span),
+            other => {
+                return self.error(
+                    other,
+                    "the loop variable must be a plain name, as in `for i in 0..N`",
+                )
+            }
+        };
+        let range = match &*f.expr {
+            Expr::Range(r) => r,
+            Expr::Paren(p) if matches!(&*p.expr, Expr::Range(_)) => match &*p.expr {
+                Expr::Range(r) => r,
+                _ => unreachable!(),
+            },
+            other => {
+                return self.error(other, "loops must run over a range with constant bounds, as in `for i in 0..N`; iterators and run-time lengths have no compile-time trip count");
+            }
+        };
+        let (Some(start_expr), Some(end_expr)) = (&range.start, &range.end) else {
+            return self.error(range, "the range needs both bounds, as in `0..N`");
+        };
+        let inclusive = matches!(range.limits, RangeLimits::Closed(_));
+        let bounds = [&**start_expr, &**end_expr].map(|e| {
+            let v = self.expr(e);
+            let id = self.scalar(v, e.span())?;
+            if self.graph.node(id).active {
+                self.error(e, "loop bounds must be constants");
+                return None;
+            }
+            Some(id)
+        });
+        let [Some(start), Some(end)] = bounds else {
+            return Value::Poison;
+        };
+        let capacity = capacity(start_expr, end_expr, inclusive, &self.sig.generics);
+
+        // The variables this loop carries: assigned in the body, declared outside.
+        let mut assigned = Assigned { names: Vec::new() };
+        assigned.visit_block(&f.body);
+        let mut carried: Vec<usize> = Vec::new();
+        for name in assigned.names {
+            let found = self.locals.iter().rposition(|l| l.name == name);
+            let index = match found {
+                Some(i) => i,
+                None if self.sig.param(&name).is_some() => {
+                    let value = self.name(&name, &syn::parse_quote!(#name));
+                    self.locals.push(Local {
+                        name: name.clone(),
+                        value,
+                    });
+                    self.locals.len() - 1
+                }
+                None => continue,
+            };
+            if !carried.contains(&index) {
+                carried.push(index);
+            }
+        }
+        let mut inits = Vec::new();
+        for &li in &carried {
+            match self.locals[li].value {
+                Value::Node(id) => inits.push(id),
+                Value::Poison => return Value::Poison,
+                _ => {
+                    let name = self.locals[li].name.clone();
+                    return self.error(&name, "only float variables can be assigned in a loop");
+                }
+            }
+        }
+        let mut phi_active: Vec<bool> = inits.iter().map(|i| self.graph.node(*i).active).collect();
+        let entry: Vec<Value> = self.locals.iter().map(|l| l.value.clone()).collect();
+        loop {
+            let snapshot = self.graph.snapshot();
+            let mark = self.cx.mark();
+            let l = self.graph.loops.len();
+            let body = self.graph.child_ctx();
+            self.graph.loops.push(Loop {
+                var: var.clone(),
+                start,
+                end,
+                inclusive,
+                capacity: capacity.clone(),
+                parent: self.graph.current,
+                body,
+                start_pos: self.graph.nodes.len() as u32,
+                carried: Vec::new(),
+                span: f.for_token.span,
+            });
+            self.graph.enter(body);
+            let index = self.graph.add(Op::LoopIndex(l), vec![], false, var.span());
+            let phis: Vec<Id> = (0..carried.len())
+                .map(|k| self.graph.phi(l, phi_active[k], var.span()))
+                .collect();
+            for (&li, &phi) in carried.iter().zip(&phis) {
+                self.locals[li].value = Value::Node(phi);
+            }
+            let scope = self.locals.len();
+            self.locals.push(Local {
+                name: var.clone(),
+                value: Value::Node(index),
+            });
+            self.block(&f.body);
+            self.locals.truncate(scope);
+            self.graph.leave();
+            let mut nexts = Vec::new();
+            for &li in &carried {
+                match self.locals[li].value {
+                    Value::Node(id) => nexts.push(id),
+                    _ => nexts.push(phis[nexts.len()]),
+                }
+            }
+            let grew: Vec<usize> = (0..carried.len())
+                .filter(|&k| self.graph.node(nexts[k]).active && !phi_active[k])
+                .collect();
+            if !grew.is_empty() {
+                for k in grew {
+                    phi_active[k] = true;
+                }
+                self.graph.restore(snapshot);
+                self.cx.forget_since(mark);
+                for (local, v) in self.locals.iter_mut().zip(&entry) {
+                    local.value = v.clone();
+                }
+                continue;
+            }
+            for (k, &li) in carried.iter().enumerate() {
+                let args = vec![inits[k], nexts[k], start, end];
+                let out = self
+                    .graph
+                    .add(Op::LoopOut(l), args, false, f.for_token.span);
+                self.graph.loops[l].carried.push(Carried {
+                    phi: phis[k],
+                    init: inits[k],
+                    next: nexts[k],
+                    out,
+                });
+                self.locals[li].value = Value::Node(out);
+            }
+            return Value::Unit;
         }
     }
 
@@ -642,4 +800,91 @@ fn compound(op: &BinOp) -> Option<Op> {
         BinOp::DivAssign(_) => Op::Div,
         _ => return None,
     })
+}
+
+/// The variables a loop body assigns (`x = ...`, `x += ...`), in order.
+struct Assigned {
+    names: Vec<Ident>,
+}
+
+impl<'ast> Visit<'ast> for Assigned {
+    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+        if let Some(name) = single_ident(&a.left) {
+            self.names.push(name.clone());
+        }
+        syn::visit::visit_expr_assign(self, a);
+    }
+
+    fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+        if compound(&b.op).is_some() {
+            if let Some(name) = single_ident(&b.left) {
+                self.names.push(name.clone());
+            }
+        }
+        syn::visit::visit_expr_binary(self, b);
+    }
+}
+
+/// A length for stack arrays holding one value per iteration, if stable
+/// Rust can name one: the exact trip count when the bounds are literals or
+/// constants, else an upper bound such as `N` for `0..N / 2`. Arithmetic
+/// on a const generic (`[T; N / 2]`) is not allowed on stable Rust.
+fn capacity(
+    start: &Expr,
+    end: &Expr,
+    inclusive: bool,
+    generics: &syn::Generics,
+) -> Option<TokenStream> {
+    let const_params: Vec<&Ident> = generics.const_params().map(|c| &c.ident).collect();
+    let generic = |e: &Expr| {
+        let mut free = FreeNames { names: Vec::new() };
+        free.visit_expr(e);
+        free.names.iter().any(|n| const_params.contains(&n))
+    };
+    let one = usize::from(inclusive);
+    if let (Some(s), Some(e)) = (int_literal(start), int_literal(end)) {
+        let n = (e + one).saturating_sub(s);
+        return Some(quote!(#n));
+    }
+    if !generic(start) && !generic(end) {
+        let one = if inclusive { quote!(+ 1) } else { quote!() };
+        return Some(quote!({ (#end) - (#start) #one }));
+    }
+    // A bound involving a const generic: use an upper bound that is a bare
+    // generic parameter. `start >= 0`, so `end` bounds `end - start`.
+    let starts_at_one = int_literal(start).is_some_and(|s| s >= 1);
+    if inclusive && !starts_at_one {
+        return None;
+    }
+    upper_bound(end, &const_params)
+}
+
+fn upper_bound(e: &Expr, const_params: &[&Ident]) -> Option<TokenStream> {
+    match e {
+        Expr::Paren(p) => upper_bound(&p.expr, const_params),
+        Expr::Path(p)
+            if p.path
+                .get_ident()
+                .is_some_and(|i| const_params.contains(&i)) =>
+        {
+            Some(p.to_token_stream())
+        }
+        Expr::Binary(b)
+            if matches!(b.op, BinOp::Sub(_) | BinOp::Div(_))
+                && int_literal(&b.right).is_some_and(|k| k >= 1) =>
+        {
+            upper_bound(&b.left, const_params)
+        }
+        _ => None,
+    }
+}
+
+fn int_literal(e: &Expr) -> Option<usize> {
+    match e {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Int(i), ..
+        }) => i.base10_parse().ok(),
+        Expr::Paren(p) => int_literal(&p.expr),
+        _ => None,
+    }
 }

@@ -1,0 +1,412 @@
+//! Stage 4c: `for` loops without a tape.
+//!
+//! A loop is emitted as a loop in both passes. Its backward pass needs, in
+//! each iteration, the values the body's derivatives read. Those that do
+//! not depend on a carried variable are recomputed from the loop index;
+//! carried variables whose values are read (`p` in `p *= x[i]`) are kept
+//! in one stack array each, sized by the trip count. Nothing is allocated.
+//!
+//! When every carried variable is a plain accumulator (`f += ...`) whose
+//! adjoint is known before the loop runs (the loop's result flows to the
+//! output through sums only, as a loss usually does), the backward steps
+//! run inside the forward iterations instead: one pass, no storage and no
+//! recomputation, as a person would write it.
+
+use crate::emit::{hygienic, sum, Contrib, Emitter};
+use crate::graph::{Ctx, Id, Op};
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::Ident;
+
+impl Emitter<'_> {
+    /// Decides which values the backward pass reads and which loops run
+    /// their backward steps during the forward pass.
+    pub(crate) fn analyze_loops(&mut self) {
+        let g = self.g;
+        for l in (0..g.loops.len()).rev() {
+            self.fused[l] = self.fusable(l);
+        }
+        for i in (0..g.nodes.len()).rev() {
+            let node = &g.nodes[i];
+            if !self.reach[i] {
+                continue;
+            }
+            if node.active {
+                match &node.op {
+                    Op::Mul | Op::Div | Op::Prim(_) => {
+                        self.needed[i] = true;
+                        for a in &node.args {
+                            self.needed[a.index()] = true;
+                        }
+                    }
+                    Op::Elem(_) => node.args.iter().for_each(|a| self.needed[a.index()] = true),
+                    Op::Select(_) => self.needed[node.args[0].index()] = true,
+                    _ => {}
+                }
+            }
+        }
+        for b in &g.branches {
+            if self.reach[b.cond.index()] {
+                self.needed[b.cond.index()] = true;
+            }
+        }
+        // Inside a loop that runs backwards separately, what is needed is
+        // recomputed, so its inputs are needed too; a value an inner loop
+        // computes needs that loop rerun.
+        for i in (0..g.nodes.len()).rev() {
+            if !self.needed[i] || !self.recomputed(g.nodes[i].ctx) {
+                continue;
+            }
+            for a in &g.nodes[i].args {
+                self.needed[a.index()] = true;
+            }
+            if let Op::LoopOut(l) = g.nodes[i].op {
+                for c in &g.loops[l].carried {
+                    self.needed[c.next.index()] = true;
+                }
+            }
+        }
+    }
+
+    /// Whether values of `ctx` must be recomputed in the backward pass: it
+    /// lies in the body of a loop that is not fused.
+    fn recomputed(&self, mut ctx: Ctx) -> bool {
+        while ctx != Ctx::TOP {
+            if let Some(l) = self.g.loops.iter().position(|l| l.body == ctx) {
+                if self.fused[l].is_none() {
+                    return true;
+                }
+            }
+            ctx = self.g.ctx_parent[ctx.0 as usize];
+        }
+        false
+    }
+
+    /// The adjoint of each carried variable, if the loop sits at the top,
+    /// each differentiated carried variable only accumulates (`f = f + e`,
+    /// `f = f - e`, the old value used nowhere else), and its value after
+    /// the loop reaches the output through sums alone.
+    fn fusable(&self, l: usize) -> Option<Vec<TokenStream>> {
+        let g = self.g;
+        let lp = &g.loops[l];
+        if lp.parent != Ctx::TOP {
+            return None;
+        }
+        let mut early = Vec::new();
+        for c in &lp.carried {
+            if !g.node(c.phi).active || !self.reach[c.out.index()] {
+                early.push(TokenStream::new());
+                continue;
+            }
+            // Walk the chain from the phi to the value at the end of the body.
+            let mut at = c.phi;
+            while at != c.next {
+                let users: Vec<usize> = self.users(at);
+                let [u] = users[..] else { return None };
+                let user = &g.nodes[u];
+                let chain_ok = user.ctx == lp.body
+                    && match user.op {
+                        Op::Add => user.args[0] != user.args[1],
+                        Op::Sub => user.args[0] == at && user.args[1] != at,
+                        _ => false,
+                    };
+                if !chain_ok {
+                    return None;
+                }
+                at = Id(u as u32);
+            }
+            if !self.users(c.next).is_empty() {
+                return None;
+            }
+            early.push(self.early_adjoint(c.out)?);
+        }
+        Some(early)
+    }
+
+    /// Reachable nodes that use `id` as an argument (once per use), other
+    /// than the loop bookkeeping that refers to carried values.
+    fn users(&self, id: Id) -> Vec<usize> {
+        let mut users = Vec::new();
+        for (i, n) in self.g.nodes.iter().enumerate() {
+            if !self.reach[i] || matches!(n.op, Op::LoopOut(_)) {
+                continue;
+            }
+            users.extend(n.args.iter().filter(|a| **a == id).map(|_| i));
+        }
+        users
+    }
+
+    /// The adjoint of a top-level node as an expression of the seed, when
+    /// only sums lie between it and the output.
+    fn early_adjoint(&self, id: Id) -> Option<TokenStream> {
+        if id == self.out {
+            return Some(self.names.seed.to_token_stream());
+        }
+        let users = self.users(id);
+        let [u] = users[..] else {
+            // Also the value before a later accumulating loop.
+            return self.feeds_fused_loop(id);
+        };
+        let user = &self.g.nodes[u];
+        if user.ctx != Ctx::TOP || self.feeds_fused_loop(id).is_some() {
+            return None;
+        }
+        match user.op {
+            Op::Add if user.args[0] != user.args[1] => self.early_adjoint(Id(u as u32)),
+            Op::Sub if user.args[0] == id && user.args[1] != id => self.early_adjoint(Id(u as u32)),
+            _ => None,
+        }
+    }
+
+    fn feeds_fused_loop(&self, id: Id) -> Option<TokenStream> {
+        for (l, lp) in self.g.loops.iter().enumerate() {
+            for (k, c) in lp.carried.iter().enumerate() {
+                if c.init == id && self.users(id).is_empty() {
+                    return self.fused[l].as_ref().map(|e| e[k].clone());
+                }
+            }
+        }
+        None
+    }
+
+    /// The loop variable: the user's name, hygienic, so the user's own
+    /// expressions can be rebound to it.
+    pub(crate) fn loop_var(&self, l: usize) -> Ident {
+        let var = &self.g.loops[l].var;
+        if var == "_" {
+            hygienic(format!("i{l}"))
+        } else {
+            hygienic(var.to_string())
+        }
+    }
+
+    fn range(&self, l: usize, reverse: bool) -> TokenStream {
+        let lp = &self.g.loops[l];
+        let (a, b) = (self.operand(lp.start), self.operand(lp.end));
+        let range = if lp.inclusive {
+            quote!(#a..=#b)
+        } else {
+            quote!(#a..#b)
+        };
+        if reverse {
+            quote!((#range).rev())
+        } else {
+            range
+        }
+    }
+
+    /// The phis the backward pass reads back, with their store names.
+    fn stored(&self, l: usize) -> Vec<(Id, Ident)> {
+        if self.fused[l].is_some() {
+            return Vec::new();
+        }
+        self.g.loops[l]
+            .carried
+            .iter()
+            .filter(|c| self.reach[c.out.index()] && self.needed[c.phi.index()])
+            .map(|c| (c.phi, hygienic(format!("s{}", c.phi.0))))
+            .collect()
+    }
+
+    fn slot(&self, l: usize) -> TokenStream {
+        let lp = &self.g.loops[l];
+        let var = self.loop_var(l);
+        let start = self.operand(lp.start);
+        if start.to_string() == "0" {
+            var.into_token_stream()
+        } else {
+            quote!(#var - #start)
+        }
+    }
+
+    pub(crate) fn forward_loop(&mut self, l: usize, recompute: bool, code: &mut Vec<TokenStream>) {
+        let lp = &self.g.loops[l];
+        let live: Vec<_> = lp
+            .carried
+            .iter()
+            .filter(|c| self.reach[c.out.index()])
+            .collect();
+        for c in &live {
+            let init = self.operand(c.init);
+            let t = self.bind(c.phi);
+            code.push(quote!(let mut #t = #init;));
+        }
+        let stored = self.stored(l);
+        if !stored.is_empty() {
+            let Some(cap) = lp.capacity.clone() else {
+                self.errors.push(syn::Error::new(
+                    lp.span,
+                    "this loop must keep a carried value for every iteration, and its trip count cannot size \
+                     a stack array on stable Rust; use bounds that are literals, constants, or `0..N` with a const generic `N`",
+                ));
+                return;
+            };
+            for (phi, s) in &stored {
+                let t = self.operand(*phi);
+                code.push(quote!(let mut #s = [#t; #cap];));
+            }
+        }
+        let slot = self.slot(l);
+        let mut body = Vec::new();
+        for (phi, s) in &stored {
+            let t = self.operand(*phi);
+            body.push(quote!(#s[#slot] = #t;));
+        }
+        body.extend(self.forward(lp.body, recompute));
+        let updates: Vec<TokenStream> = live
+            .iter()
+            .filter(|c| c.next != c.phi)
+            .map(|c| {
+                let (t, next) = (self.operand(c.phi), self.operand(c.next));
+                quote!(#t = #next;)
+            })
+            .collect();
+        let (var, range) = (self.loop_var(l), self.range(l, false));
+        match self.fused[l].clone() {
+            Some(early) if !recompute => {
+                let (backward, accumulators, updates_acc) =
+                    self.loop_backward_body(l, &early_seeds(self, l, &early));
+                code.extend(accumulators);
+                code.push(quote!(for #var in #range { #(#body)* #(#updates)* #(#backward)* #(#updates_acc)* }));
+                for (k, c) in self.g.loops[l].carried.iter().enumerate() {
+                    if self.g.node(c.init).active && !early[k].is_empty() {
+                        let e = early[k].clone();
+                        self.contribs[c.init.index()].push(Contrib {
+                            ctx: lp.parent,
+                            negated: false,
+                            expr: e,
+                        });
+                    }
+                }
+            }
+            _ => code.push(quote!(for #var in #range { #(#body)* #(#updates)* })),
+        }
+    }
+
+    /// The backward steps of one iteration of loop `l`, given the adjoint
+    /// of each carried variable at the end of the iteration. Returns the
+    /// steps, the accumulators to declare before the loop, and the
+    /// statements that add this iteration's shares to them; afterwards each
+    /// node outside the body has one share: its accumulator.
+    fn loop_backward_body(
+        &mut self,
+        l: usize,
+        seeds: &[(Id, TokenStream)],
+    ) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<TokenStream>) {
+        let lp = &self.g.loops[l];
+        let body = lp.body;
+        for (next, seed) in seeds {
+            if self.g.node(*next).active {
+                self.contribs[next.index()].push(Contrib {
+                    ctx: body,
+                    negated: false,
+                    expr: seed.clone(),
+                });
+            }
+        }
+        let steps = self.backward(body);
+        let mut decls = Vec::new();
+        let mut adds = Vec::new();
+        for target in 0..self.g.nodes.len() {
+            let tctx = self.g.node(Id(target as u32)).ctx;
+            let is_phi = lp.carried.iter().any(|c| c.phi.index() == target);
+            if is_phi
+                || self.g.within(tctx, body) && !matches!(self.g.nodes[target].op, Op::Param(_))
+            {
+                continue;
+            }
+            if !self.contribs[target].iter().any(|c| c.ctx == body) {
+                continue;
+            }
+            let all = std::mem::take(&mut self.contribs[target]);
+            let (owed, kept): (Vec<Contrib>, Vec<Contrib>) =
+                all.into_iter().partition(|c| c.ctx == body);
+            self.contribs[target] = kept;
+            let a = hygienic(format!("a{}", self.next_export));
+            self.next_export += 1;
+            let value = self.operand(Id(target as u32));
+            let ad = &self.names.ad;
+            decls.push(quote!(let mut #a = #ad::zero_like(#value);));
+            let share = sum(owed);
+            adds.push(quote!(#a = #a + #share;));
+            self.contribs[target].push(Contrib {
+                ctx: lp.parent,
+                negated: false,
+                expr: a.into_token_stream(),
+            });
+        }
+        (steps, decls, adds)
+    }
+
+    /// The backward pass of a loop that was not fused: the iterations in
+    /// reverse, each restoring its stored phis and recomputing what its
+    /// derivatives read.
+    pub(crate) fn backward_loop(&mut self, l: usize, ctx: Ctx, code: &mut Vec<TokenStream>) {
+        if self.fused[l].is_some() {
+            return;
+        }
+        let lp = &self.g.loops[l];
+        let ad = self.names.ad.clone();
+        let live: Vec<(Id, Id, Id, Id)> = lp
+            .carried
+            .iter()
+            .filter(|c| self.reach[c.out.index()] && self.g.node(c.phi).active)
+            .map(|c| (c.phi, c.init, c.next, c.out))
+            .collect();
+        // The adjoint of each carried variable, walking back through iterations.
+        let mut seeds = Vec::new();
+        for &(phi, _, next, out) in &live {
+            let d = hygienic(format!("d{}", self.number[phi.index()].unwrap_or(0)));
+            let start = self.adjoint[out.index()].clone().unwrap_or_else(|| {
+                let t = self.operand(phi);
+                quote!(#ad::zero_like(#t))
+            });
+            code.push(quote!(let mut #d = #start;));
+            seeds.push((next, d.into_token_stream()));
+        }
+        let slot = self.slot(l);
+        let mut restore = Vec::new();
+        for (phi, s) in self.stored(l) {
+            let t = self.operand(phi);
+            restore.push(quote!(let #t = #s[#slot];));
+        }
+        let recompute = self.forward(lp.body, true);
+        let (steps, decls, adds) = self.loop_backward_body(l, &seeds);
+        let mut carry = Vec::new();
+        for (&(phi, init, _, _), (_, d)) in live.iter().zip(&seeds) {
+            let parts = std::mem::take(&mut self.contribs[phi.index()]);
+            let value = if parts.is_empty() {
+                quote!(#ad::zero_like(#d))
+            } else {
+                sum(parts)
+            };
+            if value.to_string() != d.to_string() {
+                carry.push(quote!(#d = #value;));
+            }
+            if self.g.node(init).active {
+                self.contribs[init.index()].push(Contrib {
+                    ctx,
+                    negated: false,
+                    expr: d.clone(),
+                });
+            }
+        }
+        let (var, range) = (self.loop_var(l), self.range(l, true));
+        code.extend(decls);
+        code.push(quote! {
+            for #var in #range { #(#restore)* #(#recompute)* #(#steps)* #(#adds)* #(#carry)* }
+        });
+    }
+}
+
+/// Seeds for a fused loop: each carried variable's final value receives its
+/// adjoint known in advance.
+fn early_seeds(em: &Emitter, l: usize, early: &[TokenStream]) -> Vec<(Id, TokenStream)> {
+    em.g.loops[l]
+        .carried
+        .iter()
+        .zip(early)
+        .filter(|(_, e)| !e.is_empty())
+        .map(|(c, e)| (c.next, e.clone()))
+        .collect()
+}
