@@ -1,12 +1,17 @@
 //! Compile-time reverse-mode automatic differentiation.
 //!
-//! Put [`differentiable`] on a function of floats and arrays of floats; beside
-//! it you get `<name>_grad` (value and gradient) and `<name>_vjp` (pullback
-//! of an output cotangent), generated as plain Rust: no tape, no heap, no
-//! `dyn`. See the README for the supported syntax.
+//! Put [`differentiable`] on a function of floats, arrays of floats, or
+//! [`Vector`]s and [`Matrix`]es; beside it you get `<name>_grad` (value and
+//! gradient), `<name>_vjp` (pullback of an output cotangent) and
+//! `<name>_graph` (the expression graph in Graphviz DOT), generated as plain
+//! Rust: no tape, no heap, no `dyn`. See the README for the supported syntax.
 #![no_std]
 
-pub use autodiff_core::{num_traits, relu, sigmoid, softplus, Elementwise, Float};
+pub use autodiff_core::linalg::{log_softmax, logsumexp, softmax};
+pub use autodiff_core::{
+    bce_with_logits, huber, mse, num_traits, outer, relu, sigmoid, softmax_cross_entropy, softplus,
+    Elementwise, Float, Matrix, RowVector, Shape, Transpose, Vector,
+};
 pub use autodiff_macros::differentiable;
 
 #[doc(hidden)]

@@ -38,6 +38,17 @@ macro_rules! shape_ops {
                 $crate::elementwise::Elementwise::zip_map(self, rhs, |a, b| a - b)
             }
         }
+        /// The all-zero shape: the adjoint of a value nothing depends on.
+        impl<T: $crate::Float, $(const $n: usize),+> num_traits::Zero for $ty<T, $($n),+> {
+            #[inline(always)]
+            fn zero() -> Self {
+                <Self as Shape>::splat(T::zero())
+            }
+            #[inline(always)]
+            fn is_zero(&self) -> bool {
+                Shape::fold(*self, true, |all, a| all && a.is_zero())
+            }
+        }
         impl<T: $crate::Float, $(const $n: usize),+> core::ops::Neg for $ty<T, $($n),+> {
             type Output = Self;
             #[inline(always)]

@@ -11,6 +11,15 @@ use syn::ItemFn;
 pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> TokenStream {
     let errors = errors.to_compile_error();
     let (vjp_sig, grad_sig) = names.signatures(item, sig);
+    let grad = (!sig.returns_tensor()).then(|| {
+        quote! {
+            #[allow(unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
+            #grad_sig {
+                ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
+            }
+        }
+    });
+    let graph = names.graph_fn(item, "");
     quote! {
         #errors
         #item
@@ -18,9 +27,7 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
         #vjp_sig {
             ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
         }
-        #[allow(unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
-        #grad_sig {
-            ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
-        }
+        #grad
+        #graph
     }
 }

@@ -8,6 +8,7 @@
 
 mod attr;
 mod ctx;
+mod dot;
 mod emit;
 mod emit_loop;
 mod expand;

@@ -273,7 +273,7 @@ impl Lower<'_> {
                 prefix: Vec::new(),
                 dims,
             },
-            Shape::Scalar | Shape::Other => {
+            Shape::Scalar | Shape::Tensor | Shape::Other => {
                 Value::Node(self.graph.add(Op::Param(i), vec![], p.diff, ident.span()))
             }
         }

@@ -27,11 +27,14 @@ pub static METHODS: &[Prim] = table! {
     sin: 1; cos: 1; tan: 1; asin: 1; acos: 1; atan: 1; sinh: 1; cosh: 1; tanh: 1;
     abs: 1; recip: 1; powi: 1 0; powf: 1 1; log: 1 1; atan2: 1 1; hypot: 1 1;
     max: 1 1; min: 1 1; clamp: 1 1 1; mul_add: 1 1 1;
+    t: 1; dot: 1 1; sum: 1; mean: 1; norm: 1; norm_sq: 1; logsumexp: 1;
+    softmax: 1; log_softmax: 1;
 };
 
 /// Free functions of autodiff, written `name(args)` or `autodiff::name(args)`.
 pub static FUNCTIONS: &[Prim] = table! {
-    sigmoid: 1; relu: 1; softplus: 1;
+    sigmoid: 1; relu: 1; softplus: 1; softmax: 1; log_softmax: 1; outer: 1 1;
+    mse: 1 1; bce_with_logits: 1 1; huber: 1 1 1; softmax_cross_entropy: 1 0;
 };
 
 pub fn method(name: &str) -> Option<&'static Prim> {

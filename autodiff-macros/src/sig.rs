@@ -15,6 +15,8 @@ const SUPPORTED_TYPES: &str =
 pub enum Shape {
     /// A float: `f64`, `f32`, a generic `T`, or (with `wrt`) a named float type.
     Scalar,
+    /// autodiff's `Vector`, `RowVector` or `Matrix`: one value in the graph.
+    Tensor,
     /// A fixed-size array of floats; `dims` levels of `[_; N]` around `elem`.
     Array { dims: usize },
     /// Anything else (integers, bools, references to data): always a constant.
@@ -40,7 +42,19 @@ pub struct Sig {
     pub generics: Generics,
 }
 
+/// Whether a path names one of autodiff's shapes (`Vector<T, N>`, ...).
+pub fn is_tensor_path(path: &syn::Path) -> bool {
+    path.segments
+        .last()
+        .is_some_and(|s| s.ident == "Vector" || s.ident == "RowVector" || s.ident == "Matrix")
+}
+
 impl Sig {
+    /// A vector or matrix result has a pullback but no gradient.
+    pub fn returns_tensor(&self) -> bool {
+        matches!(&self.ret, Type::Path(p) if is_tensor_path(&p.path))
+    }
+
     pub fn param(&self, name: &Ident) -> Option<usize> {
         self.params.iter().position(|p| p.ident == *name)
     }
@@ -127,7 +141,7 @@ fn classify(cx: &Ctxt, ident: Ident, ty: &Type, type_params: &[Ident]) -> Param 
     Param {
         ident,
         ty: ty.clone(),
-        scalar_ref: is_ref && matches!(shape, Shape::Scalar),
+        scalar_ref: is_ref && matches!(shape, Shape::Scalar | Shape::Tensor),
         owned,
         shape,
         diff: false,
@@ -141,11 +155,13 @@ fn shape_of(ty: &Type, type_params: &[Ident]) -> Shape {
         Type::Group(g) => shape_of(&g.elem, type_params),
         Type::Array(a) => match shape_of(&a.elem, type_params) {
             Shape::Scalar => Shape::Array { dims: 1 },
+            Shape::Tensor => Shape::Other,
             Shape::Array { dims } => Shape::Array { dims: dims + 1 },
             Shape::Other => Shape::Other,
         },
         Type::Path(p) if p.qself.is_none() => match p.path.get_ident() {
             Some(id) if id == "f32" || id == "f64" || type_params.contains(id) => Shape::Scalar,
+            _ if is_tensor_path(&p.path) => Shape::Tensor,
             _ => Shape::Other,
         },
         _ => Shape::Other,
