@@ -12,7 +12,7 @@ pub use autodiff_core::{
     bce_with_logits, huber, mse, num_traits, outer, relu, sigmoid, softmax_cross_entropy, softplus,
     Elementwise, Float, Matrix, RowVector, Shape, Transpose, Vector,
 };
-pub use autodiff_macros::differentiable;
+pub use autodiff_macros::{custom_vjp, differentiable};
 
 #[doc(hidden)]
 pub use autodiff_core::__private;

@@ -79,3 +79,9 @@ pub fn div_vjp1<A: DivVjp<B>, B>(a: A, b: B, y: A::Output, g: A::Output) -> B {
 pub fn zero_like<A: num_traits::Zero>(_like: A) -> A {
     A::zero()
 }
+
+/// The "gradient" of a parameter a function does not differentiate, in the
+/// tuple a `<name>_pullback` returns. Using it as a number is a type error,
+/// which is what a caller differentiating through such a parameter gets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NoGrad;

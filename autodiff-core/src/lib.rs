@@ -23,10 +23,40 @@ pub mod rules;
 
 pub use activations::{relu, sigmoid, softplus};
 pub use elementwise::Elementwise;
-pub use linalg::{outer, Matrix, RowVector, Shape, Transpose, Vector};
+pub use linalg::{
+    log_softmax, logsumexp, outer, softmax, Matrix, RowVector, Shape, Transpose, Vector,
+};
 pub use losses::{bce_with_logits, huber, mse, softmax_cross_entropy};
 pub use num_traits;
 pub use num_traits::Float;
+
+/// Declares, beside each function `#[differentiable]` knows by name, a hidden
+/// module of the same name holding `AUTODIFF_RULE`. The generated code reads
+/// `<the path the user wrote>::AUTODIFF_RULE`, which resolves only when that
+/// path is autodiff's function: a user's own `fn relu` is a compile error at
+/// the call, never a derivative taken from the wrong formula.
+macro_rules! rule_markers {
+    ($($name:ident),*) => {$(
+        #[doc(hidden)]
+        pub mod $name {
+            /// See `rule_markers!`.
+            pub const AUTODIFF_RULE: () = ();
+        }
+    )*};
+}
+
+rule_markers!(
+    sigmoid,
+    relu,
+    softplus,
+    softmax,
+    log_softmax,
+    outer,
+    mse,
+    bce_with_logits,
+    huber,
+    softmax_cross_entropy
+);
 
 /// What the generated code names. Not a public API: it may change in any
 /// release without notice.

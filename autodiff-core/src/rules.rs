@@ -249,13 +249,21 @@ pub fn hypot<A: Elementwise>(a: A, b: A) -> A {
 /// Pullback of [`hypot`] to `a`: `g · a / h`; 0 at the origin (subgradient).
 #[inline(always)]
 pub fn hypot_vjp0<A: Elementwise>(a: A, _b: A, h: A, g: A) -> A {
-    a.zip3_map(h, g, |a, h, g| if h == A::Elem::zero() { h } else { g * (a / h) })
+    a.zip3_map(
+        h,
+        g,
+        |a, h, g| if h == A::Elem::zero() { h } else { g * (a / h) },
+    )
 }
 
 /// Pullback of [`hypot`] to `b`: `g · b / h`; 0 at the origin.
 #[inline(always)]
 pub fn hypot_vjp1<A: Elementwise>(_a: A, b: A, h: A, g: A) -> A {
-    b.zip3_map(h, g, |b, h, g| if h == A::Elem::zero() { h } else { g * (b / h) })
+    b.zip3_map(
+        h,
+        g,
+        |b, h, g| if h == A::Elem::zero() { h } else { g * (b / h) },
+    )
 }
 
 /// `max(a, b)`, ignoring a NaN operand like [`Float::max`].
@@ -325,7 +333,11 @@ pub fn clamp_vjp0<A: Elementwise>(x: A, lo: A, hi: A, _y: A, g: A) -> A {
 /// Pullback of [`clamp`] to `lo`: `g` where `x < lo`, else 0.
 #[inline(always)]
 pub fn clamp_vjp1<A: Elementwise>(x: A, lo: A, _hi: A, _y: A, g: A) -> A {
-    x.zip3_map(lo, g, |x, lo, g| if x < lo { g } else { g * A::Elem::zero() })
+    x.zip3_map(
+        lo,
+        g,
+        |x, lo, g| if x < lo { g } else { g * A::Elem::zero() },
+    )
 }
 
 /// Pullback of [`clamp`] to `hi`: `g` where the value is `hi` (`x > hi` and

@@ -24,11 +24,6 @@ impl Ctxt {
         self.errors.borrow_mut().push(syn::Error::new(span, msg));
     }
 
-    /// Records an error that syn already built.
-    pub fn push(&self, err: syn::Error) {
-        self.errors.borrow_mut().push(err);
-    }
-
     /// How many errors there are, to forget those of an attempt that is
     /// repeated (see [`Ctxt::forget_since`]).
     pub fn mark(&self) -> usize {

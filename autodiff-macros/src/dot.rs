@@ -101,6 +101,7 @@ fn label(g: &Graph, sig: &Sig, id: Id) -> String {
         Op::Div => "÷\n∂/∂a = 1/b, ∂/∂b = −y/b".into(),
         Op::Neg => "−x\n∂/∂x = −1".into(),
         Op::Prim(p) => format!("{}\n{}", p.name, local_derivative(p.name)),
+        Op::Call { func, .. } => format!("{func}(…)\nits own pullback"),
         Op::Cmp(c) => format!("{c} (no derivative)"),
         Op::And => "&&".into(),
         Op::Or => "||".into(),

@@ -280,6 +280,7 @@ impl<'a> Emitter<'a> {
                 let f = Ident::new(p.name, Span::call_site());
                 quote!(#ad::#f(#(#args),*))
             }
+            Op::Call { func, .. } => quote!(#func(#(#args),*)),
         }
     }
 
@@ -330,6 +331,28 @@ impl<'a> Emitter<'a> {
                 for (k, _) in diff.iter().enumerate().filter(|(_, d)| **d) {
                     let f = format_ident!("{}_vjp{}", name, k);
                     shares.push((k, ctx, false, quote!(#ad::#f(#(#args,)* #y, #gbar))));
+                }
+            }
+            Op::Call { pullback, .. } => {
+                // One call of the callee's pullback gives every argument's share.
+                let names: Vec<TokenStream> = node
+                    .args
+                    .iter()
+                    .enumerate()
+                    .map(|(k, a)| {
+                        if self.g.node(*a).active {
+                            hygienic(format!("c{}_{k}", self.number[id.index()].unwrap_or(0)))
+                                .into_token_stream()
+                        } else {
+                            quote!(_)
+                        }
+                    })
+                    .collect();
+                code.push(quote!(let (_, (#(#names,)*)) = #pullback(#(#args,)* #gbar);));
+                for (k, name) in names.into_iter().enumerate() {
+                    if self.g.node(node.args[k]).active {
+                        shares.push((k, ctx, false, name));
+                    }
                 }
             }
             // Loops pass adjoints through their carried variables themselves.

@@ -33,7 +33,7 @@ impl Emitter<'_> {
             }
             if node.active {
                 match &node.op {
-                    Op::Mul | Op::Div | Op::Prim(_) => {
+                    Op::Mul | Op::Div | Op::Prim(_) | Op::Call { .. } => {
                         self.needed[i] = true;
                         for a in &node.args {
                             self.needed[a.index()] = true;

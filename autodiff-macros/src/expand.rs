@@ -28,7 +28,7 @@ pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
     let cx = Ctxt::default();
     let attr = attr::parse(&cx, args);
     let sig = sig::analyze(&cx, &attr, &item.sig);
-    let lowered = lower::lower(&cx, &sig, &item.block);
+    let lowered = lower::lower(&cx, &sig, &item.sig.ident, &item.block);
     let names = Names::new(&item, &sig, &attr);
     match (cx.finish(), lowered.out) {
         (Ok(()), Some(out)) => emit(&item, &sig, &names, &lowered, out),
@@ -68,6 +68,40 @@ impl Names {
             seed: Ident::new(&seed, Span::call_site()),
             ad: quote!(__ad),
             krate,
+        }
+    }
+
+    /// `fn f_pullback(params, seed) -> (R, (G0, G1, ...))`: one entry per
+    /// parameter (`NoGrad` for constants), the protocol a calling
+    /// `#[differentiable]` function relies on.
+    pub fn pullback_sig(&self, item: &ItemFn, sig: &Sig) -> TokenStream {
+        let vis = &item.vis;
+        let name = format_ident!("{}_pullback", item.sig.ident, span = item.sig.ident.span());
+        let (generics, where_clause, seed, krate) = (
+            &sig.generics,
+            &sig.generics.where_clause,
+            &self.seed,
+            &self.krate,
+        );
+        let receiver = sig.receiver.iter().map(|r| quote!(#r));
+        let params = sig.params.iter().map(|p| {
+            let (ident, ty) = (&p.ident, &p.ty);
+            quote!(#ident: #ty)
+        });
+        let params: Vec<TokenStream> = receiver.chain(params).collect();
+        let ret = &sig.ret;
+        let grads = sig.params.iter().map(|p| {
+            if p.diff {
+                p.owned.to_token_stream()
+            } else {
+                quote!(#krate::__private::NoGrad)
+            }
+        });
+        quote! {
+            #[doc(hidden)]
+            #[inline]
+            #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
+            #vis fn #name #generics (#(#params,)* #seed: #ret) -> (#ret, (#(#grads,)*)) #where_clause
         }
     }
 
@@ -145,6 +179,7 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
     let ad = &names.ad;
     let krate = &names.krate;
     let items = &lowered.items;
+    let checks = &lowered.checks;
     let ret = &sig.ret;
     let vjp = &names.vjp;
     let args = sig.params.iter().map(|p| &p.ident);
@@ -162,6 +197,32 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
     };
     let graph = crate::dot::render(&lowered.graph, sig, out, &item.sig.ident);
     let graph_fn = names.graph_fn(item, &graph);
+    let pullback_sig = names.pullback_sig(item, sig);
+    let seed = &names.seed;
+    let diff_names: Vec<Ident> = sig
+        .params
+        .iter()
+        .filter(|p| p.diff)
+        .map(|p| format_ident!("d_{}", p.ident))
+        .collect();
+    let all_grads = sig.params.iter().map(|p| {
+        if p.diff {
+            format_ident!("d_{}", p.ident).to_token_stream()
+        } else {
+            quote!(#krate::__private::NoGrad)
+        }
+    });
+    let vjp_args = sig.params.iter().map(|p| &p.ident);
+    let vjp_call = match &sig.receiver {
+        Some(_) => quote!(self.#vjp(#(#vjp_args,)* #seed)),
+        None => quote!(#vjp(#(#vjp_args,)* #seed)),
+    };
+    let pullback = quote! {
+        #pullback_sig {
+            let (value, #(#diff_names),*) = #vjp_call;
+            (value, (#(#all_grads,)*))
+        }
+    };
     let grad = (!sig.returns_tensor()).then(|| {
         quote! {
             #[inline]
@@ -178,6 +239,7 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
         #vjp_sig {
             use #krate::__private as #ad;
             #keep
+            #(const _: () = #checks::AUTODIFF_RULE;)*
             #(#items)*
             #(#fwd)*
             #(#bwd)*
@@ -185,6 +247,8 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
         }
 
         #grad
+
+        #pullback
 
         #graph_fn
     }

@@ -20,6 +20,7 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
         }
     });
     let graph = names.graph_fn(item, "");
+    let pullback_sig = names.pullback_sig(item, sig);
     quote! {
         #errors
         #item
@@ -28,6 +29,9 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
             ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
         }
         #grad
+        #pullback_sig {
+            ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
+        }
         #graph
     }
 }

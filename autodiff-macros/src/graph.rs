@@ -40,6 +40,12 @@ pub enum Op {
     Neg,
     /// A primitive function from autodiff-core.
     Prim(&'static Prim),
+    /// A call to a function with a pullback of its own: `func(args)` in the
+    /// forward pass, `pullback(args, ḡ)` in the backward pass.
+    Call {
+        func: TokenStream,
+        pullback: TokenStream,
+    },
     /// A comparison (`<`, `==`, ...): a boolean with no derivative.
     Cmp(&'static str),
     /// `&&`, `||` and `!` on booleans.
@@ -172,6 +178,7 @@ impl Graph {
             Op::Div => "/".into(),
             Op::Neg => "neg".into(),
             Op::Prim(p) => p.name.into(),
+            Op::Call { func, .. } => format!("call {func}"),
             Op::Cmp(c) => (*c).into(),
             Op::And => "&&".into(),
             Op::Or => "||".into(),

@@ -8,6 +8,7 @@
 
 mod attr;
 mod ctx;
+mod custom;
 mod dot;
 mod emit;
 mod emit_loop;
@@ -34,4 +35,25 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::differentiable(args.into(), input.into()).into()
+}
+
+/// Gives a function a derivative rule written by hand, so that
+/// `#[differentiable]` functions can call it.
+///
+/// ```ignore
+/// #[custom_vjp(erf_vjp)]
+/// fn erf(x: f64) -> f64 { libm::erf(x) }
+///
+/// /// d/dx erf x = 2/√π · e^(−x²)
+/// fn erf_vjp(x: f64, _value: f64, g: f64) -> f64 {
+///     g * 2.0 / core::f64::consts::PI.sqrt() * (-x * x).exp()
+/// }
+/// ```
+///
+/// The rule takes the inputs, the value and the output cotangent `g`, and
+/// returns `g · ∂f/∂input`: one value for a function of one input, a tuple
+/// with one entry per input otherwise.
+#[proc_macro_attribute]
+pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
+    custom::custom_vjp(args.into(), input.into()).into()
 }

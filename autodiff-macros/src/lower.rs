@@ -44,15 +44,19 @@ struct Local {
 
 pub struct Lowered {
     pub graph: Graph,
+    /// Paths of autodiff functions called by name, checked in the output.
+    pub checks: Vec<TokenStream>,
     pub out: Option<Id>,
     /// Items declared in the body (`const K: f64 = ...;`), kept as written.
     pub items: Vec<syn::Item>,
 }
 
-pub fn lower(cx: &Ctxt, sig: &Sig, body: &Block) -> Lowered {
+pub fn lower(cx: &Ctxt, sig: &Sig, fn_name: &Ident, body: &Block) -> Lowered {
     let mut lw = Lower {
         cx,
+        checks: Vec::new(),
         sig,
+        fn_name: fn_name.clone(),
         graph: Graph::default(),
         locals: Vec::new(),
         items: Vec::new(),
@@ -69,8 +73,15 @@ pub fn lower(cx: &Ctxt, sig: &Sig, body: &Block) -> Lowered {
             None
         }
     };
+    let mut checks: Vec<TokenStream> = Vec::new();
+    for c in lw.checks {
+        if !checks.iter().any(|k| k.to_string() == c.to_string()) {
+            checks.push(c);
+        }
+    }
     Lowered {
         graph: lw.graph,
+        checks,
         out,
         items: lw.items,
     }
@@ -78,7 +89,9 @@ pub fn lower(cx: &Ctxt, sig: &Sig, body: &Block) -> Lowered {
 
 struct Lower<'a> {
     cx: &'a Ctxt,
+    checks: Vec<TokenStream>,
     sig: &'a Sig,
+    fn_name: Ident,
     graph: Graph,
     locals: Vec<Local>,
     items: Vec<syn::Item>,
@@ -177,7 +190,12 @@ impl Lower<'_> {
                 let current = self.expr(&b.left);
                 let rhs = self.expr(&b.right);
                 let Some(op) = compound(&b.op) else { return };
-                let value = self.arith(op, current, rhs, b.op.span());
+                let value = self.arith(
+                    op,
+                    (current, b.left.span()),
+                    (rhs, b.right.span()),
+                    b.op.span(),
+                );
                 self.assign(&b.left, value);
             }
             other => {
@@ -219,11 +237,16 @@ impl Lower<'_> {
             Expr::Group(g) => self.expr(&g.expr),
             Expr::Binary(b) => {
                 let Some(op) = arith_op(&b.op) else {
-                    return self.error(b.op, "this operator cannot be differentiated; supported: `+ - * /` and `+= -= *= /=` on variables");
+                    return self.constant_or(
+                        e,
+                        b.op,
+                        "this operator cannot be differentiated; supported: `+ - * /`, `+= -= *= /=` on variables, \
+                         and comparisons joined by `&&`, `||`, `!` as `if` conditions",
+                    );
                 };
                 let l = self.expr(&b.left);
                 let r = self.expr(&b.right);
-                self.arith(op, l, r, b.op.span())
+                self.arith(op, (l, b.left.span()), (r, b.right.span()), b.op.span())
             }
             Expr::Unary(u) => match u.op {
                 UnOp::Neg(_) => {
@@ -234,7 +257,7 @@ impl Lower<'_> {
                     }
                 }
                 UnOp::Deref(_) => self.expr(&u.expr),
-                _ => self.error(u.op, "only unary `-` can be differentiated"),
+                _ => self.constant_or(e, u.op, "only unary `-` can be applied to a differentiated value"),
             },
             Expr::MethodCall(m) => self.method_call(m, e),
             Expr::Call(c) => self.call(c, e),
@@ -601,8 +624,10 @@ impl Lower<'_> {
         }
     }
 
-    fn arith(&mut self, op: Op, l: Value, r: Value, span: Span) -> Value {
-        let (Some(a), Some(b)) = (self.scalar(l, span), self.scalar(r, span)) else {
+    /// `l op r`; a misuse is reported on the operand, not the operator.
+    fn arith(&mut self, op: Op, l: (Value, Span), r: (Value, Span), span: Span) -> Value {
+        let (a, b) = (self.scalar(l.0, l.1), self.scalar(r.0, r.1));
+        let (Some(a), Some(b)) = (a, b) else {
             return Value::Poison;
         };
         Value::Node(self.graph.add(op, vec![a, b], false, span))
@@ -619,12 +644,19 @@ impl Lower<'_> {
                 &m.method,
                 format!("`{name}` takes {} argument(s)", p.arity() - 1),
             ),
+            None if matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self")) && self.depends_on_diff(e) => {
+                let method = &m.method;
+                let pullback = quote::format_ident!("{}_pullback", method, span = method.span());
+                let args: Vec<&Expr> = m.args.iter().collect();
+                self.user_call(quote!(self.#method), quote!(self.#pullback), &args, method.span())
+            }
             None => self.constant_or(
                 e,
                 &m.method,
                 format!(
-                    "cannot differentiate the method `{name}`; {}",
-                    prim::supported_list()
+                    "cannot differentiate the method `{name}`; supported methods: {}. \
+                     Give a function of your own a derivative with `#[differentiable]` or `#[custom_vjp]`",
+                    prim::method_list()
                 ),
             ),
         }
@@ -642,8 +674,16 @@ impl Lower<'_> {
             return self.error(&c.func, "empty path");
         };
         let name = last.ident.to_string();
-        let ufcs = f.path.segments.len() > 1;
-        let found = prim::function(&name).or_else(|| prim::method(&name).filter(|_| ufcs));
+        let found = match prim::function(&name) {
+            Some(p) => {
+                // Checked at compile time to be autodiff's function (see
+                // `rule_markers!` in autodiff-core).
+                self.checks.push(f.path.to_token_stream());
+                Some(p)
+            }
+            None if self.float_qualified(f) => prim::method(&name),
+            None => None,
+        };
         match found {
             Some(p) if p.arity() == c.args.len() => {
                 let args: Vec<&Expr> = c.args.iter().collect();
@@ -653,15 +693,100 @@ impl Lower<'_> {
                 &last.ident,
                 format!("`{name}` takes {} argument(s)", p.arity()),
             ),
-            None => self.constant_or(
-                e,
-                &last.ident,
-                format!(
-                    "cannot differentiate a call to `{name}`; {}",
-                    prim::supported_list()
-                ),
-            ),
+            None => {
+                if !self.depends_on_diff(e) {
+                    return self.constant_or(e, &last.ident, "");
+                }
+                if f.path.segments.len() == 1 && last.ident == self.fn_name {
+                    return self.error(&last.ident, "recursion cannot be differentiated: the call graph must be known at compile time");
+                }
+                let mut pullback = f.path.clone();
+                if let Some(seg) = pullback.segments.last_mut() {
+                    seg.ident =
+                        quote::format_ident!("{}_pullback", seg.ident, span = seg.ident.span());
+                }
+                let args: Vec<&Expr> = c.args.iter().collect();
+                self.user_call(
+                    f.path.to_token_stream(),
+                    pullback.to_token_stream(),
+                    &args,
+                    last.ident.span(),
+                )
+            }
         }
+    }
+
+    /// A call to a function differentiated elsewhere (by `#[differentiable]`
+    /// or `#[custom_vjp]`): its pullback `<name>_pullback` supplies the
+    /// derivative. A function without one is a compile error at the call.
+    fn user_call(
+        &mut self,
+        func: TokenStream,
+        pullback: TokenStream,
+        args: &[&Expr],
+        span: Span,
+    ) -> Value {
+        let mut ids = Vec::with_capacity(args.len());
+        for arg in args {
+            let v = self.expr(arg);
+            let Some(id) = self.scalar(v, arg.span()) else {
+                return Value::Poison;
+            };
+            ids.push(id);
+        }
+        Value::Node(
+            self.graph
+                .add(Op::Call { func, pullback }, ids, false, span),
+        )
+    }
+
+    /// Whether a call path names a float method: `f64::sin`, `T::sin`,
+    /// `Float::sin`, `num_traits::Float::sin`, `<T as Float>::sin`.
+    fn float_qualified(&self, f: &syn::ExprPath) -> bool {
+        if let Some(q) = &f.qself {
+            return f.path.segments.iter().any(|s| s.ident == "Float")
+                || matches!(&*q.ty, syn::Type::Path(_));
+        }
+        let segments: Vec<&syn::PathSegment> = f.path.segments.iter().collect();
+        let Some((_, qualifier)) = segments.split_last() else {
+            return false;
+        };
+        let known = ["f32", "f64", "Float", "num_traits", "autodiff"];
+        match qualifier {
+            [] => false,
+            [only] => {
+                known.iter().any(|k| only.ident == k)
+                    || self
+                        .sig
+                        .generics
+                        .type_params()
+                        .any(|t| t.ident == only.ident)
+            }
+            [first, ..] => {
+                qualifier.iter().any(|s| s.ident == "Float")
+                    && (first.ident == "num_traits" || first.ident == "autodiff")
+            }
+        }
+    }
+
+    /// Whether `e` reads a differentiated parameter or a local that depends on one.
+    fn depends_on_diff(&self, e: &Expr) -> bool {
+        let mut free = FreeNames { names: Vec::new() };
+        free.visit_expr(e);
+        free.names.iter().any(
+            |ident| match self.locals.iter().rev().find(|l| l.name == *ident) {
+                Some(local) => match &local.value {
+                    Value::Node(id) => self.graph.node(*id).active,
+                    Value::Array { param, .. } => self.sig.params[*param].diff,
+                    Value::Tuple(_) => true,
+                    Value::Unit | Value::Poison => false,
+                },
+                None => self
+                    .sig
+                    .param(ident)
+                    .is_some_and(|i| self.sig.params[i].diff),
+            },
+        )
     }
 
     fn prim(&mut self, p: &'static Prim, args: &[&Expr], span: Span) -> Value {

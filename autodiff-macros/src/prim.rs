@@ -45,13 +45,11 @@ pub fn function(name: &str) -> Option<&'static Prim> {
     FUNCTIONS.iter().find(|p| p.name == name)
 }
 
-/// The list shown in error messages.
-pub fn supported_list() -> String {
-    let methods: Vec<&str> = METHODS.iter().map(|p| p.name).collect();
-    let functions: Vec<&str> = FUNCTIONS.iter().map(|p| p.name).collect();
-    format!(
-        "supported methods: {}; functions: {}",
-        methods.join(", "),
-        functions.join(", ")
-    )
+/// The method names, for error messages.
+pub fn method_list() -> String {
+    METHODS
+        .iter()
+        .map(|p| p.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

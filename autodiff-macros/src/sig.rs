@@ -204,8 +204,9 @@ fn mark_differentiated(cx: &Ctxt, attr: &Attr, params: &mut [Param]) {
                                 &p.ty,
                                 format!("cannot differentiate with respect to `{name}` of this type; supported: {SUPPORTED_TYPES}"),
                             );
+                        } else {
+                            p.diff = true;
                         }
-                        p.diff = true;
                     }
                     None => cx.error_spanned(
                         name,
@@ -255,14 +256,14 @@ fn check_return(cx: &Ctxt, ty: &Type, type_params: &[Ident]) {
     let ok = match ty {
         Type::Path(p) if p.qself.is_none() => match p.path.get_ident() {
             Some(id) => !is_int_or_bool(id) || type_params.contains(id),
-            None => true,
+            None => is_tensor_path(&p.path),
         },
         _ => false,
     };
     if !ok {
         cx.error_spanned(
             ty,
-            "a differentiated function must return a float (`f64`, `f32` or a generic `T`)",
+            "a differentiated function must return a float (`f64`, `f32`, a generic `T`) or an autodiff `Vector` or `Matrix`",
         );
     }
 }
