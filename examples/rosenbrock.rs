@@ -18,7 +18,10 @@ fn main() {
         let (f, dx, dy) = rosenbrock_grad(x, y);
         let g2 = dx * dx + dy * dy;
         if iter % 2_000 == 0 || g2 < 1e-20 {
-            println!("iter {iter:>6}  f = {f:.3e}  |grad| = {:.3e}  (x, y) = ({x:.6}, {y:.6})", g2.sqrt());
+            println!(
+                "iter {iter:>6}  f = {f:.3e}  |grad| = {:.3e}  (x, y) = ({x:.6}, {y:.6})",
+                g2.sqrt()
+            );
         }
         if g2 < 1e-20 {
             break;

@@ -14,7 +14,7 @@ fn huber(r: f64, delta: f64) -> f64 {
 fn nan_guard(x: f64) -> f64 {
     let mut y = x * 2.0;
     if x > 0.0 {
-        y = y + x.ln();
+        y += x.ln();
     }
     y
 }

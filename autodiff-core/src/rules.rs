@@ -143,13 +143,13 @@ pub fn powi<A: Elementwise>(x: A, n: i32) -> A {
     x.map(|x| x.powi(n))
 }
 
-/// Pullback of [`powi`]: `g · n xⁿ⁻¹`, exactly 0 for `n = 0` (even at `x = 0`,
-/// where `0 · 0⁻¹` would be NaN).
+/// Pullback of [`powi`]: `g · n xⁿ⁻¹`, exactly 0 for `n = 0` (even at `x = 0`
+/// or `±∞`, where `0 · xⁿ⁻¹` would be NaN).
 #[inline(always)]
 pub fn powi_vjp0<A: Elementwise>(x: A, n: i32, _y: A, g: A) -> A {
     x.zip_map(g, |x, g| {
         if n == 0 {
-            x * A::Elem::zero()
+            A::Elem::zero()
         } else {
             g * lit::<A::Elem>(f64::from(n)) * x.powi(n - 1)
         }
@@ -167,7 +167,7 @@ pub fn powf<A: Elementwise>(x: A, e: A) -> A {
 pub fn powf_vjp0<A: Elementwise>(x: A, e: A, _y: A, g: A) -> A {
     x.zip3_map(e, g, |x, e, g| {
         if e == A::Elem::zero() {
-            x * A::Elem::zero()
+            A::Elem::zero()
         } else {
             g * e * x.powf(e - A::Elem::one())
         }

@@ -148,7 +148,9 @@ impl<'a> Emitter<'a> {
             (Op::Lit(tokens), _) => tokens.clone(),
             (Op::LoopIndex(l), _) => self.loop_var(*l).into_token_stream(),
             (_, Some(n)) => hygienic(format!("t{n}")).into_token_stream(),
-            (_, None) => unreachable!("operand of a node that was not emitted"),
+            // An invariant of the emitter; a compile error rather than a panic
+            // if it were ever broken.
+            (_, None) => quote!(::core::compile_error!("autodiff internal error: a value was used before it was computed; please report this function")),
         }
     }
 
@@ -240,9 +242,7 @@ impl<'a> Emitter<'a> {
         let ad = &self.names.ad;
         let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
         match &node.op {
-            Op::Param(_) | Op::Lit(_) | Op::LoopIndex(_) | Op::LoopPhi(_) => {
-                unreachable!("written inline or bound by their loop")
-            }
+            Op::Param(_) | Op::Lit(_) | Op::LoopIndex(_) | Op::LoopPhi(_) => self.operand(id),
             Op::LoopOut(l) => {
                 let k = self.g.loops[*l]
                     .carried
@@ -310,7 +310,7 @@ impl<'a> Emitter<'a> {
         match &node.op {
             Op::Elem(p) => {
                 if self.in_place[*p] {
-                    let name = grad_name(&self.sig.params[*p].ident);
+                    let name = grad_name(self.sig, *p);
                     code.push(quote!(#name #([#args])* = #name #([#args])* + #gbar;));
                 }
             }
@@ -326,7 +326,7 @@ impl<'a> Emitter<'a> {
                     Op::Mul => ("mul", &[true, true]),
                     Op::Div => ("div", &[true, true]),
                     Op::Prim(p) => (p.name, p.diff),
-                    _ => unreachable!(),
+                    _ => ("div", &[true, true]),
                 };
                 for (k, _) in diff.iter().enumerate().filter(|(_, d)| **d) {
                     let f = format_ident!("{}_vjp{}", name, k);
@@ -443,9 +443,9 @@ impl<'a> Emitter<'a> {
             return zero;
         } else {
             let name = match (&self.g.node(id).op, self.number[i]) {
-                (Op::Param(p), _) => grad_name(&self.sig.params[*p].ident),
+                (Op::Param(p), _) => grad_name(self.sig, *p),
                 (_, Some(n)) => hygienic(format!("d{n}")),
-                (_, None) => unreachable!("adjoint of a node that was not emitted"),
+                (_, None) => hygienic(format!("d_n{i}")),
             };
             let total = sum(parts);
             code.push(quote!(let #name = #total;));
@@ -469,7 +469,7 @@ impl<'a> Emitter<'a> {
             .filter(|&p| self.sig.params[p].diff && self.in_place[p] && !self.elems(p).is_empty())
             .map(|p| {
                 let param = &self.sig.params[p];
-                let name = grad_name(&param.ident);
+                let name = grad_name(self.sig, p);
                 let zeros = sig::zeros(&param.owned, &self.names.ad);
                 quote!(let mut #name = #zeros;)
             })
@@ -480,7 +480,7 @@ impl<'a> Emitter<'a> {
     pub fn param_grad(&mut self, p: usize, code: &mut Vec<TokenStream>) -> TokenStream {
         let param = &self.sig.params[p];
         let zeros = sig::zeros(&param.owned, &self.names.ad);
-        let name = grad_name(&param.ident);
+        let name = grad_name(self.sig, p);
         match param.shape {
             Shape::Array { .. } => {
                 let elems = self.elems(p);
@@ -579,8 +579,15 @@ fn binary(args: &[TokenStream], op: TokenStream) -> TokenStream {
     quote!(#a #op #b)
 }
 
-fn grad_name(param: &Ident) -> Ident {
-    hygienic(format!("d_{param}"))
+/// `d_x` for parameter `x`; `d_p1` for a name starting with `_`, which would
+/// not make a snake-case name.
+fn grad_name(sig: &Sig, p: usize) -> Ident {
+    let name = sig.params[p].ident.to_string();
+    if name.starts_with('_') {
+        hygienic(format!("d_p{p}"))
+    } else {
+        hygienic(format!("d_{name}"))
+    }
 }
 
 /// `[d0, d1, ..., dn]` when a one-dimensional array of literal length has

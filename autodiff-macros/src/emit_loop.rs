@@ -26,6 +26,20 @@ impl Emitter<'_> {
         for l in (0..g.loops.len()).rev() {
             self.fused[l] = self.fusable(l);
         }
+        self.mark_needed();
+        for l in 0..g.loops.len() {
+            if !self.stored(l).is_empty() && g.loops[l].capacity.is_none() {
+                self.errors.push(syn::Error::new(
+                    g.loops[l].span,
+                    "this loop must keep a carried value for every iteration, and its trip count cannot size \
+                     a stack array on stable Rust; use bounds that are literals, constants, or `0..N` with a const generic `N`",
+                ));
+            }
+        }
+    }
+
+    fn mark_needed(&mut self) {
+        let g = self.g;
         for i in (0..g.nodes.len()).rev() {
             let node = &g.nodes[i];
             if !self.reach[i] {
@@ -232,15 +246,7 @@ impl Emitter<'_> {
             code.push(quote!(let mut #t = #init;));
         }
         let stored = self.stored(l);
-        if !stored.is_empty() {
-            let Some(cap) = lp.capacity.clone() else {
-                self.errors.push(syn::Error::new(
-                    lp.span,
-                    "this loop must keep a carried value for every iteration, and its trip count cannot size \
-                     a stack array on stable Rust; use bounds that are literals, constants, or `0..N` with a const generic `N`",
-                ));
-                return;
-            };
+        if let (false, Some(cap)) = (stored.is_empty(), lp.capacity.clone()) {
             for (phi, s) in &stored {
                 let t = self.operand(*phi);
                 code.push(quote!(let mut #s = [#t; #cap];));

@@ -76,6 +76,7 @@ impl Names {
     /// `#[differentiable]` function relies on.
     pub fn pullback_sig(&self, item: &ItemFn, sig: &Sig) -> TokenStream {
         let vis = &item.vis;
+        let unsafety = &item.sig.unsafety;
         let name = format_ident!("{}_pullback", item.sig.ident, span = item.sig.ident.span());
         let (generics, where_clause, seed, krate) = (
             &sig.generics,
@@ -101,7 +102,7 @@ impl Names {
             #[doc(hidden)]
             #[inline]
             #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
-            #vis fn #name #generics (#(#params,)* #seed: #ret) -> (#ret, (#(#grads,)*)) #where_clause
+            #vis #unsafety fn #name #generics (#(#params,)* #seed: #ret) -> (#ret, (#(#grads,)*)) #where_clause
         }
     }
 
@@ -125,6 +126,7 @@ impl Names {
     /// `fn f_vjp(params, seed: R) -> (R, grads)` and `fn f_grad(params) -> (R, grads)`.
     pub fn signatures(&self, item: &ItemFn, sig: &Sig) -> (TokenStream, TokenStream) {
         let vis = &item.vis;
+        let unsafety = &item.sig.unsafety;
         let (vjp, grad, seed) = (&self.vjp, &self.grad, &self.seed);
         let generics = &sig.generics;
         let where_clause = &sig.generics.where_clause;
@@ -148,11 +150,11 @@ impl Names {
         (
             quote! {
                 #[doc = #vjp_doc]
-                #vis fn #vjp #generics (#(#params,)* #seed: #ret) -> #out #where_clause
+                #vis #unsafety fn #vjp #generics (#(#params,)* #seed: #ret) -> #out #where_clause
             },
             quote! {
                 #[doc = #grad_doc]
-                #vis fn #grad #generics (#(#params),*) -> #out #where_clause
+                #vis #unsafety fn #grad #generics (#(#params),*) -> #out #where_clause
             },
         )
     }
@@ -199,15 +201,14 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
     let graph_fn = names.graph_fn(item, &graph);
     let pullback_sig = names.pullback_sig(item, sig);
     let seed = &names.seed;
-    let diff_names: Vec<Ident> = sig
-        .params
-        .iter()
-        .filter(|p| p.diff)
-        .map(|p| format_ident!("d_{}", p.ident))
+    let position = |k: usize| Ident::new(&format!("d{k}"), proc_macro2::Span::mixed_site());
+    let diff_names: Vec<Ident> = (0..sig.params.len())
+        .filter(|&k| sig.params[k].diff)
+        .map(position)
         .collect();
-    let all_grads = sig.params.iter().map(|p| {
+    let all_grads = sig.params.iter().enumerate().map(|(k, p)| {
         if p.diff {
-            format_ident!("d_{}", p.ident).to_token_stream()
+            position(k).to_token_stream()
         } else {
             quote!(#krate::__private::NoGrad)
         }
@@ -233,9 +234,19 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
         }
     });
     quote! {
+        // Loops must index (iterators have no compile-time trip count), so
+        // clippy's advice to iterate instead does not apply here.
+        #[allow(clippy::needless_range_loop)]
         #item
 
-        #[allow(dead_code, unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
+        #[allow(
+            dead_code,
+            unused_variables,
+            non_snake_case,
+            clippy::assign_op_pattern,
+            clippy::too_many_arguments,
+            clippy::type_complexity
+        )]
         #vjp_sig {
             use #krate::__private as #ad;
             #keep

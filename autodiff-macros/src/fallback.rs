@@ -23,12 +23,16 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
     let pullback_sig = names.pullback_sig(item, sig);
     quote! {
         #errors
+        // Loops must index (iterators have no compile-time trip count), so
+        // clippy's advice to iterate instead does not apply here.
+        #[allow(clippy::needless_range_loop)]
         #item
         #[allow(unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
         #vjp_sig {
             ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
         }
         #grad
+        #[allow(unused_variables)]
         #pullback_sig {
             ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
         }

@@ -61,6 +61,16 @@ pub fn lower(cx: &Ctxt, sig: &Sig, fn_name: &Ident, body: &Block) -> Lowered {
         locals: Vec::new(),
         items: Vec::new(),
     };
+    // Parameters are the outermost variables: assigning a `mut` parameter
+    // anywhere, even in a nested block, rebinds it for the rest of the body.
+    for p in &sig.params {
+        let ident = &p.ident;
+        let value = lw.name(ident, &syn::parse_quote!(#ident));
+        lw.locals.push(Local {
+            name: p.ident.clone(),
+            value,
+        });
+    }
     let out = match lw.block(body) {
         Value::Node(id) => Some(id),
         Value::Poison => None,
@@ -359,12 +369,12 @@ impl Lower<'_> {
                 )
             }
         };
-        let range = match &*f.expr {
+        let inner = match &*f.expr {
+            Expr::Paren(p) => &*p.expr,
+            other => other,
+        };
+        let range = match inner {
             Expr::Range(r) => r,
-            Expr::Paren(p) if matches!(&*p.expr, Expr::Range(_)) => match &*p.expr {
-                Expr::Range(r) => r,
-                _ => unreachable!(),
-            },
             other => {
                 return self.error(other, "loops must run over a range with constant bounds, as in `for i in 0..N`; iterators and run-time lengths have no compile-time trip count");
             }

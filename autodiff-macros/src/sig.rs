@@ -60,6 +60,24 @@ impl Sig {
     }
 }
 
+/// A type without the invisible groups `macro_rules!` wraps `$t:ty` in.
+fn ungroup(ty: &Type) -> Type {
+    match ty {
+        Type::Group(g) => ungroup(&g.elem),
+        Type::Reference(r) => {
+            let mut r = r.clone();
+            *r.elem = ungroup(&r.elem);
+            Type::Reference(r)
+        }
+        Type::Array(a) => {
+            let mut a = a.clone();
+            *a.elem = ungroup(&a.elem);
+            Type::Array(a)
+        }
+        other => other.clone(),
+    }
+}
+
 pub fn analyze(cx: &Ctxt, attr: &Attr, sig: &Signature) -> Sig {
     let type_params: Vec<Ident> = sig
         .generics
@@ -85,7 +103,7 @@ pub fn analyze(cx: &Ctxt, attr: &Attr, sig: &Signature) -> Sig {
             FnArg::Receiver(r) => {
                 if r.reference.is_some() && r.mutability.is_some() {
                     cx.error_spanned(
-                        &r.mutability,
+                        r.mutability,
                         "`&mut self` cannot be used: a differentiated method reads `self` as a constant; take `&self`",
                     );
                 }
@@ -101,15 +119,16 @@ pub fn analyze(cx: &Ctxt, attr: &Attr, sig: &Signature) -> Sig {
                         continue;
                     }
                 };
-                params.push(classify(cx, ident, &pt.ty, &type_params));
+                params.push(classify(cx, ident, &ungroup(&pt.ty), &type_params));
             }
         }
     }
     mark_differentiated(cx, attr, &mut params);
     let ret = match &sig.output {
         ReturnType::Type(_, ty) => {
-            check_return(cx, ty, &type_params);
-            (**ty).clone()
+            let ty = ungroup(ty);
+            check_return(cx, &ty, &type_params);
+            ty
         }
         ReturnType::Default => {
             cx.error_spanned(

@@ -1,0 +1,10 @@
+use autodiff::differentiable;
+
+#[differentiable(crate = autodiff)]
+fn f(x: f64) -> f64 {
+    x * x
+}
+
+fn main() {
+    let _ = f_grad(1.0);
+}

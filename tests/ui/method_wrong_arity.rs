@@ -1,0 +1,10 @@
+use autodiff::differentiable;
+
+#[differentiable]
+fn f(x: f64) -> f64 {
+    x.powf()
+}
+
+fn main() {
+    let _ = f_grad(1.0);
+}

@@ -1,0 +1,11 @@
+use autodiff::differentiable;
+
+#[differentiable]
+fn f(x: f64) -> f64 {
+    let t = (x, x * x);
+    t * 2.0
+}
+
+fn main() {
+    let _ = f_grad(1.0);
+}
