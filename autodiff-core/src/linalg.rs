@@ -212,8 +212,11 @@ macro_rules! elementwise_methods {
     };
 }
 
+mod fused;
 mod matrix;
 mod vector;
+
+pub use fused::{tmul, tmul_vjp0, tmul_vjp1, TransposeMul};
 
 pub use matrix::Matrix;
 pub use vector::{RowVector, Vector};

@@ -158,6 +158,7 @@ fn local_derivative(name: &str) -> &'static str {
         "relu" => "∂/∂x = [x > 0]",
         "softplus" => "∂/∂x = σ(x)",
         "t" => "x̄ = ḡᵀ",
+        "tmul" => "aᵀb: ā = b ḡᵀ, b̄ = a ḡ",
         "dot" => "∂/∂a = b, ∂/∂b = a",
         "sum" => "∂/∂xᵢ = 1",
         "mean" => "∂/∂xᵢ = 1/n",

@@ -640,6 +640,17 @@ impl Lower<'_> {
         let (Some(a), Some(b)) = (a, b) else {
             return Value::Poison;
         };
+        // `w.t() * x` reads `w` in place rather than copying its transpose
+        // in both passes.
+        if let (Op::Mul, Op::Prim(t)) = (&op, &self.graph.node(a).op) {
+            if t.name == "t" {
+                let w = self.graph.node(a).args[0];
+                return Value::Node(
+                    self.graph
+                        .add(Op::Prim(&prim::TMUL), vec![w, b], false, span),
+                );
+            }
+        }
         Value::Node(self.graph.add(op, vec![a, b], false, span))
     }
 

@@ -53,3 +53,9 @@ pub fn method_list() -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// `aᵀ b`, which the lowering substitutes for `a.t() * b`.
+pub static TMUL: Prim = Prim {
+    name: "tmul",
+    diff: &[true, true],
+};
