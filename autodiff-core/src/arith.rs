@@ -61,6 +61,30 @@ pub fn mul_vjp1<A: MulVjp<B>, B>(a: A, b: B, _y: A::Output, g: A::Output) -> B {
     a.vjp_rhs(b, g)
 }
 
+/// Pullbacks of `a * a`, both factors the same value.
+///
+/// For scalars (and element-wise products) the two shares are equal, so the
+/// sum is `2 (ḡ a)`, computed as `t + t`: exact in floating point, and one
+/// multiplication instead of two.
+pub trait MulSelfVjp: MulVjp<Self> {
+    /// `ḡ · ∂(a·a)/∂a`.
+    fn vjp_self(self, g: Self::Output) -> Self;
+}
+
+impl<T: Float> MulSelfVjp for T {
+    #[inline(always)]
+    fn vjp_self(self, g: T) -> T {
+        let t = g * self;
+        t + t
+    }
+}
+
+/// Pullback of `a * a` (the same node twice) to `a`.
+#[inline(always)]
+pub fn mul_vjp_same<A: MulSelfVjp>(a: A, _b: A, _y: A::Output, g: A::Output) -> A {
+    a.vjp_self(g)
+}
+
 /// Pullback of `a / b` to `a`.
 #[inline(always)]
 pub fn div_vjp0<A: DivVjp<B>, B>(a: A, b: B, y: A::Output, g: A::Output) -> A {
@@ -85,3 +109,21 @@ pub fn zero_like<A: num_traits::Zero>(_like: A) -> A {
 /// which is what a caller differentiating through such a parameter gets.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NoGrad;
+
+/// The adjoint of a local array: zeros of its type.
+#[inline(always)]
+pub fn zeros_like_array<T: num_traits::Zero + Copy, const N: usize>(_like: &[T; N]) -> [T; N] {
+    [T::zero(); N]
+}
+
+/// A zero of a local array's element type, to start a per-iteration store.
+#[inline(always)]
+pub fn elem_zero<T: num_traits::Zero, const N: usize>(_like: &[T; N]) -> T {
+    T::zero()
+}
+
+/// `Σ aᵢ`: the adjoint of `x` in `[x; N]`, which every element copies.
+#[inline(always)]
+pub fn sum_elems<T: num_traits::Zero + Copy, const N: usize>(a: [T; N]) -> T {
+    a.iter().fold(T::zero(), |s, &x| s + x)
+}

@@ -2,6 +2,7 @@
 fn huber(r: f64, delta: f64) -> f64 {
     if r.abs() <= delta { 0.5 * r * r } else { delta * (r.abs() - 0.5 * delta) }
 }
+#[inline]
 #[allow(
     dead_code,
     unused_variables,

@@ -8,6 +8,7 @@ fn ext_rosenbrock<const N: usize>(x: [f64; N]) -> f64 {
     }
     f
 }
+#[inline]
 #[allow(
     dead_code,
     unused_variables,
@@ -44,7 +45,7 @@ fn ext_rosenbrock_vjp<const N: usize>(x: [f64; N], seed: f64) -> (f64, [f64; N])
         let d7 = __ad::powi_vjp0(t7, 2, t8, d8);
         let d6 = -d7;
         d_x[t4] = d_x[t4] + d7;
-        let d3 = __ad::mul_vjp0(t3, t3, t6, d6) - d10 + __ad::mul_vjp1(t3, t3, t6, d6);
+        let d3 = __ad::mul_vjp_same(t3, t3, t6, d6) - d10;
         d_x[t2] = d_x[t2] + d3;
     }
     let t14 = t1;
@@ -83,6 +84,7 @@ fn product(x: [f64; 4]) -> f64 {
     }
     p * 0.5
 }
+#[inline]
 #[allow(
     dead_code,
     unused_variables,
@@ -160,6 +162,7 @@ fn seed_net(w: [[f64; 4]; 16], b: [f64; 4], x: &[f64; 16], y: &[f64; 4]) -> f64 
     }
     loss
 }
+#[inline]
 #[allow(
     dead_code,
     unused_variables,

@@ -2,6 +2,7 @@
 fn rosenbrock(x: f64, y: f64) -> f64 {
     (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
 }
+#[inline]
 #[allow(
     dead_code,
     unused_variables,
@@ -27,7 +28,7 @@ fn rosenbrock_vjp(x: f64, y: f64, seed: f64) -> (f64, f64, f64) {
     let d3 = __ad::powi_vjp0(t3, 2, t4, d4);
     let d2 = -d3;
     let d0 = __ad::powi_vjp0(t0, 2, t1, seed);
-    let d_x = __ad::mul_vjp0(x, x, t2, d2) + __ad::mul_vjp1(x, x, t2, d2) - d0;
+    let d_x = __ad::mul_vjp_same(x, x, t2, d2) - d0;
     (t6, d_x, d3)
 }
 #[inline]

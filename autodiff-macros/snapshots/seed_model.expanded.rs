@@ -10,6 +10,7 @@ fn seed_loss(
     let a = sigmoid(z);
     mse(a, label)
 }
+#[inline]
 #[allow(
     dead_code,
     unused_variables,

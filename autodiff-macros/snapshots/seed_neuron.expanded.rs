@@ -4,6 +4,7 @@ fn neuron_loss(w: [f64; 2], b: f64, x: [f64; 2], label: f64) -> f64 {
     let a = autodiff::sigmoid(z);
     (a - label).powi(2)
 }
+#[inline]
 #[allow(
     dead_code,
     unused_variables,

@@ -110,6 +110,9 @@ fn label(g: &Graph, sig: &Sig, id: Id) -> String {
         Op::LoopIndex(l) => g.loops[*l].var.to_string(),
         Op::LoopPhi(_) => "carried value\n(start of iteration)".into(),
         Op::LoopOut(_) => "carried value\n(after the loop)".into(),
+        Op::ArrNew { .. } => "local array".into(),
+        Op::ArrStore(_) => format!("a[{}] = {}\nā[i] → v̄, then 0", arg(1), arg(2)),
+        Op::ArrLoad(_) => format!("a[{}]\nā[i] += ḡ", arg(1)),
     }
 }
 

@@ -48,6 +48,12 @@ pub struct Emitter<'a> {
     /// before the loop runs, so the loop's backward steps run inside its
     /// forward iterations (see `emit_loop`).
     pub(crate) fused: Vec<Option<Vec<TokenStream>>>,
+    /// Array reads inside a loop that runs backwards which cannot be
+    /// recomputed (the array changes later): kept per iteration instead.
+    pub(crate) restored: Vec<bool>,
+    /// Per local array: whether any version of it is differentiated, so it
+    /// needs an adjoint array.
+    pub(crate) array_active: Vec<bool>,
     /// Errors found while emitting (a loop that would need a stack array
     /// stable Rust cannot size).
     pub(crate) errors: Vec<syn::Error>,
@@ -80,9 +86,16 @@ impl<'a> Emitter<'a> {
             adjoint: vec![None; n],
             in_place: vec![false; sig.params.len()],
             needed: vec![false; n],
+            restored: vec![false; n],
+            array_active: vec![false; g.arrays],
             fused: vec![None; g.loops.len()],
             errors: Vec::new(),
         };
+        for (i, node) in g.nodes.iter().enumerate() {
+            if let (Some(var), true, true) = (node.array, node.active, em.reach[i]) {
+                em.array_active[var] = true;
+            }
+        }
         em.analyze_loops();
         for p in 0..sig.params.len() {
             let elems = em.elems(p);
@@ -135,6 +148,9 @@ impl<'a> Emitter<'a> {
     /// How a node's value is written where it is used.
     pub fn operand(&self, id: Id) -> TokenStream {
         let node = self.g.node(id);
+        if let Some(var) = node.array {
+            return hygienic(format!("a{var}")).into_token_stream();
+        }
         match (&node.op, self.number[id.index()]) {
             (Op::Param(i), _) => {
                 let p = &self.sig.params[*i];
@@ -160,13 +176,18 @@ impl<'a> Emitter<'a> {
         let mut code = Vec::new();
         for item in self.items(ctx) {
             match item {
-                Item::Node(id) if recompute && !self.needed[id.index()] => {}
+                Item::Node(id)
+                    if recompute && (!self.needed[id.index()] || self.restored[id.index()]) => {}
+                Item::Node(id) if self.g.node(id).array.is_some() => {
+                    self.forward_array(id, &mut code)
+                }
                 Item::Node(id) => {
                     let value = self.forward_value(id);
                     let t = self.bind(id);
                     code.push(quote!(let #t = #value;));
                 }
                 Item::Branch(b) => self.forward_branch(b, recompute, &mut code),
+                Item::Loop(l) if recompute && !self.loop_needed(l) => {}
                 Item::Loop(l) => self.forward_loop(l, recompute, &mut code),
             }
         }
@@ -183,6 +204,15 @@ impl<'a> Emitter<'a> {
             ctx = self.g.ctx_parent[ctx.0 as usize];
         }
         false
+    }
+
+    /// Whether a loop must run again to recompute a value the backward pass
+    /// reads.
+    fn loop_needed(&self, l: usize) -> bool {
+        self.g.loops[l].carried.iter().any(|c| {
+            self.g.node(c.phi).array.is_none()
+                && (self.needed[c.out.index()] || self.needed[c.phi.index()])
+        })
     }
 
     /// The name of node `id`'s value, numbered the first time it is bound.
@@ -207,7 +237,9 @@ impl<'a> Emitter<'a> {
             .map(|n| Id(n as u32))
             .filter(|id| self.number[id.index()].is_some())
             .filter(|id| !recompute || self.needed[id.index()])
-            .filter(|id| !matches!(self.g.node(*id).op, Op::LoopPhi(_)))
+            .filter(|id| {
+                !matches!(self.g.node(*id).op, Op::LoopPhi(_)) && self.g.node(*id).array.is_none()
+            })
             .filter(|id| !self.in_loop_body(self.g.node(*id).ctx, branch.parent))
             .filter(|id| arms.iter().any(|a| self.g.within(self.g.node(*id).ctx, *a)))
             .collect();
@@ -243,6 +275,11 @@ impl<'a> Emitter<'a> {
         let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
         match &node.op {
             Op::Param(_) | Op::Lit(_) | Op::LoopIndex(_) | Op::LoopPhi(_) => self.operand(id),
+            Op::ArrLoad(_) => {
+                let (a, i) = (&args[0], &args[1]);
+                quote!(#a[#i])
+            }
+            Op::ArrNew { .. } | Op::ArrStore(_) => self.operand(id),
             Op::LoopOut(l) => {
                 let k = self.g.loops[*l]
                     .carried
@@ -300,6 +337,9 @@ impl<'a> Emitter<'a> {
     }
 
     fn backward_node(&mut self, id: Id, code: &mut Vec<TokenStream>) {
+        if self.g.node(id).array.is_some() {
+            return self.backward_array(id, code);
+        }
         let gbar = self.finish_adjoint(id, code);
         let node = self.g.node(id);
         let ctx = node.ctx;
@@ -321,6 +361,12 @@ impl<'a> Emitter<'a> {
                 let arms = self.g.branches[*b].arms;
                 shares.extend([(1, arms[0], false, gbar.clone()), (2, arms[1], false, gbar)]);
             }
+            // `x * x`: one share, `2 (ḡ x)` for scalars, instead of two
+            // that the optimiser would have to find and merge.
+            Op::Mul if node.args[0] == node.args[1] => {
+                let (a, b) = (&args[0], &args[1]);
+                shares.push((0, ctx, false, quote!(#ad::mul_vjp_same(#a, #b, #y, #gbar))));
+            }
             Op::Mul | Op::Div | Op::Prim(_) => {
                 let (name, diff): (&str, &[bool]) = match &node.op {
                     Op::Mul => ("mul", &[true, true]),
@@ -333,6 +379,8 @@ impl<'a> Emitter<'a> {
                     shares.push((k, ctx, false, quote!(#ad::#f(#(#args,)* #y, #gbar))));
                 }
             }
+            Op::ArrLoad(_) => self.backward_load(id, gbar, code),
+            Op::ArrNew { .. } | Op::ArrStore(_) => {}
             Op::Call { pullback, .. } => {
                 // One call of the callee's pullback gives every argument's share.
                 let names: Vec<TokenStream> = node
@@ -367,7 +415,7 @@ impl<'a> Emitter<'a> {
         }
         for (k, ctx, negated, expr) in shares {
             let target = node.args[k];
-            if self.g.node(target).active {
+            if self.g.node(target).active && self.g.node(target).array.is_none() {
                 self.contribs[target.index()].push(Contrib { ctx, negated, expr });
             }
         }
@@ -554,24 +602,21 @@ impl Contrib {
     }
 }
 
-/// `a + b - c`: a positive share first where there is one, so sums read as a
-/// person would write them.
-pub(crate) fn sum(mut parts: Vec<Contrib>) -> TokenStream {
-    if let Some(pos) = parts.iter().position(|c| !c.negated) {
-        let first = parts.remove(pos);
-        parts.insert(0, first);
+/// The shares in the order they are computed, positive ones first, then
+/// the negative ones subtracted as one group: `a + b - (c + d)`. The share
+/// computed last is then one operation from the result, which keeps the
+/// backward pass's dependency chains as short as a hand-written sum.
+pub(crate) fn sum(parts: Vec<Contrib>) -> TokenStream {
+    let (neg, pos): (Vec<Contrib>, Vec<Contrib>) = parts.into_iter().partition(|c| c.negated);
+    let pos: Vec<&TokenStream> = pos.iter().map(|c| &c.expr).collect();
+    let neg: Vec<&TokenStream> = neg.iter().map(|c| &c.expr).collect();
+    match (pos.is_empty(), neg.len()) {
+        (_, 0) => quote!(#(#pos)+*),
+        (true, 1) => quote!(-#(#neg)*),
+        (true, _) => quote!(-(#(#neg)+*)),
+        (false, 1) => quote!(#(#pos)+* - #(#neg)*),
+        (false, _) => quote!(#(#pos)+* - (#(#neg)+*)),
     }
-    let mut out = TokenStream::new();
-    for (i, c) in parts.iter().enumerate() {
-        let e = &c.expr;
-        out.extend(match (i, c.negated) {
-            (0, false) => quote!(#e),
-            (0, true) => quote!(-#e),
-            (_, false) => quote!(+ #e),
-            (_, true) => quote!(- #e),
-        });
-    }
-    out
 }
 
 fn binary(args: &[TokenStream], op: TokenStream) -> TokenStream {

@@ -27,6 +27,16 @@ impl Emitter<'_> {
             self.fused[l] = self.fusable(l);
         }
         self.mark_needed();
+        for (i, node) in g.nodes.iter().enumerate() {
+            if self.restored[i] && !g.loops.iter().any(|l| l.body == node.ctx) {
+                self.errors.push(syn::Error::new(
+                    node.span,
+                    "this read of a local array sits in an `if` or an inner loop of a loop that runs backwards, \
+                     and the array changes later, so its value cannot be recomputed; read it into a variable \
+                     directly in the loop body",
+                ));
+            }
+        }
         for l in 0..g.loops.len() {
             if !self.stored(l).is_empty() && g.loops[l].capacity.is_none() {
                 self.errors.push(syn::Error::new(
@@ -55,6 +65,9 @@ impl Emitter<'_> {
                     }
                     Op::Elem(_) => node.args.iter().for_each(|a| self.needed[a.index()] = true),
                     Op::Select(_) => self.needed[node.args[0].index()] = true,
+                    // `da[i]` needs `i`; the adjoint array is made like the array.
+                    Op::ArrLoad(_) | Op::ArrStore(_) => self.needed[node.args[1].index()] = true,
+                    Op::ArrNew { .. } => self.needed[i] = true,
                     _ => {}
                 }
             }
@@ -71,6 +84,13 @@ impl Emitter<'_> {
             if !self.needed[i] || !self.recomputed(g.nodes[i].ctx) {
                 continue;
             }
+            if let Op::ArrLoad(var) = g.nodes[i].op {
+                if self.array_changes_after(i, var) {
+                    // Recomputing the read would see a later value: keep it.
+                    self.restored[i] = true;
+                    continue;
+                }
+            }
             for a in &g.nodes[i].args {
                 self.needed[a.index()] = true;
             }
@@ -80,6 +100,21 @@ impl Emitter<'_> {
                 }
             }
         }
+    }
+
+    /// Whether array `var` may hold something else, when the backward pass
+    /// recomputes the read `i`, than it held when `i` first ran: it is
+    /// written after `i`, or written in a loop around `i`.
+    fn array_changes_after(&self, i: usize, var: usize) -> bool {
+        let g = self.g;
+        let writes = |n: &crate::graph::Node| matches!(n.op, Op::ArrStore(v) if v == var);
+        if g.nodes[i + 1..].iter().any(writes) {
+            return true;
+        }
+        g.loops.iter().any(|l| {
+            g.within(g.nodes[i].ctx, l.body)
+                && l.carried.iter().any(|c| g.node(c.phi).array == Some(var))
+        })
     }
 
     /// Whether values of `ctx` must be recomputed in the backward pass: it
@@ -104,6 +139,13 @@ impl Emitter<'_> {
         let g = self.g;
         let lp = &g.loops[l];
         if lp.parent != Ctx::TOP {
+            return None;
+        }
+        if lp
+            .carried
+            .iter()
+            .any(|c| g.node(c.phi).array.is_some() && g.node(c.phi).active)
+        {
             return None;
         }
         let mut early = Vec::new();
@@ -183,14 +225,14 @@ impl Emitter<'_> {
         None
     }
 
-    /// The loop variable: the user's name, hygienic, so the user's own
-    /// expressions can be rebound to it.
+    /// The loop variable, as the user wrote it, so that the user's own
+    /// expressions that read it (`i as f64`) can be kept as they are.
     pub(crate) fn loop_var(&self, l: usize) -> Ident {
         let var = &self.g.loops[l].var;
         if var == "_" {
             hygienic(format!("i{l}"))
         } else {
-            hygienic(var.to_string())
+            var.clone()
         }
     }
 
@@ -214,11 +256,18 @@ impl Emitter<'_> {
         if self.fused[l].is_some() {
             return Vec::new();
         }
-        self.g.loops[l]
+        let body = self.g.loops[l].body;
+        let phis = self.g.loops[l]
             .carried
             .iter()
             .filter(|c| self.reach[c.out.index()] && self.needed[c.phi.index()])
-            .map(|c| (c.phi, hygienic(format!("s{}", c.phi.0))))
+            .filter(|c| self.g.node(c.phi).array.is_none())
+            .map(|c| c.phi);
+        let loads = (0..self.g.nodes.len())
+            .filter(|&i| self.restored[i] && self.g.nodes[i].ctx == body)
+            .map(|i| Id(i as u32));
+        phis.chain(loads)
+            .map(|id| (id, hygienic(format!("s{}", id.0))))
             .collect()
     }
 
@@ -238,7 +287,7 @@ impl Emitter<'_> {
         let live: Vec<_> = lp
             .carried
             .iter()
-            .filter(|c| self.reach[c.out.index()])
+            .filter(|c| self.reach[c.out.index()] && self.g.node(c.phi).array.is_none())
             .collect();
         for c in &live {
             let init = self.operand(c.init);
@@ -247,18 +296,31 @@ impl Emitter<'_> {
         }
         let stored = self.stored(l);
         if let (false, Some(cap)) = (stored.is_empty(), lp.capacity.clone()) {
-            for (phi, s) in &stored {
-                let t = self.operand(*phi);
-                code.push(quote!(let mut #s = [#t; #cap];));
+            for (id, s) in &stored {
+                let first = match self.g.node(*id).op {
+                    Op::ArrLoad(_) => {
+                        let (ad, a) = (&self.names.ad, self.operand(self.g.node(*id).args[0]));
+                        quote!(#ad::elem_zero(&#a))
+                    }
+                    _ => self.operand(*id),
+                };
+                code.push(quote!(let mut #s = [#first; #cap];));
             }
         }
         let slot = self.slot(l);
         let mut body = Vec::new();
-        for (phi, s) in &stored {
+        let (phis, loads): (Vec<_>, Vec<_>) = stored
+            .iter()
+            .partition(|(id, _)| matches!(self.g.node(*id).op, Op::LoopPhi(_)));
+        for (phi, s) in &phis {
             let t = self.operand(*phi);
             body.push(quote!(#s[#slot] = #t;));
         }
         body.extend(self.forward(lp.body, recompute));
+        for (load, s) in &loads {
+            let t = self.operand(*load);
+            body.push(quote!(#s[#slot] = #t;));
+        }
         let updates: Vec<TokenStream> = live
             .iter()
             .filter(|c| c.next != c.phi)
@@ -357,6 +419,7 @@ impl Emitter<'_> {
             .carried
             .iter()
             .filter(|c| self.reach[c.out.index()] && self.g.node(c.phi).active)
+            .filter(|c| self.g.node(c.phi).array.is_none())
             .map(|c| (c.phi, c.init, c.next, c.out))
             .collect();
         // The adjoint of each carried variable, walking back through iterations.

@@ -239,6 +239,7 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
         #[allow(clippy::needless_range_loop)]
         #item
 
+        #[inline]
         #[allow(
             dead_code,
             unused_variables,

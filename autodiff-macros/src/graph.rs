@@ -63,6 +63,17 @@ pub enum Op {
     /// before the loop, its value at the end of an iteration, and the
     /// loop's bounds (so that all of them are emitted).
     LoopOut(usize),
+    /// A local array `[init; len]` (argument: `init`), or `[e0, e1, ...]`
+    /// (arguments: the elements), starting array variable `var`.
+    ArrNew {
+        var: usize,
+        repeat: Option<TokenStream>,
+    },
+    /// `a[i] = v`: a new version of the array. Arguments: the previous
+    /// version, the index, the value. Emitted in place.
+    ArrStore(usize),
+    /// `a[i]`. Arguments: the version read, the index.
+    ArrLoad(usize),
 }
 
 /// Where a node is evaluated: at the top of the function, or inside an arm
@@ -92,9 +103,11 @@ pub struct Node {
     pub active: bool,
     /// Where it is evaluated. Leaves (parameters, literals) are always at the top.
     pub ctx: Ctx,
-    /// Where the node came from, for messages and for the graph picture.
-    #[allow(dead_code)]
+    /// Where the node came from, for messages.
     pub span: Span,
+    /// For a version of a local array, the array variable: every version
+    /// lives in the same Rust array, updated in place.
+    pub array: Option<usize>,
 }
 
 /// One `for` loop over a range with constant bounds.
@@ -132,10 +145,13 @@ pub struct Snapshot {
     loops: usize,
     ctxs: usize,
     memo: HashMap<(Ctx, String), Id>,
+    arrays: usize,
 }
 
 pub struct Graph {
     pub nodes: Vec<Node>,
+    /// Local arrays declared in the body: how many.
+    pub arrays: usize,
     pub branches: Vec<Branch>,
     pub loops: Vec<Loop>,
     /// Parent of each context; the top context is its own parent.
@@ -149,6 +165,7 @@ impl Default for Graph {
     fn default() -> Self {
         Graph {
             nodes: Vec::new(),
+            arrays: 0,
             branches: Vec::new(),
             loops: Vec::new(),
             ctx_parent: vec![Ctx::TOP],
@@ -187,6 +204,10 @@ impl Graph {
             Op::LoopIndex(l) => format!("index {l}"),
             Op::LoopPhi(l) => format!("phi {l} {}", self.nodes.len()),
             Op::LoopOut(l) => format!("out {l}"),
+            // Each declaration is its own array, however alike.
+            Op::ArrNew { var, .. } => format!("array {var}"),
+            Op::ArrStore(v) => format!("store {v}"),
+            Op::ArrLoad(v) => format!("load {v}"),
         };
         for a in &args {
             let _ = write!(key, " {}", a.0);
@@ -206,6 +227,13 @@ impl Graph {
         }
         let boolean = matches!(op, Op::Cmp(_) | Op::And | Op::Or | Op::Not);
         let active = !boolean && (leaf_active || args.iter().any(|a| self.node(*a).active));
+        let array = match &op {
+            Op::ArrNew { var, .. } => Some(*var),
+            Op::ArrStore(v) => Some(*v),
+            Op::Select(_) => args.get(1).and_then(|a| self.node(*a).array),
+            Op::LoopOut(_) => args.first().and_then(|a| self.node(*a).array),
+            _ => None,
+        };
         let id = Id(self.nodes.len() as u32);
         self.nodes.push(Node {
             op,
@@ -213,6 +241,7 @@ impl Graph {
             active,
             ctx,
             span,
+            array,
         });
         self.memo.insert((ctx, key), id);
         id
@@ -251,6 +280,7 @@ impl Graph {
             loops: self.loops.len(),
             ctxs: self.ctx_parent.len(),
             memo: self.memo.clone(),
+            arrays: self.arrays,
         }
     }
 
@@ -260,13 +290,15 @@ impl Graph {
         self.loops.truncate(s.loops);
         self.ctx_parent.truncate(s.ctxs);
         self.memo = s.memo;
+        self.arrays = s.arrays;
     }
 
     /// Adds a loop phi with a chosen activity (it may depend on values the
     /// body computes later, see `lower::for_loop`).
-    pub fn phi(&mut self, l: usize, active: bool, span: Span) -> Id {
+    pub fn phi(&mut self, l: usize, active: bool, array: Option<usize>, span: Span) -> Id {
         let id = self.add(Op::LoopPhi(l), vec![], active, span);
         self.nodes[id.index()].active = active;
+        self.nodes[id.index()].array = array;
         id
     }
 

@@ -11,6 +11,7 @@ mod ctx;
 mod custom;
 mod dot;
 mod emit;
+mod emit_array;
 mod emit_loop;
 mod expand;
 mod fallback;

@@ -215,6 +215,9 @@ impl Lower<'_> {
     }
 
     fn assign(&mut self, target: &Expr, value: Value) {
+        if let Expr::Index(ix) = target {
+            return self.store(ix, value);
+        }
         let Some(name) = single_ident(target) else {
             self.error(
                 target,
@@ -272,6 +275,7 @@ impl Lower<'_> {
             Expr::MethodCall(m) => self.method_call(m, e),
             Expr::Call(c) => self.call(c, e),
             Expr::Index(ix) => self.index(ix, e),
+            Expr::Repeat(_) | Expr::Array(_) => self.new_array(e),
             Expr::Tuple(t) => Value::Tuple(t.elems.iter().map(|x| self.expr(x)).collect()),
             Expr::Block(b) if b.label.is_none() => self.block(&b.block),
             Expr::Unsafe(u) => self.error(u.unsafe_token, "`unsafe` blocks cannot be differentiated"),
@@ -321,6 +325,13 @@ impl Lower<'_> {
 
     fn scalar(&mut self, v: Value, span: Span) -> Option<Id> {
         match v {
+            Value::Node(id) if self.graph.node(id).array.is_some() => {
+                self.cx.error_at(
+                    span,
+                    "this local array must be indexed down to a float here, as in `a[0]`",
+                );
+                None
+            }
             Value::Node(id) => Some(id),
             Value::Poison => None,
             Value::Array { .. } => {
@@ -452,7 +463,10 @@ impl Lower<'_> {
             self.graph.enter(body);
             let index = self.graph.add(Op::LoopIndex(l), vec![], false, var.span());
             let phis: Vec<Id> = (0..carried.len())
-                .map(|k| self.graph.phi(l, phi_active[k], var.span()))
+                .map(|k| {
+                    let array = self.graph.node(inits[k]).array;
+                    self.graph.phi(l, phi_active[k], array, var.span())
+                })
                 .collect();
             for (&li, &phi) in carried.iter().zip(&phis) {
                 self.locals[li].value = Value::Node(phi);
@@ -634,6 +648,85 @@ impl Lower<'_> {
         }
     }
 
+    /// `a[i] = v` on a local array: a new version of `a`, written in place.
+    fn store(&mut self, ix: &syn::ExprIndex, value: Value) {
+        let array = single_ident(&ix.expr)
+            .and_then(|name| self.locals.iter().rposition(|l| l.name == *name))
+            .and_then(|k| match self.locals[k].value {
+                Value::Node(id) if self.graph.node(id).array.is_some() => Some((k, id)),
+                _ => None,
+            });
+        let Some((k, version)) = array else {
+            if !matches!(value, Value::Poison) {
+                self.error(
+                    &ix.expr,
+                    "only local arrays (`let mut a = [0.0; N];`) can be written element by element",
+                );
+            }
+            return;
+        };
+        let idx = self.expr(&ix.index);
+        let Some(idx) = self.scalar(idx, ix.index.span()) else {
+            return;
+        };
+        if self.graph.node(idx).active {
+            self.error(
+                &ix.index,
+                "an index cannot depend on a differentiated parameter",
+            );
+            return;
+        }
+        let Some(v) = self.scalar(value, ix.span()) else {
+            return;
+        };
+        let var = self.graph.node(version).array.unwrap_or_default();
+        let new = self
+            .graph
+            .add(Op::ArrStore(var), vec![version, idx, v], false, ix.span());
+        self.locals[k].value = Value::Node(new);
+    }
+
+    /// `[x; LEN]` or `[a, b, c]`: a local array, one dimension of floats.
+    fn new_array(&mut self, e: &Expr) -> Value {
+        let current = self.graph.current;
+        if self
+            .graph
+            .branches
+            .iter()
+            .any(|b| b.arms.iter().any(|a| self.graph.within(current, *a)))
+        {
+            return self.error(
+                e,
+                "declare local arrays outside `if` arms (assign their elements inside)",
+            );
+        }
+        let (repeat, elems): (Option<TokenStream>, Vec<&Expr>) = match e {
+            Expr::Repeat(r) => (Some(r.len.to_token_stream()), vec![&*r.expr]),
+            Expr::Array(a) => (None, a.elems.iter().collect()),
+            _ => return Value::Poison,
+        };
+        let mut args = Vec::new();
+        for elem in elems {
+            if matches!(elem, Expr::Repeat(_) | Expr::Array(_)) {
+                return self.error(
+                    elem,
+                    "local arrays have one dimension; use several arrays or a `Matrix`",
+                );
+            }
+            let v = self.expr(elem);
+            let Some(id) = self.scalar(v, elem.span()) else {
+                return Value::Poison;
+            };
+            args.push(id);
+        }
+        let var = self.graph.arrays;
+        self.graph.arrays += 1;
+        Value::Node(
+            self.graph
+                .add(Op::ArrNew { var, repeat }, args, false, e.span()),
+        )
+    }
+
     /// `l op r`; a misuse is reported on the operand, not the operator.
     fn arith(&mut self, op: Op, l: (Value, Span), r: (Value, Span), span: Span) -> Value {
         let (a, b) = (self.scalar(l.0, l.1), self.scalar(r.0, r.1));
@@ -790,6 +883,16 @@ impl Lower<'_> {
         }
     }
 
+    /// Whether node `id` is emitted under the name `ident` the user wrote:
+    /// a parameter, or a loop variable.
+    fn named_as_written(&self, id: Id, ident: &Ident) -> bool {
+        match self.graph.node(id).op {
+            Op::Param(i) => self.sig.params[i].ident == *ident && !self.sig.params[i].scalar_ref,
+            Op::LoopIndex(l) => self.graph.loops[l].var == *ident,
+            _ => false,
+        }
+    }
+
     /// Whether `e` reads a differentiated parameter or a local that depends on one.
     fn depends_on_diff(&self, e: &Expr) -> bool {
         let mut free = FreeNames { names: Vec::new() };
@@ -855,7 +958,14 @@ impl Lower<'_> {
                     Value::Node(self.graph.add(Op::Elem(param), prefix, active, e.span()))
                 }
             }
-            Value::Node(_) => self.constant_or(e, &ix.expr, "only array parameters can be indexed"),
+            Value::Node(version) if self.graph.node(version).array.is_some() => {
+                let var = self.graph.node(version).array.unwrap_or_default();
+                Value::Node(
+                    self.graph
+                        .add(Op::ArrLoad(var), vec![version, index], false, e.span()),
+                )
+            }
+            Value::Node(_) => self.constant_or(e, &ix.expr, "only arrays can be indexed"),
             Value::Tuple(_) | Value::Unit => {
                 self.error(&ix.expr, "only array parameters can be indexed")
             }
@@ -878,6 +988,20 @@ impl Lower<'_> {
         for ident in free.names {
             if let Some(local) = self.locals.iter().rev().find(|l| l.name == ident) {
                 match &local.value {
+                    // Parameters and loop variables keep their names in the
+                    // generated code, so the expression reads them directly.
+                    Value::Node(id) if self.named_as_written(*id, &ident) => {
+                        if self.graph.node(*id).active {
+                            return self.error(culprit, msg);
+                        }
+                    }
+                    Value::Array { param, prefix, .. }
+                        if prefix.is_empty() && self.sig.params[*param].ident == ident =>
+                    {
+                        if self.sig.params[*param].diff {
+                            return self.error(culprit, msg);
+                        }
+                    }
                     Value::Node(id) if !self.graph.node(*id).active => {
                         if !locals.contains(&ident) {
                             args.push(*id);
@@ -920,6 +1044,14 @@ impl<'ast> Visit<'ast> for FreeNames {
     }
 }
 
+/// The variable an assignment changes: `x` in `x = ...` and in `x[i] = ...`.
+fn assigned_name(e: &Expr) -> Option<&Ident> {
+    match e {
+        Expr::Index(ix) => single_ident(&ix.expr),
+        other => single_ident(other),
+    }
+}
+
 fn single_ident(e: &Expr) -> Option<&Ident> {
     match e {
         Expr::Path(p) if p.qself.is_none() => p.path.get_ident(),
@@ -955,7 +1087,7 @@ struct Assigned {
 
 impl<'ast> Visit<'ast> for Assigned {
     fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
-        if let Some(name) = single_ident(&a.left) {
+        if let Some(name) = assigned_name(&a.left) {
             self.names.push(name.clone());
         }
         syn::visit::visit_expr_assign(self, a);
@@ -963,7 +1095,7 @@ impl<'ast> Visit<'ast> for Assigned {
 
     fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
         if compound(&b.op).is_some() {
-            if let Some(name) = single_ident(&b.left) {
+            if let Some(name) = assigned_name(&b.left) {
                 self.names.push(name.clone());
             }
         }

@@ -119,3 +119,30 @@ pub fn tmul_vjp0<A: TransposeMul<B>, B>(a: A, b: B, _y: A::Output, g: A::Output)
 pub fn tmul_vjp1<A: TransposeMul<B>, B>(a: A, b: B, _y: A::Output, g: A::Output) -> B {
     a.tmul_vjp_rhs(b, g)
 }
+
+/// `v ⊙ v`: `v̄ = 2 ḡ ⊙ v`.
+impl<T: Float, const N: usize> crate::arith::MulSelfVjp for Vector<T, N> {
+    #[inline(always)]
+    fn vjp_self(self, g: Self) -> Self {
+        let t = g * self;
+        t + t
+    }
+}
+
+/// `v ⊙ v` for a row: `v̄ = 2 ḡ ⊙ v`.
+impl<T: Float, const N: usize> crate::arith::MulSelfVjp for crate::linalg::RowVector<T, N> {
+    #[inline(always)]
+    fn vjp_self(self, g: Self) -> Self {
+        let t = g * self;
+        t + t
+    }
+}
+
+/// `A A` for a square matrix: `Ā = Ḡ Aᵀ + Aᵀ Ḡ` (the two shares differ).
+impl<T: Float, const N: usize> crate::arith::MulSelfVjp for Matrix<T, N, N> {
+    #[inline(always)]
+    fn vjp_self(self, g: Self) -> Self {
+        use crate::arith::MulVjp;
+        self.vjp_lhs(self, g) + self.vjp_rhs(self, g)
+    }
+}
