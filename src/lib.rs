@@ -7,10 +7,10 @@
 //! Rust: no tape, no heap, no `dyn`. See the README for the supported syntax.
 #![no_std]
 
-pub use autodiff_core::linalg::{log_softmax, logsumexp, softmax};
 pub use autodiff_core::{
-    bce_with_logits, huber, mse, num_traits, outer, relu, sigmoid, softmax_cross_entropy, softplus,
-    Elementwise, Float, Matrix, RowVector, Shape, Transpose, Vector,
+    bce_with_logits, huber, log_softmax, logsumexp, mse, num_traits, outer, relu, sigmoid, softmax,
+    softmax_cross_entropy, softplus, Elementwise, Float, Matrix, RowVector, Shape, Transpose,
+    Vector,
 };
 pub use autodiff_macros::{custom_vjp, differentiable};
 
