@@ -80,22 +80,7 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     let generics = &item.sig.generics;
     let where_clause = &generics.where_clause;
     let pullback = format_ident!("{}_pullback", name, span = name.span());
-    let turbofish = {
-        let args: Vec<&syn::Ident> = generics
-            .params
-            .iter()
-            .filter_map(|p| match p {
-                syn::GenericParam::Type(t) => Some(&t.ident),
-                syn::GenericParam::Const(c) => Some(&c.ident),
-                syn::GenericParam::Lifetime(_) => None,
-            })
-            .collect();
-        if args.is_empty() {
-            quote!()
-        } else {
-            quote!(::<#(#args),*>)
-        }
-    };
+    let turbofish = crate::expand::generic_args(generics);
     let body = if idents.len() == 1 {
         quote!((value, (#rule(#(#idents,)* value, seed),)))
     } else {

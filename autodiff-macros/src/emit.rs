@@ -196,7 +196,7 @@ impl<'a> Emitter<'a> {
 
     /// Whether `ctx` lies in a loop body nested inside `outer`: its values
     /// live only inside that loop.
-    fn in_loop_body(&self, mut ctx: Ctx, outer: Ctx) -> bool {
+    pub(crate) fn in_loop_body(&self, mut ctx: Ctx, outer: Ctx) -> bool {
         while ctx != outer && ctx != Ctx::TOP {
             if self.g.loops.iter().any(|l| l.body == ctx) {
                 return true;
@@ -222,51 +222,6 @@ impl<'a> Emitter<'a> {
             self.next_number - 1
         });
         hygienic(format!("t{n}"))
-    }
-
-    /// `let (t5, t6) = if c { ...; (t5, 0) } else { ...; (0, t6) };`: the
-    /// values computed in the arms leave them for the backward pass; the
-    /// placeholders of the arm not taken are never read.
-    fn forward_branch(&mut self, b: usize, recompute: bool, code: &mut Vec<TokenStream>) {
-        let branch = &self.g.branches[b];
-        let arms = branch.arms;
-        let cond = self.operand(branch.cond);
-        let then_code = self.forward(arms[0], recompute);
-        let else_code = self.forward(arms[1], recompute);
-        let exports: Vec<Id> = (0..self.g.nodes.len())
-            .map(|n| Id(n as u32))
-            .filter(|id| self.number[id.index()].is_some())
-            .filter(|id| !recompute || self.needed[id.index()])
-            .filter(|id| {
-                !matches!(self.g.node(*id).op, Op::LoopPhi(_)) && self.g.node(*id).array.is_none()
-            })
-            .filter(|id| !self.in_loop_body(self.g.node(*id).ctx, branch.parent))
-            .filter(|id| arms.iter().any(|a| self.g.within(self.g.node(*id).ctx, *a)))
-            .collect();
-        if exports.is_empty() {
-            return;
-        }
-        let ad = &self.names.ad;
-        let tuple = |arm: Ctx| -> Vec<TokenStream> {
-            exports
-                .iter()
-                .map(|id| {
-                    if self.g.within(self.g.node(*id).ctx, arm) {
-                        self.operand(*id)
-                    } else if matches!(self.g.node(*id).op, Op::Cmp(_) | Op::And | Op::Or | Op::Not)
-                    {
-                        quote!(false)
-                    } else {
-                        quote!(#ad::Zero::zero())
-                    }
-                })
-                .collect()
-        };
-        let names: Vec<TokenStream> = exports.iter().map(|id| self.operand(*id)).collect();
-        let (then_vals, else_vals) = (tuple(arms[0]), tuple(arms[1]));
-        code.push(quote! {
-            let (#(#names),*,) = if #cond { #(#then_code)* (#(#then_vals),*,) } else { #(#else_code)* (#(#else_vals),*,) };
-        });
     }
 
     fn forward_value(&self, id: Id) -> TokenStream {
@@ -419,60 +374,6 @@ impl<'a> Emitter<'a> {
                 self.contribs[target.index()].push(Contrib { ctx, negated, expr });
             }
         }
-    }
-
-    /// Mirrors an `if` in the backward pass. Each arm runs its own nodes'
-    /// backward steps; what the arm owes to nodes outside it leaves the arm
-    /// as one value per node (0 from the arm that owes nothing).
-    fn backward_branch(&mut self, b: usize, ctx: Ctx, code: &mut Vec<TokenStream>) {
-        let branch = &self.g.branches[b];
-        let arms = branch.arms;
-        let cond = self.operand(branch.cond);
-        let arm_code = [self.backward(arms[0]), self.backward(arms[1])];
-        let ad = self.names.ad.clone();
-        let mut names = Vec::new();
-        let mut sums: [Vec<TokenStream>; 2] = [Vec::new(), Vec::new()];
-        for target in 0..self.g.nodes.len() {
-            if !self.contribs[target].iter().any(|c| arms.contains(&c.ctx)) {
-                continue;
-            }
-            let all = std::mem::take(&mut self.contribs[target]);
-            let (owed, kept): (Vec<Contrib>, Vec<Contrib>) =
-                all.into_iter().partition(|c| arms.contains(&c.ctx));
-            self.contribs[target] = kept;
-            let value = self.operand(Id(target as u32));
-            for (k, arm) in arms.iter().enumerate() {
-                let parts: Vec<Contrib> = owed
-                    .iter()
-                    .filter(|c| c.ctx == *arm)
-                    .map(Contrib::copy)
-                    .collect();
-                sums[k].push(if parts.is_empty() {
-                    quote!(#ad::zero_like(#value))
-                } else {
-                    sum(parts)
-                });
-            }
-            let e = hygienic(format!("e{}", self.next_export));
-            self.next_export += 1;
-            self.contribs[target].push(Contrib {
-                ctx,
-                negated: false,
-                expr: e.to_token_stream(),
-            });
-            names.push(e);
-        }
-        let [then_code, else_code] = arm_code;
-        let [then_sums, else_sums] = sums;
-        if names.is_empty() {
-            if !then_code.is_empty() || !else_code.is_empty() {
-                code.push(quote!(if #cond { #(#then_code)* } else { #(#else_code)* }));
-            }
-            return;
-        }
-        code.push(quote! {
-            let (#(#names),*,) = if #cond { #(#then_code)* (#(#then_sums),*,) } else { #(#else_code)* (#(#else_sums),*,) };
-        });
     }
 
     /// Binds the adjoint of `id` from its shares and returns how to refer to it.

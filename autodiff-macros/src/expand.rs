@@ -188,7 +188,7 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
     // Refer to the original so that a caller using only the gradient does
     // not get a dead-code warning for it.
     let fn_name = &item.sig.ident;
-    let turbofish = generic_args(sig);
+    let turbofish = generic_args(&sig.generics);
     let keep = match &sig.receiver {
         Some(_) => quote!(let _ = Self::#fn_name #turbofish;),
         None => quote!(let _ = #fn_name #turbofish;),
@@ -267,9 +267,8 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
 }
 
 /// `::<T, N>` naming the function's type and const parameters, or nothing.
-fn generic_args(sig: &Sig) -> TokenStream {
-    let args: Vec<&Ident> = sig
-        .generics
+pub(crate) fn generic_args(generics: &syn::Generics) -> TokenStream {
+    let args: Vec<&Ident> = generics
         .params
         .iter()
         .filter_map(|p| match p {

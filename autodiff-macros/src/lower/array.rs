@@ -1,0 +1,135 @@
+//! Stage 3d: local arrays, versioned in the graph (each write a new
+//! version) and indexed reads of arrays and array parameters.
+
+use super::{single_ident, Lower, Value};
+use crate::graph::Op;
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::spanned::Spanned;
+use syn::Expr;
+
+impl Lower<'_> {
+    /// `a[i] = v` on a local array: a new version of `a`, written in place.
+    pub(super) fn store(&mut self, ix: &syn::ExprIndex, value: Value) {
+        let array = single_ident(&ix.expr)
+            .and_then(|name| self.locals.iter().rposition(|l| l.name == *name))
+            .and_then(|k| match self.locals[k].value {
+                Value::Node(id) if self.graph.node(id).array.is_some() => Some((k, id)),
+                _ => None,
+            });
+        let Some((k, version)) = array else {
+            if !matches!(value, Value::Poison) {
+                self.error(
+                    &ix.expr,
+                    "only local arrays (`let mut a = [0.0; N];`) can be written element by element",
+                );
+            }
+            return;
+        };
+        let idx = self.expr(&ix.index);
+        let Some(idx) = self.scalar(idx, ix.index.span()) else {
+            return;
+        };
+        if self.graph.node(idx).active {
+            self.error(
+                &ix.index,
+                "an index cannot depend on a differentiated parameter",
+            );
+            return;
+        }
+        let Some(v) = self.scalar(value, ix.span()) else {
+            return;
+        };
+        let var = self.graph.node(version).array.unwrap_or_default();
+        let new = self
+            .graph
+            .add(Op::ArrStore(var), vec![version, idx, v], false, ix.span());
+        self.locals[k].value = Value::Node(new);
+    }
+
+    /// `[x; LEN]` or `[a, b, c]`: a local array, one dimension of floats.
+    pub(super) fn new_array(&mut self, e: &Expr) -> Value {
+        let current = self.graph.current;
+        if self
+            .graph
+            .branches
+            .iter()
+            .any(|b| b.arms.iter().any(|a| self.graph.within(current, *a)))
+        {
+            return self.error(
+                e,
+                "declare local arrays outside `if` arms (assign their elements inside)",
+            );
+        }
+        let (repeat, elems): (Option<TokenStream>, Vec<&Expr>) = match e {
+            Expr::Repeat(r) => (Some(r.len.to_token_stream()), vec![&*r.expr]),
+            Expr::Array(a) => (None, a.elems.iter().collect()),
+            _ => return Value::Poison,
+        };
+        let mut args = Vec::new();
+        for elem in elems {
+            if matches!(elem, Expr::Repeat(_) | Expr::Array(_)) {
+                return self.error(
+                    elem,
+                    "local arrays have one dimension; use several arrays or a `Matrix`",
+                );
+            }
+            let v = self.expr(elem);
+            let Some(id) = self.scalar(v, elem.span()) else {
+                return Value::Poison;
+            };
+            args.push(id);
+        }
+        let var = self.graph.arrays;
+        self.graph.arrays += 1;
+        Value::Node(
+            self.graph
+                .add(Op::ArrNew { var, repeat }, args, false, e.span()),
+        )
+    }
+
+    pub(super) fn index(&mut self, ix: &syn::ExprIndex, e: &Expr) -> Value {
+        let base = self.expr(&ix.expr);
+        let index = self.expr(&ix.index);
+        let Some(index) = self.scalar(index, ix.index.span()) else {
+            return Value::Poison;
+        };
+        if self.graph.node(index).active {
+            return self.error(
+                &ix.index,
+                "an index cannot depend on a differentiated parameter",
+            );
+        }
+        match base {
+            Value::Array {
+                param,
+                mut prefix,
+                dims,
+            } => {
+                prefix.push(index);
+                if dims > 1 {
+                    Value::Array {
+                        param,
+                        prefix,
+                        dims: dims - 1,
+                    }
+                } else {
+                    let active = self.sig.params[param].diff;
+                    Value::Node(self.graph.add(Op::Elem(param), prefix, active, e.span()))
+                }
+            }
+            Value::Node(version) if self.graph.node(version).array.is_some() => {
+                let var = self.graph.node(version).array.unwrap_or_default();
+                Value::Node(
+                    self.graph
+                        .add(Op::ArrLoad(var), vec![version, index], false, e.span()),
+                )
+            }
+            Value::Node(_) => self.constant_or(e, &ix.expr, "only arrays can be indexed"),
+            Value::Tuple(_) | Value::Unit => {
+                self.error(&ix.expr, "only array parameters can be indexed")
+            }
+            Value::Poison => Value::Poison,
+        }
+    }
+}

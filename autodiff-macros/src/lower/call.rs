@@ -1,0 +1,246 @@
+//! Stage 3c: calls. Float methods and autodiff's functions become
+//! primitives; calls to other differentiated functions go through their
+//! pullbacks; anything that reads no differentiated value stays a constant.
+
+use super::{FreeNames, Lower, Value};
+use crate::graph::{Id, Op};
+use crate::prim::{self, Prim};
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, ToTokens};
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Expr, Ident};
+
+impl Lower<'_> {
+    pub(super) fn method_call(&mut self, m: &syn::ExprMethodCall, e: &Expr) -> Value {
+        let name = m.method.to_string();
+        match prim::method(&name) {
+            Some(p) if p.arity() == m.args.len() + 1 => {
+                let args: Vec<&Expr> = std::iter::once(&*m.receiver).chain(m.args.iter()).collect();
+                self.prim(p, &args, m.method.span())
+            }
+            Some(p) => self.error(
+                &m.method,
+                format!("`{name}` takes {} argument(s)", p.arity() - 1),
+            ),
+            None if matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self")) && self.depends_on_diff(e) => {
+                let method = &m.method;
+                let pullback = quote::format_ident!("{}_pullback", method, span = method.span());
+                let args: Vec<&Expr> = m.args.iter().collect();
+                self.user_call(quote!(self.#method), quote!(self.#pullback), &args, method.span())
+            }
+            None => self.constant_or(
+                e,
+                &m.method,
+                format!(
+                    "cannot differentiate the method `{name}`; supported methods: {}. \
+                     Give a function of your own a derivative with `#[differentiable]` or `#[custom_vjp]`",
+                    prim::method_list()
+                ),
+            ),
+        }
+    }
+
+    pub(super) fn call(&mut self, c: &syn::ExprCall, e: &Expr) -> Value {
+        let Expr::Path(f) = &*c.func else {
+            return self.constant_or(
+                e,
+                &c.func,
+                "only calls of named functions can be differentiated",
+            );
+        };
+        let Some(last) = f.path.segments.last() else {
+            return self.error(&c.func, "empty path");
+        };
+        let name = last.ident.to_string();
+        let found = match prim::function(&name) {
+            Some(p) => {
+                // Checked at compile time to be autodiff's function (see
+                // `rule_markers!` in autodiff-core).
+                self.checks.push(f.path.to_token_stream());
+                Some(p)
+            }
+            None if self.float_qualified(f) => prim::method(&name),
+            None => None,
+        };
+        match found {
+            Some(p) if p.arity() == c.args.len() => {
+                let args: Vec<&Expr> = c.args.iter().collect();
+                self.prim(p, &args, last.ident.span())
+            }
+            Some(p) => self.error(
+                &last.ident,
+                format!("`{name}` takes {} argument(s)", p.arity()),
+            ),
+            None => {
+                if !self.depends_on_diff(e) {
+                    return self.constant_or(e, &last.ident, "");
+                }
+                if f.path.segments.len() == 1 && last.ident == self.fn_name {
+                    return self.error(&last.ident, "recursion cannot be differentiated: the call graph must be known at compile time");
+                }
+                let mut pullback = f.path.clone();
+                if let Some(seg) = pullback.segments.last_mut() {
+                    seg.ident =
+                        quote::format_ident!("{}_pullback", seg.ident, span = seg.ident.span());
+                }
+                let args: Vec<&Expr> = c.args.iter().collect();
+                self.user_call(
+                    f.path.to_token_stream(),
+                    pullback.to_token_stream(),
+                    &args,
+                    last.ident.span(),
+                )
+            }
+        }
+    }
+
+    /// A call to a function differentiated elsewhere (by `#[differentiable]`
+    /// or `#[custom_vjp]`): its pullback `<name>_pullback` supplies the
+    /// derivative. A function without one is a compile error at the call.
+    pub(super) fn user_call(
+        &mut self,
+        func: TokenStream,
+        pullback: TokenStream,
+        args: &[&Expr],
+        span: Span,
+    ) -> Value {
+        let mut ids = Vec::with_capacity(args.len());
+        for arg in args {
+            let v = self.expr(arg);
+            let Some(id) = self.scalar(v, arg.span()) else {
+                return Value::Poison;
+            };
+            ids.push(id);
+        }
+        Value::Node(
+            self.graph
+                .add(Op::Call { func, pullback }, ids, false, span),
+        )
+    }
+
+    /// Whether a call path names a float method: `f64::sin`, `T::sin`,
+    /// `Float::sin`, `num_traits::Float::sin`, `<T as Float>::sin`.
+    pub(super) fn float_qualified(&self, f: &syn::ExprPath) -> bool {
+        if let Some(q) = &f.qself {
+            return f.path.segments.iter().any(|s| s.ident == "Float")
+                || matches!(&*q.ty, syn::Type::Path(_));
+        }
+        let segments: Vec<&syn::PathSegment> = f.path.segments.iter().collect();
+        let Some((_, qualifier)) = segments.split_last() else {
+            return false;
+        };
+        let known = ["f32", "f64", "Float", "num_traits", "autodiff"];
+        match qualifier {
+            [] => false,
+            [only] => {
+                known.iter().any(|k| only.ident == k)
+                    || self
+                        .sig
+                        .generics
+                        .type_params()
+                        .any(|t| t.ident == only.ident)
+            }
+            [first, ..] => {
+                qualifier.iter().any(|s| s.ident == "Float")
+                    && (first.ident == "num_traits" || first.ident == "autodiff")
+            }
+        }
+    }
+
+    /// Whether node `id` is emitted under the name `ident` the user wrote:
+    /// a parameter, or a loop variable.
+    pub(super) fn named_as_written(&self, id: Id, ident: &Ident) -> bool {
+        match self.graph.node(id).op {
+            Op::Param(i) => self.sig.params[i].ident == *ident && !self.sig.params[i].scalar_ref,
+            Op::LoopIndex(l) => self.graph.loops[l].var == *ident,
+            _ => false,
+        }
+    }
+
+    /// Whether `e` reads a differentiated parameter or a local that depends on one.
+    pub(super) fn depends_on_diff(&self, e: &Expr) -> bool {
+        let mut free = FreeNames { names: Vec::new() };
+        free.visit_expr(e);
+        free.names.iter().any(
+            |ident| match self.locals.iter().rev().find(|l| l.name == *ident) {
+                Some(local) => match &local.value {
+                    Value::Node(id) => self.graph.node(*id).active,
+                    Value::Array { param, .. } => self.sig.params[*param].diff,
+                    Value::Tuple(_) => true,
+                    Value::Unit | Value::Poison => false,
+                },
+                None => self
+                    .sig
+                    .param(ident)
+                    .is_some_and(|i| self.sig.params[i].diff),
+            },
+        )
+    }
+
+    pub(super) fn prim(&mut self, p: &'static Prim, args: &[&Expr], span: Span) -> Value {
+        let mut ids = Vec::with_capacity(args.len());
+        for (arg, &diff) in args.iter().zip(p.diff) {
+            let v = self.expr(arg);
+            let Some(id) = self.scalar(v, arg.span()) else {
+                return Value::Poison;
+            };
+            if !diff && self.graph.node(id).active {
+                return self.error(arg, format!("this argument of `{}` must be a constant: it cannot depend on a differentiated parameter", p.name));
+            }
+            ids.push(id);
+        }
+        Value::Node(self.graph.add(Op::Prim(p), ids, false, span))
+    }
+
+    /// Keeps `e` as an opaque constant if nothing differentiated flows into
+    /// it, else reports `msg` at `culprit`.
+    pub(super) fn constant_or(
+        &mut self,
+        e: &Expr,
+        culprit: impl ToTokens,
+        msg: impl std::fmt::Display,
+    ) -> Value {
+        let mut free = FreeNames { names: Vec::new() };
+        free.visit_expr(e);
+        let mut locals = Vec::new();
+        let mut args = Vec::new();
+        for ident in free.names {
+            if let Some(local) = self.locals.iter().rev().find(|l| l.name == ident) {
+                match &local.value {
+                    // Parameters and loop variables keep their names in the
+                    // generated code, so the expression reads them directly.
+                    Value::Node(id) if self.named_as_written(*id, &ident) => {
+                        if self.graph.node(*id).active {
+                            return self.error(culprit, msg);
+                        }
+                    }
+                    Value::Array { param, prefix, .. }
+                        if prefix.is_empty() && self.sig.params[*param].ident == ident =>
+                    {
+                        if self.sig.params[*param].diff {
+                            return self.error(culprit, msg);
+                        }
+                    }
+                    Value::Node(id) if !self.graph.node(*id).active => {
+                        if !locals.contains(&ident) {
+                            args.push(*id);
+                            locals.push(ident);
+                        }
+                    }
+                    Value::Poison => return Value::Poison,
+                    _ => return self.error(culprit, msg),
+                }
+            } else if let Some(i) = self.sig.param(&ident) {
+                if self.sig.params[i].diff {
+                    return self.error(culprit, msg);
+                }
+            }
+        }
+        let op = Op::Const {
+            expr: e.to_token_stream(),
+            locals,
+        };
+        Value::Node(self.graph.add(op, args, false, e.span()))
+    }
+}
