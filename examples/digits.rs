@@ -12,7 +12,7 @@
 mod common;
 
 use autodiff::{differentiable, softmax_cross_entropy, Matrix, Vector};
-use common::{parse_csv, stratified_folds, Adam, SplitMix64};
+use common::{cross_validate, parse_csv, stratified_folds, Adam, SplitMix64};
 use std::time::Instant;
 
 const PIXELS: usize = 64;
@@ -115,28 +115,16 @@ fn main() {
         .collect();
     let mut rng = SplitMix64::new(SEED);
     let folds = stratified_folds(&ys, FOLDS, &mut rng);
-    let mut accuracies = Vec::new();
-    for (fold, (train, test)) in folds.iter().enumerate() {
-        let fold = fold + 1;
+    let mean = cross_validate(&folds, quiet, |fold, train, test| {
         let train_x: Vec<Image> = train.iter().map(|&i| xs[i]).collect();
         let train_y: Vec<usize> = train.iter().map(|&i| ys[i]).collect();
         let net = fit(&train_x, &train_y, &mut rng, fold, quiet);
-        let correct = test
-            .iter()
+        test.iter()
             .filter(|&&i| net.predict(xs[i]) == ys[i])
-            .count();
-        let acc = correct as f64 / test.len() as f64;
-        if !quiet {
-            println!(
-                "fold {fold}: test accuracy {acc:.3} ({correct}/{})",
-                test.len()
-            );
-        }
-        accuracies.push(acc);
-    }
+            .count()
+    });
     let elapsed = start.elapsed();
 
-    let mean = accuracies.iter().sum::<f64>() / FOLDS as f64;
     println!("cross-validated accuracy: {mean:.3}");
     println!(
         "time: {:.2} s ({FOLDS} folds x {EPOCHS} epochs, mini-batches of {BATCH})",

@@ -13,7 +13,9 @@
 mod common;
 
 use autodiff::{differentiable, softmax_cross_entropy, Matrix, Vector};
-use common::{fit_standardizer, parse_csv, standardize, stratified_folds, Adam, SplitMix64};
+use common::{
+    cross_validate, fit_standardizer, parse_csv, standardize, stratified_folds, Adam, SplitMix64,
+};
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -107,31 +109,19 @@ fn main() {
     let start = Instant::now();
     let (raw, ys) = parse_csv::<FEATURES>(include_str!("data/iris.csv"), 1);
     let folds = stratified_folds(&ys, FOLDS, &mut SplitMix64::new(SEED));
-    let mut accuracies = Vec::new();
-    for (fold, (train, test)) in folds.iter().enumerate() {
-        let fold = fold + 1;
+    let mean = cross_validate(&folds, quiet, |fold, train, test| {
         // Scale with the statistics of the training part only.
         let (mean, std) = fit_standardizer(&raw, train);
         let scale = |i: &usize| Vector::from(standardize(&raw[*i], &mean, &std));
         let train_x: Vec<_> = train.iter().map(scale).collect();
         let train_y: Vec<_> = train.iter().map(|&i| ys[i]).collect();
         let (w, b) = fit(&train_x, &train_y, fold, quiet);
-        let correct = test
-            .iter()
+        test.iter()
             .filter(|&i| predict(w, b, scale(i)) == ys[*i])
-            .count();
-        let acc = correct as f64 / test.len() as f64;
-        if !quiet {
-            println!(
-                "fold {fold}: test accuracy {acc:.3} ({correct}/{})",
-                test.len()
-            );
-        }
-        accuracies.push(acc);
-    }
+            .count()
+    });
     let elapsed = start.elapsed();
 
-    let mean = accuracies.iter().sum::<f64>() / FOLDS as f64;
     println!("{graph}");
     println!("cross-validated accuracy: {mean:.3}");
     println!(

@@ -201,3 +201,28 @@ pub fn quiet_flag() -> bool {
         .skip(1)
         .any(|a| a == "--quiet" || a == "-q")
 }
+
+/// Cross-validation over `folds` (from [`stratified_folds`]).
+/// `fit_and_count(fold, train, test)` trains on the rows `train` and returns
+/// how many rows of `test` it classifies correctly. Prints each fold's
+/// accuracy unless `quiet`; returns the mean accuracy.
+pub fn cross_validate(
+    folds: &[(Vec<usize>, Vec<usize>)],
+    quiet: bool,
+    mut fit_and_count: impl FnMut(usize, &[usize], &[usize]) -> usize,
+) -> f64 {
+    let mut total = 0.0;
+    for (fold, (train, test)) in folds.iter().enumerate() {
+        let fold = fold + 1;
+        let correct = fit_and_count(fold, train, test);
+        let acc = correct as f64 / test.len() as f64;
+        if !quiet {
+            println!(
+                "fold {fold}: test accuracy {acc:.3} ({correct}/{})",
+                test.len()
+            );
+        }
+        total += acc;
+    }
+    total / folds.len() as f64
+}
