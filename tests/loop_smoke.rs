@@ -89,3 +89,115 @@ fn seed_network_loops() {
         }
     }
 }
+
+/// Two carried variables updated from each other: adjoints and values move
+/// together, not one after the other.
+#[differentiable]
+fn two_carried(x: f64, y: f64) -> f64 {
+    let mut a = x;
+    let mut b = y;
+    for _ in 0..3 {
+        b = a * b;
+        a = 2.0 * a;
+    }
+    b + a
+}
+
+#[differentiable]
+fn swap(x: f64, y: f64) -> f64 {
+    let mut a = x;
+    let mut b = y;
+    for _ in 0..3 {
+        let t = a;
+        a = b * 1.5;
+        b = t;
+    }
+    a * b.sin()
+}
+
+/// A loop that keeps values, inside an `if`.
+#[differentiable]
+fn product_in_branch(x: [f64; 2]) -> f64 {
+    let mut f = 1.0;
+    if x[0] > 0.0 {
+        for i in 0..2 {
+            f *= x[i];
+        }
+    }
+    f
+}
+
+/// An element read only by a comparison.
+#[differentiable]
+fn element_in_condition(x: [f64; 2]) -> f64 {
+    if x[0] > 0.0 {
+        x[1]
+    } else {
+        2.0 * x[1]
+    }
+}
+
+/// A bound known only at run time is fine when the loop keeps nothing.
+#[differentiable(wrt(x))]
+fn runtime_bound(x: [f64; 4], n: usize) -> f64 {
+    let mut f = 0.0;
+    for i in 0..n {
+        f += x[i] * x[i];
+    }
+    f
+}
+
+/// Nested loops where the inner one keeps values.
+#[differentiable]
+fn nested_products(x: [f64; 3]) -> f64 {
+    let mut s = 0.0;
+    for j in 0..3 {
+        let mut p = 1.0;
+        for i in 0..3 {
+            p *= x[i] + j as f64;
+        }
+        s += p.sqrt();
+    }
+    s
+}
+
+#[test]
+fn carried_together() {
+    let f = |v: [f64; 2]| two_carried(v[0], v[1]);
+    let (_, dx, dy) = two_carried_grad(0.3, 0.4);
+    let want = fd(f, [0.3, 0.4]);
+    assert_relative_eq!(dx, want[0], max_relative = 1e-6);
+    assert_relative_eq!(dy, want[1], max_relative = 1e-6);
+    let f = |v: [f64; 2]| swap(v[0], v[1]);
+    let (_, dx, dy) = swap_grad(0.3, 0.4);
+    let want = fd(f, [0.3, 0.4]);
+    assert_relative_eq!(dx, want[0], max_relative = 1e-6);
+    assert_relative_eq!(dy, want[1], max_relative = 1e-6);
+}
+
+#[test]
+fn loops_in_branches_and_conditions() {
+    for x in [[0.5, 3.0], [-0.5, 3.0]] {
+        let (_, g) = product_in_branch_grad(x);
+        let want = fd(product_in_branch, x);
+        assert_relative_eq!(g[0], want[0], max_relative = 1e-6, epsilon = 1e-9);
+        assert_relative_eq!(g[1], want[1], max_relative = 1e-6, epsilon = 1e-9);
+        let (_, g) = element_in_condition_grad(x);
+        assert_eq!(g[0], 0.0);
+        assert_eq!(g[1], if x[0] > 0.0 { 1.0 } else { 2.0 });
+    }
+}
+
+#[test]
+fn runtime_bounds_and_nested_stores() {
+    let x = [0.5, -1.0, 2.0, 3.0];
+    let (v, g) = runtime_bound_grad(x, 3);
+    assert_relative_eq!(v, 5.25);
+    assert_eq!(g, [1.0, -2.0, 4.0, 0.0]);
+    let x = [0.5, 1.5, 2.0];
+    let (_, g) = nested_products_grad(x);
+    let want = fd(nested_products, x);
+    for k in 0..3 {
+        assert_relative_eq!(g[k], want[k], max_relative = 1e-6);
+    }
+}

@@ -209,10 +209,13 @@ impl<'a> Emitter<'a> {
     /// Whether a loop must run again to recompute a value the backward pass
     /// reads.
     fn loop_needed(&self, l: usize) -> bool {
-        self.g.loops[l].carried.iter().any(|c| {
-            self.g.node(c.phi).array.is_none()
-                && (self.needed[c.out.index()] || self.needed[c.phi.index()])
-        })
+        // A loop that keeps values for its own backward pass must run again
+        // wherever that backward pass runs out of sight of the first run.
+        !self.stored_values(l).is_empty()
+            || self.g.loops[l].carried.iter().any(|c| {
+                self.g.node(c.phi).array.is_none()
+                    && (self.needed[c.out.index()] || self.needed[c.phi.index()])
+            })
     }
 
     /// The name of node `id`'s value, numbered the first time it is bound.
@@ -294,6 +297,10 @@ impl<'a> Emitter<'a> {
     fn backward_node(&mut self, id: Id, code: &mut Vec<TokenStream>) {
         if self.g.node(id).array.is_some() {
             return self.backward_array(id, code);
+        }
+        if id != self.out && self.contribs[id.index()].is_empty() {
+            // Read only by comparisons: nothing flows back through it.
+            return;
         }
         let gbar = self.finish_adjoint(id, code);
         let node = self.g.node(id);

@@ -67,7 +67,18 @@ impl Emitter<'_> {
         let branch = &self.g.branches[b];
         let arms = branch.arms;
         let cond = self.operand(branch.cond);
-        let arm_code = [self.backward(arms[0]), self.backward(arms[1])];
+        // Loops in an arm keep their stored values inside the forward arm's
+        // block; run them again here, where their backward pass reads them.
+        let mut arm_code = [Vec::new(), Vec::new()];
+        for (k, arm) in arms.iter().enumerate() {
+            for l in 0..self.g.loops.len() {
+                if self.g.loops[l].parent == *arm && !self.stored_values(l).is_empty() {
+                    self.forward_loop(l, true, &mut arm_code[k]);
+                }
+            }
+            let steps = self.backward(*arm);
+            arm_code[k].extend(steps);
+        }
         let ad = self.names.ad.clone();
         let mut names = Vec::new();
         let mut sums: [Vec<TokenStream>; 2] = [Vec::new(), Vec::new()];

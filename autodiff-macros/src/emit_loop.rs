@@ -40,9 +40,11 @@ impl Emitter<'_> {
         for l in 0..g.loops.len() {
             if !self.stored(l).is_empty() && g.loops[l].capacity.is_none() {
                 self.errors.push(syn::Error::new(
-                    g.loops[l].span,
-                    "this loop must keep a carried value for every iteration, and its trip count cannot size \
-                     a stack array on stable Rust; use bounds that are literals, constants, or `0..N` with a const generic `N`",
+                    g.loops[l].range_span,
+                    "this loop must keep a value for every iteration, in a stack array sized by its trip count, \
+                     but that count is not a length stable Rust can name (it is known only at run time, or it is \
+                     arithmetic on a const generic beyond `N - k` and `N / k`); use bounds that are literals, \
+                     constants, or `0..N` with a const generic `N`",
                 ));
             }
         }
@@ -252,6 +254,11 @@ impl Emitter<'_> {
     }
 
     /// The phis the backward pass reads back, with their store names.
+    /// The values loop `l` keeps per iteration (see [`Emitter::stored`]).
+    pub(crate) fn stored_values(&self, l: usize) -> Vec<Id> {
+        self.stored(l).into_iter().map(|(id, _)| id).collect()
+    }
+
     fn stored(&self, l: usize) -> Vec<(Id, Ident)> {
         if self.fused[l].is_some() {
             return Vec::new();
@@ -321,21 +328,19 @@ impl Emitter<'_> {
             let t = self.operand(*load);
             body.push(quote!(#s[#slot] = #t;));
         }
-        let updates: Vec<TokenStream> = live
-            .iter()
-            .filter(|c| c.next != c.phi)
-            .map(|c| {
-                let (t, next) = (self.operand(c.phi), self.operand(c.next));
-                quote!(#t = #next;)
-            })
-            .collect();
+        let updates = simultaneous(
+            live.iter()
+                .filter(|c| c.next != c.phi)
+                .map(|c| (self.operand(c.phi), self.operand(c.next)))
+                .collect(),
+        );
         let (var, range) = (self.loop_var(l), self.range(l, false));
         match self.fused[l].clone() {
             Some(early) if !recompute => {
                 let (backward, accumulators, updates_acc) =
                     self.loop_backward_body(l, &early_seeds(self, l, &early));
                 code.extend(accumulators);
-                code.push(quote!(for #var in #range { #(#body)* #(#updates)* #(#backward)* #(#updates_acc)* }));
+                code.push(quote!(for #var in #range { #(#body)* #updates #(#backward)* #(#updates_acc)* }));
                 for (k, c) in self.g.loops[l].carried.iter().enumerate() {
                     if self.g.node(c.init).active && !early[k].is_empty() {
                         let e = early[k].clone();
@@ -347,7 +352,7 @@ impl Emitter<'_> {
                     }
                 }
             }
-            _ => code.push(quote!(for #var in #range { #(#body)* #(#updates)* })),
+            _ => code.push(quote!(for #var in #range { #(#body)* #updates })),
         }
     }
 
@@ -441,7 +446,7 @@ impl Emitter<'_> {
         }
         let recompute = self.forward(lp.body, true);
         let (steps, decls, adds) = self.loop_backward_body(l, &seeds);
-        let mut carry = Vec::new();
+        let mut carry: Vec<(TokenStream, TokenStream)> = Vec::new();
         for (&(phi, init, _, _), (_, d)) in live.iter().zip(&seeds) {
             let parts = std::mem::take(&mut self.contribs[phi.index()]);
             let value = if parts.is_empty() {
@@ -450,7 +455,7 @@ impl Emitter<'_> {
                 sum(parts)
             };
             if value.to_string() != d.to_string() {
-                carry.push(quote!(#d = #value;));
+                carry.push((d.clone(), value));
             }
             if self.g.node(init).active {
                 self.contribs[init.index()].push(Contrib {
@@ -460,10 +465,11 @@ impl Emitter<'_> {
                 });
             }
         }
+        let carry = simultaneous(carry);
         let (var, range) = (self.loop_var(l), self.range(l, true));
         code.extend(decls);
         code.push(quote! {
-            for #var in #range { #(#restore)* #(#recompute)* #(#steps)* #(#adds)* #(#carry)* }
+            for #var in #range { #(#restore)* #(#recompute)* #(#steps)* #(#adds)* #carry }
         });
     }
 }
@@ -478,4 +484,21 @@ fn early_seeds(em: &Emitter, l: usize, early: &[TokenStream]) -> Vec<(Id, TokenS
         .filter(|(_, e)| !e.is_empty())
         .map(|(c, e)| (c.next, e.clone()))
         .collect()
+}
+
+/// `a = x;` for one variable; `(a, b) = (x, y);` for several, so that a
+/// value assigned first is not read by a later right-hand side (a swap
+/// `(a, b) = (b, a)` must see both old values).
+fn simultaneous(pairs: Vec<(TokenStream, TokenStream)>) -> TokenStream {
+    match pairs.len() {
+        0 => TokenStream::new(),
+        1 => {
+            let (a, v) = &pairs[0];
+            quote!(#a = #v;)
+        }
+        _ => {
+            let (names, values): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
+            quote!((#(#names),*) = (#(#values),*);)
+        }
+    }
 }

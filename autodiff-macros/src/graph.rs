@@ -129,6 +129,8 @@ pub struct Loop {
     /// end of an iteration, value after)`.
     pub carried: Vec<Carried>,
     pub span: Span,
+    /// The range's end, where an error about the trip count points.
+    pub range_span: Span,
 }
 
 pub struct Carried {

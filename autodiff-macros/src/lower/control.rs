@@ -59,7 +59,14 @@ impl Lower<'_> {
         let [Some(start), Some(end)] = bounds else {
             return Value::Poison;
         };
-        let capacity = capacity(start_expr, end_expr, inclusive, &self.sig.generics);
+        let runtime: Vec<Ident> = self.locals.iter().map(|l| l.name.clone()).collect();
+        let capacity = capacity(
+            start_expr,
+            end_expr,
+            inclusive,
+            &self.sig.generics,
+            &runtime,
+        );
 
         // The variables this loop carries: assigned in the body, declared outside.
         let mut assigned = Assigned { names: Vec::new() };
@@ -112,6 +119,7 @@ impl Lower<'_> {
                 start_pos: self.graph.nodes.len() as u32,
                 carried: Vec::new(),
                 span: f.for_token.span,
+                range_span: end_expr.span(),
             });
             self.graph.enter(body);
             let index = self.graph.add(Op::LoopIndex(l), vec![], false, var.span());
@@ -334,7 +342,17 @@ fn capacity(
     end: &Expr,
     inclusive: bool,
     generics: &syn::Generics,
+    runtime: &[Ident],
 ) -> Option<TokenStream> {
+    // A bound read from a variable or a parameter is only known at run time.
+    let reads_runtime = |e: &Expr| {
+        let mut free = FreeNames { names: Vec::new() };
+        free.visit_expr(e);
+        free.names.iter().any(|n| runtime.contains(n))
+    };
+    if reads_runtime(start) || reads_runtime(end) {
+        return None;
+    }
     let const_params: Vec<&Ident> = generics.const_params().map(|c| &c.ident).collect();
     let generic = |e: &Expr| {
         let mut free = FreeNames { names: Vec::new() };

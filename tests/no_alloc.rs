@@ -1,0 +1,309 @@
+//! The generated gradients never touch the heap.
+//!
+//! A counting `#[global_allocator]` wraps `std::alloc::System`. The test
+//! harness allocates (names, threads, output capture), so only allocations
+//! made *by the current thread* while a region is open are counted: the
+//! "counting" flag is a thread-local `Cell<bool>` (const-initialised and
+//! without a destructor, so reading it never allocates), which keeps the
+//! count exact even if the harness runs other tests on other threads. The
+//! region is entered twice, so a one-time lazy initialisation would not
+//! hide behind a warm-up either way: both must be zero.
+//!
+//! Inside the region there are only calls to generated `_grad` / `_vjp`
+//! functions and stores of their results; every check that could format a
+//! message (and so allocate) runs after the region is closed.
+
+use autodiff::{custom_vjp, differentiable, mse, sigmoid, Float, Matrix, Vector};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+// ---------------------------------------------------------------------------
+// The counting allocator.
+
+struct Counting;
+
+/// Allocations (`alloc`, `alloc_zeroed`, `realloc`) made inside a region.
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+/// Bytes requested inside a region.
+static BYTES: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn note(size: usize) {
+    if COUNTING.try_with(Cell::get).unwrap_or(false) {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        BYTES.fetch_add(size, Ordering::SeqCst);
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to `System`; the bookkeeping
+// touches only atomics and a const-initialised thread-local `Cell`.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note(layout.size());
+        System.alloc(layout)
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note(layout.size());
+        System.alloc_zeroed(layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note(new_size);
+        System.realloc(ptr, layout, new_size)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Runs `f` with counting on for this thread; returns its result and the
+/// number of allocations and bytes it made.
+fn counted<R>(f: impl FnOnce() -> R) -> (R, usize, usize) {
+    let (a0, b0) = (
+        ALLOCATIONS.load(Ordering::SeqCst),
+        BYTES.load(Ordering::SeqCst),
+    );
+    COUNTING.with(|c| c.set(true));
+    let r = f();
+    COUNTING.with(|c| c.set(false));
+    let (a1, b1) = (
+        ALLOCATIONS.load(Ordering::SeqCst),
+        BYTES.load(Ordering::SeqCst),
+    );
+    (r, a1 - a0, b1 - b0)
+}
+
+// ---------------------------------------------------------------------------
+// The functions.
+
+/// Scalar.
+#[differentiable]
+fn rosenbrock(x: f64, y: f64) -> f64 {
+    (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
+}
+
+/// An accumulating loop over a const-generic array (N = 100 below).
+#[differentiable]
+fn ext_rosenbrock<const N: usize>(x: [f64; N]) -> f64 {
+    let mut f = 0.0;
+    for i in 0..N / 2 {
+        let (a, b) = (x[2 * i], x[2 * i + 1]);
+        f += 100.0 * (b - a * a).powi(2) + (1.0 - a).powi(2);
+    }
+    f
+}
+
+/// A loop whose carried product the backward pass reads: kept in a stack
+/// array, one element per iteration.
+#[differentiable]
+fn product<const N: usize>(x: [f64; N]) -> f64 {
+    let mut p = 1.0;
+    for i in 0..N {
+        p *= x[i].sin() + 2.0;
+    }
+    p
+}
+
+/// Branches, nested, as expression and statement, with a guarded `ln`.
+#[differentiable]
+fn branchy(x: f64, y: f64) -> f64 {
+    let s = x * y;
+    let mut out = if x > 0.0 {
+        if y > 0.0 {
+            s.sqrt()
+        } else {
+            s * s
+        }
+    } else if y > x {
+        y.exp() * x
+    } else {
+        x.abs().max(y)
+    };
+    if s > 1.0 {
+        out += s.ln();
+    }
+    out + s
+}
+
+/// A branch inside a loop, generic over the float type (used with f32).
+#[differentiable]
+fn soft_abs_sum<T: Float>(x: [T; 8]) -> T {
+    let mut f = T::zero();
+    for i in 0..8 {
+        let v = if x[i] > T::zero() {
+            x[i]
+        } else {
+            -x[i] * T::from(0.5).unwrap()
+        };
+        f = f + v * v;
+    }
+    f
+}
+
+/// The seed layer and its loss.
+#[differentiable(wrt(w, b))]
+fn seed_loss(
+    w: Matrix<f64, 16, 4>,
+    b: Vector<f64, 4>,
+    x: Vector<f64, 16>,
+    label: Vector<f64, 4>,
+) -> f64 {
+    let z = w.t() * x + b;
+    mse(sigmoid(z), label)
+}
+
+/// The seed layer itself: a vector-valued `_vjp`.
+#[differentiable(wrt(w, b))]
+fn seed_layer(w: Matrix<f64, 16, 4>, b: Vector<f64, 4>, x: Vector<f64, 16>) -> Vector<f64, 4> {
+    sigmoid(w.t() * x + b)
+}
+
+/// A rule of our own.
+#[custom_vjp(softsign_vjp)]
+fn softsign(x: f64) -> f64 {
+    x / (1.0 + x.abs())
+}
+
+fn softsign_vjp(x: f64, _value: f64, g: f64) -> f64 {
+    g / ((1.0 + x.abs()) * (1.0 + x.abs()))
+}
+
+/// Composition: calls into other differentiated functions and a custom rule.
+#[differentiable]
+fn composed(x: f64, y: f64) -> f64 {
+    rosenbrock(x, y) * 0.01 + branchy(y, x) + softsign(x * y)
+}
+
+// ---------------------------------------------------------------------------
+// The test.
+
+/// Everything the region computes, checked after it closes.
+struct Results {
+    rosen: (f64, f64, f64),
+    ext: (f64, [f64; 100]),
+    prod: (f64, [f64; 12]),
+    branch: [(f64, f64, f64); 4],
+    soft: (f32, [f32; 8]),
+    loss: (f64, Matrix<f64, 16, 4>, Vector<f64, 4>),
+    layer: (Vector<f64, 4>, Matrix<f64, 16, 4>, Vector<f64, 4>),
+    comp: (f64, f64, f64),
+}
+
+struct Inputs {
+    ext: [f64; 100],
+    prod: [f64; 12],
+    soft: [f32; 8],
+    w: Matrix<f64, 16, 4>,
+    b: Vector<f64, 4>,
+    x: Vector<f64, 16>,
+    label: Vector<f64, 4>,
+    seed: Vector<f64, 4>,
+}
+
+fn inputs() -> Inputs {
+    let w: [[f64; 4]; 16] =
+        core::array::from_fn(|i| core::array::from_fn(|j| ((i * 4 + j) as f64 * 0.37).sin() * 0.3));
+    Inputs {
+        ext: core::array::from_fn(|k| if k % 2 == 0 { -1.2 } else { 1.0 }),
+        prod: core::array::from_fn(|k| 0.3 * k as f64 - 1.0),
+        soft: core::array::from_fn(|k| k as f32 * 0.25 - 1.0),
+        w: Matrix::from(w),
+        b: Vector::from([0.1, -0.2, 0.05, 0.3]),
+        x: Vector::from(core::array::from_fn(|i| (i as f64 * 0.7).cos())),
+        label: Vector::from([1.0, 0.0, 0.0, 1.0]),
+        seed: Vector::from([0.3, -1.0, 0.2, 0.5]),
+    }
+}
+
+/// The region: generated gradients only.
+fn run(p: &Inputs) -> Results {
+    let p = black_box(p);
+    Results {
+        rosen: rosenbrock_grad(black_box(-1.2), black_box(1.0)),
+        ext: ext_rosenbrock_grad(p.ext),
+        prod: product_grad(p.prod),
+        branch: [(2.0, 3.0), (2.0, -3.0), (-1.0, 0.5), (-1.0, -2.0)]
+            .map(|(x, y)| branchy_grad(black_box(x), black_box(y))),
+        soft: soft_abs_sum_grad(p.soft),
+        loss: seed_loss_grad(p.w, p.b, p.x, p.label),
+        layer: seed_layer_vjp(p.w, p.b, p.x, p.seed),
+        comp: composed_grad(black_box(0.7), black_box(-1.3)),
+    }
+}
+
+fn check(p: &Inputs, r: &Results) {
+    assert_eq!(r.rosen.0, rosenbrock(-1.2, 1.0));
+    assert!((r.rosen.1 - -215.6).abs() < 1e-12 && (r.rosen.2 - -88.0).abs() < 1e-12);
+    assert_eq!(r.ext.0, ext_rosenbrock(p.ext));
+    assert!((r.ext.1[0] - -215.6).abs() < 1e-12 && (r.ext.1[99] - -88.0).abs() < 1e-12);
+    assert_eq!(r.prod.0, product(p.prod));
+    assert_eq!(r.soft.0, soft_abs_sum(p.soft));
+    assert_eq!(r.loss.0, seed_loss(p.w, p.b, p.x, p.label));
+    assert_eq!(r.layer.0, seed_layer(p.w, p.b, p.x));
+    assert_eq!(r.comp.0, composed(0.7, -1.3));
+    // Spot-check a few partials against central differences.
+    let h = 1e-6;
+    let fd = |f: &dyn Fn(f64) -> f64| (f(h) - f(-h)) / (2.0 * h);
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs()));
+    for (k, &(x, y)) in [(2.0, 3.0), (2.0, -3.0), (-1.0, 0.5), (-1.0, -2.0)]
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(r.branch[k].0, branchy(x, y));
+        assert!(
+            close(r.branch[k].1, fd(&|d| branchy(x + d, y))),
+            "branchy dx at {k}"
+        );
+        assert!(
+            close(r.branch[k].2, fd(&|d| branchy(x, y + d))),
+            "branchy dy at {k}"
+        );
+    }
+    let dprod = fd(&|d| {
+        let mut q = p.prod;
+        q[5] += d;
+        product(q)
+    });
+    assert!(close(r.prod.1[5], dprod), "product d5");
+    let db2 = fd(&|d| {
+        let mut b = p.b;
+        b[2] += d;
+        seed_loss(p.w, b, p.x, p.label)
+    });
+    assert!(close(r.loss.2[2], db2), "seed_loss db2");
+    let dw = fd(&|d| {
+        let mut w = p.w;
+        w[(7, 1)] += d;
+        seed_loss(w, p.b, p.x, p.label)
+    });
+    assert!(close(r.loss.1[(7, 1)], dw), "seed_loss dw71");
+    let dcx = fd(&|d| composed(0.7 + d, -1.3));
+    assert!(close(r.comp.1, dcx), "composed dx");
+}
+
+#[test]
+fn generated_gradients_do_not_allocate() {
+    // The counter works: a box in a region is one allocation.
+    let (_, n, bytes) = counted(|| black_box(Box::new(black_box(7u64))));
+    assert_eq!((n, bytes), (1, 8), "the counting allocator itself");
+    let (_, n, _) = counted(|| ());
+    assert_eq!(n, 0, "an empty region");
+
+    let p = inputs();
+    for round in 0..2 {
+        let (r, n, bytes) = counted(|| run(&p));
+        assert_eq!(
+            (n, bytes),
+            (0, 0),
+            "round {round}: generated gradients allocated {n} times ({bytes} bytes)"
+        );
+        check(&p, &r);
+    }
+}
