@@ -128,7 +128,6 @@ pub struct Loop {
     /// Variables assigned in the body: `(phi, value before, value at the
     /// end of an iteration, value after)`.
     pub carried: Vec<Carried>,
-    pub span: Span,
     /// The range's end, where an error about the trip count points.
     pub range_span: Span,
 }

@@ -118,7 +118,6 @@ impl Lower<'_> {
                 body,
                 start_pos: self.graph.nodes.len() as u32,
                 carried: Vec::new(),
-                span: f.for_token.span,
                 range_span: end_expr.span(),
             });
             self.graph.enter(body);
