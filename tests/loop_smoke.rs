@@ -97,8 +97,8 @@ fn two_carried(x: f64, y: f64) -> f64 {
     let mut a = x;
     let mut b = y;
     for _ in 0..3 {
-        b = a * b;
-        a = 2.0 * a;
+        b *= a;
+        a *= 2.0;
     }
     b + a
 }
