@@ -59,3 +59,43 @@ fn custom_rule() {
     assert_relative_eq!(dx, fx, max_relative = 1e-7);
     assert_relative_eq!(dy, fy, max_relative = 1e-7);
 }
+
+mod layers {
+    use autodiff::{differentiable, Matrix, Vector};
+
+    /// A layer returning a vector, called by another differentiated function.
+    #[differentiable(wrt(w, x))]
+    pub fn dense(w: Matrix<f64, 3, 2>, x: Vector<f64, 3>) -> Vector<f64, 2> {
+        (w.t() * x).tanh()
+    }
+}
+
+#[differentiable(wrt(w, x))]
+fn two_layers(w: autodiff::Matrix<f64, 3, 2>, x: autodiff::Vector<f64, 3>) -> f64 {
+    let h = layers::dense(w, x);
+    h.dot(h) + h.sum()
+}
+
+#[test]
+fn composition_through_a_vector_valued_function() {
+    use autodiff::{Matrix, Vector};
+    let w = Matrix::from([[0.3, -0.2], [0.1, 0.5], [-0.4, 0.2]]);
+    let x = Vector::from([0.7, -1.1, 0.4]);
+    let (v, dw, dx) = two_layers_grad(w, x);
+    assert_relative_eq!(v, two_layers(w, x));
+    let h = 1e-6;
+    for i in 0..3 {
+        let (mut xp, mut xm) = (x, x);
+        xp[i] += h;
+        xm[i] -= h;
+        let want = (two_layers(w, xp) - two_layers(w, xm)) / (2.0 * h);
+        assert_relative_eq!(dx[i], want, max_relative = 1e-6);
+        for j in 0..2 {
+            let (mut wp, mut wm) = (w, w);
+            wp[(i, j)] += h;
+            wm[(i, j)] -= h;
+            let want = (two_layers(wp, x) - two_layers(wm, x)) / (2.0 * h);
+            assert_relative_eq!(dw[(i, j)], want, max_relative = 1e-6);
+        }
+    }
+}
