@@ -75,7 +75,7 @@ pub fn ext_rosenbrock_dual<D: DualNum<f64> + Copy, const N: usize>(x: &[D; N]) -
     let mut f = D::zero();
     for i in 0..N / 2 {
         let (a, b) = (x[2 * i], x[2 * i + 1]);
-        f = f + ((b - a * a).powi(2) * 100.0 + (-a + 1.0).powi(2));
+        f += (b - a * a).powi(2) * 100.0 + (-a + 1.0).powi(2);
     }
     f
 }
@@ -208,10 +208,10 @@ pub fn seed_net_dual<D: DualNum<f64> + Copy>(
     for j in 0..SEED_OUT {
         let mut z = b[j];
         for i in 0..SEED_IN {
-            z = z + w[i][j] * x[i];
+            z += w[i][j] * x[i];
         }
         let a = sigmoid_dual(z);
-        loss = loss + (a - y[j]).powi(2);
+        loss += (a - y[j]).powi(2);
     }
     loss
 }
