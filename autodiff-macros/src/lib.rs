@@ -1,13 +1,13 @@
 //! `#[differentiable]`: compile-time reverse-mode differentiation.
 //!
-//! The pipeline, one file per stage: [`attr`] reads the attribute, [`sig`]
-//! checks the signature, [`lower`] turns the body into the expression
-//! [`graph`] (primitives from [`prim`]), [`emit`] writes the forward and
-//! backward passes (with [`emit_branch`], [`emit_loop`] and [`emit_array`]
-//! for control flow and local arrays), [`dot`] draws the graph, [`expand`]
-//! assembles the generated items and [`fallback`] emits stubs when anything
-//! failed. Errors are gathered in a [`ctx::Ctxt`] and reported together.
-//! [`custom`] implements `#[custom_vjp]`.
+//! The pipeline, one file per stage: `attr` reads the attribute, `sig`
+//! checks the signature, `lower` turns the body into the expression
+//! `graph` (primitives from `prim`), `emit` writes the forward and
+//! backward passes (with `emit_branch`, `emit_loop` and `emit_array`
+//! for control flow and local arrays), `dot` draws the graph, `expand`
+//! assembles the generated items and `fallback` emits stubs when anything
+//! failed. Errors are gathered in a `ctx::Ctxt` and reported together.
+//! `custom` implements `#[custom_vjp]`.
 
 mod attr;
 mod ctx;
