@@ -43,18 +43,20 @@ fn main() {
 /// Refuses to benchmark gradients that disagree (the real check is
 /// `tests/bench_models.rs`).
 fn sanity_check() {
-    use models_problems::{digits_grad_flat, seed_grad_flat};
+    use models_problems::{digits_gen_flat, digits_grad_flat, seed_gen_flat, seed_grad_flat};
     let p = seed_loss::params();
     for s in seed_loss::samples().iter().take(8) {
-        let g = seed_grad_flat(&seed_loss::generated(&p, s));
+        let g = seed_gen_flat(&seed_loss::generated(&p, s));
         let h = seed_grad_flat(&seed_loss::hand_written(&p, s));
         assert_agree("seed_loss hand", &g, &h, 1e-12);
     }
     let p = digits::params();
     for s in digits::samples().iter().take(8) {
-        let g = digits_grad_flat(&digits::generated(&p, s));
+        let g = digits_gen_flat(&digits::generated(&p, s));
         let h = digits_grad_flat(&digits::hand_written(&p, s));
+        let c = digits_grad_flat(&digits::generated_into_arrays(&p, s));
         assert_agree("digits hand", &g, &h, 1e-12);
+        assert_eq!(g, c, "digits: conversion changed the values");
     }
 }
 
@@ -76,7 +78,7 @@ mod seed_loss {
     }
 
     #[inline(never)]
-    pub fn generated(p: &SeedParams, s: &SeedSample) -> SeedGrad {
+    pub fn generated(p: &SeedParams, s: &SeedSample) -> SeedGenGrad {
         seed_loss_gen(p, s)
     }
 
@@ -114,8 +116,15 @@ mod digits {
     }
 
     #[inline(never)]
-    pub fn generated(p: &DigitsParams, s: &DigitsSample) -> DigitsGrad {
+    pub fn generated(p: &DigitsParams, s: &DigitsSample) -> DigitsGenGrad {
         digits_gen(p, s)
+    }
+
+    /// The generated gradient converted to plain arrays (the same numbers;
+    /// two more copies of `∂L/∂W₁`).
+    #[inline(never)]
+    pub fn generated_into_arrays(p: &DigitsParams, s: &DigitsSample) -> DigitsGrad {
+        digits_gen_into_arrays(p, s)
     }
 
     #[inline(never)]
@@ -130,5 +139,5 @@ mod digits {
         (s.x[0], p.w1, p.b1, p.w2, p.b2)
     }
 
-    harness::bench_groups!(generated, hand_written, overhead);
+    harness::bench_groups!(generated, generated_into_arrays, hand_written, overhead);
 }

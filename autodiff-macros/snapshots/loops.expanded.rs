@@ -43,10 +43,9 @@ fn ext_rosenbrock_vjp<const N: usize>(x: [f64; N], seed: f64) -> (f64, [f64; N])
         let d10 = __ad::powi_vjp0(t10, 2, t11, seed);
         let d8 = __ad::mul_vjp1(100.0, t8, t9, seed);
         let d7 = __ad::powi_vjp0(t7, 2, t8, d8);
-        let d6 = -d7;
         d_x[t4] = d_x[t4] + d7;
-        let d3 = __ad::mul_vjp_same(t3, t3, t6, d6) - d10;
-        d_x[t2] = d_x[t2] + d3;
+        let d3 = d10 + __ad::mul_vjp_same(t3, t3, t6, d7);
+        d_x[t2] = d_x[t2] - d3;
     }
     let t14 = t1;
     (t14, d_x)

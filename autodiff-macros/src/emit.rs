@@ -302,7 +302,10 @@ impl<'a> Emitter<'a> {
             // Read only by comparisons: nothing flows back through it.
             return;
         }
-        let gbar = self.finish_adjoint(id, code);
+        // `gbar` may stand for its negation (`gneg`): every built-in pullback
+        // is linear in the adjoint, so the sign moves onto the shares
+        // instead of costing a negation of its own.
+        let (gbar, gneg) = self.finish_signed(id, code);
         let node = self.g.node(id);
         let ctx = node.ctx;
         let ad = &self.names.ad;
@@ -313,7 +316,8 @@ impl<'a> Emitter<'a> {
             Op::Elem(p) => {
                 if self.in_place[*p] {
                     let name = grad_name(self.sig, *p);
-                    code.push(quote!(#name #([#args])* = #name #([#args])* + #gbar;));
+                    let op = if gneg { quote!(-) } else { quote!(+) };
+                    code.push(quote!(#name #([#args])* = #name #([#args])* #op #gbar;));
                 }
             }
             Op::Add => shares.extend([(0, ctx, false, gbar.clone()), (1, ctx, false, gbar)]),
@@ -341,7 +345,7 @@ impl<'a> Emitter<'a> {
                     shares.push((k, ctx, false, quote!(#ad::#f(#(#args,)* #y, #gbar))));
                 }
             }
-            Op::ArrLoad(_) => self.backward_load(id, gbar, code),
+            Op::ArrLoad(_) => self.backward_load(id, gbar, gneg, code),
             Op::ArrNew { .. } | Op::ArrStore(_) => {}
             Op::Call { pullback, .. } => {
                 // One call of the callee's pullback gives every argument's share.
@@ -358,7 +362,9 @@ impl<'a> Emitter<'a> {
                         }
                     })
                     .collect();
-                code.push(quote!(let (_, (#(#names,)*)) = #pullback(#(#args,)* #gbar);));
+                // A user's rule need not be linear: hand it the adjoint itself.
+                let g = if gneg { quote!(-#gbar) } else { gbar.clone() };
+                code.push(quote!(let (_, (#(#names,)*)) = #pullback(#(#args,)* #g);));
                 for (k, name) in names.into_iter().enumerate() {
                     if self.g.node(node.args[k]).active {
                         shares.push((k, ctx, false, name));
@@ -375,9 +381,11 @@ impl<'a> Emitter<'a> {
             | Op::Or
             | Op::Not => {}
         }
+        let is_call = matches!(node.op, Op::Call { .. });
         for (k, ctx, negated, expr) in shares {
             let target = node.args[k];
             if self.g.node(target).active && self.g.node(target).array.is_none() {
+                let negated = negated ^ (gneg && !is_call);
                 self.contribs[target.index()].push(Contrib { ctx, negated, expr });
             }
         }
@@ -385,30 +393,45 @@ impl<'a> Emitter<'a> {
 
     /// Binds the adjoint of `id` from its shares and returns how to refer to it.
     pub(crate) fn finish_adjoint(&mut self, id: Id, code: &mut Vec<TokenStream>) -> TokenStream {
+        let (gbar, negated) = self.finish_signed(id, code);
+        if negated {
+            quote!(-#gbar)
+        } else {
+            gbar
+        }
+    }
+
+    /// Like [`Emitter::finish_adjoint`], but a sum of negated shares is bound
+    /// positive and returned with `true`: the adjoint is minus that name.
+    fn finish_signed(&mut self, id: Id, code: &mut Vec<TokenStream>) -> (TokenStream, bool) {
         let i = id.index();
-        let parts = std::mem::take(&mut self.contribs[i]);
-        let gbar = if id == self.out {
-            self.names.seed.to_token_stream()
-        } else if parts.len() == 1
-            && !parts[0].negated
-            && syn::parse2::<Ident>(parts[0].expr.clone()).is_ok()
-        {
-            parts[0].expr.clone()
+        let mut parts = std::mem::take(&mut self.contribs[i]);
+        let (gbar, negated) = if id == self.out {
+            (self.names.seed.to_token_stream(), false)
+        } else if parts.len() == 1 && syn::parse2::<Ident>(parts[0].expr.clone()).is_ok() {
+            (parts[0].expr.clone(), parts[0].negated)
         } else if parts.is_empty() {
-            let zero = sig::zeros(&self.param_type(id), &self.names.ad);
-            return zero;
+            return (sig::zeros(&self.param_type(id), &self.names.ad), false);
         } else {
             let name = match (&self.g.node(id).op, self.number[i]) {
                 (Op::Param(p), _) => grad_name(self.sig, *p),
                 (_, Some(n)) => hygienic(format!("d{n}")),
                 (_, None) => hygienic(format!("d_n{i}")),
             };
+            let all_negated = parts.iter().all(|c| c.negated);
+            if all_negated {
+                parts.iter_mut().for_each(|c| c.negated = false);
+            }
             let total = sum(parts);
             code.push(quote!(let #name = #total;));
-            name.into_token_stream()
+            (name.into_token_stream(), all_negated)
         };
-        self.adjoint[i] = Some(gbar.clone());
-        gbar
+        self.adjoint[i] = Some(if negated {
+            quote!(-#gbar)
+        } else {
+            gbar.clone()
+        });
+        (gbar, negated)
     }
 
     fn param_type(&self, id: Id) -> syn::Type {
