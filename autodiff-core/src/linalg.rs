@@ -216,7 +216,9 @@ mod fused;
 mod matrix;
 mod vector;
 
-pub use fused::{tmul, tmul_vjp0, tmul_vjp1, TransposeMul};
+pub use fused::{
+    tmul, tmul_add, tmul_add_vjp0, tmul_add_vjp1, tmul_add_vjp2, tmul_vjp0, tmul_vjp1, TransposeMul,
+};
 
 pub use matrix::Matrix;
 pub use vector::{RowVector, Vector};

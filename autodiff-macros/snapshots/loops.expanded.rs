@@ -186,6 +186,7 @@ fn seed_net_vjp(
     let mut d_w = [[<f64 as __ad::Zero>::zero(); 4]; 16];
     let mut d_b = [<f64 as __ad::Zero>::zero(); 4];
     let mut t0 = 0.0;
+    let mut s13 = [__ad::Zero::zero(); 4usize];
     for j in 0..4 {
         let t1 = b[j];
         let mut t2 = t1;
@@ -202,10 +203,20 @@ fn seed_net_vjp(
         let t10 = t8 - t9;
         let t11 = __ad::powi(t10, 2);
         let t12 = t0 + t11;
+        s13[j] = t7;
         t0 = t12;
-        let d10 = __ad::powi_vjp0(t10, 2, t11, seed);
+    }
+    let t13 = t0;
+    let d0 = seed;
+    for j in (0..4).rev() {
+        let t7 = s13[j];
+        let t8 = __ad::sigmoid(t7);
+        let t9 = y[j];
+        let t10 = t8 - t9;
+        let t11 = __ad::powi(t10, 2);
+        let d10 = __ad::powi_vjp0(t10, 2, t11, d0);
         let d7 = __ad::sigmoid_vjp0(t7, t8, d10);
-        let mut d2 = d7;
+        let d2 = d7;
         for i in (0..16).rev() {
             let t3 = w[i][j];
             let t4 = x[i];
@@ -215,7 +226,6 @@ fn seed_net_vjp(
         }
         d_b[j] = d_b[j] + d2;
     }
-    let t13 = t0;
     (t13, d_w, d_b)
 }
 #[inline]

@@ -162,6 +162,7 @@ fn local_derivative(name: &str) -> &'static str {
         "softplus" => "∂/∂x = σ(x)",
         "t" => "x̄ = ḡᵀ",
         "tmul" => "aᵀb: ā = b ḡᵀ, b̄ = a ḡ",
+        "tmul_add" => "aᵀb + c: ā = b ḡᵀ, b̄ = a ḡ, c̄ = ḡ",
         "dot" => "∂/∂a = b, ∂/∂b = a",
         "sum" => "∂/∂xᵢ = 1",
         "mean" => "∂/∂xᵢ = 1/n",

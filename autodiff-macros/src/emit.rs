@@ -213,8 +213,8 @@ impl<'a> Emitter<'a> {
         // wherever that backward pass runs out of sight of the first run.
         !self.stored_values(l).is_empty()
             || self.g.loops[l].carried.iter().any(|c| {
-                self.g.node(c.phi).array.is_none()
-                    && (self.needed[c.out.index()] || self.needed[c.phi.index()])
+                let out_needed = self.needed[c.out.index()] && !self.restored[c.out.index()];
+                self.g.node(c.phi).array.is_none() && (out_needed || self.needed[c.phi.index()])
             })
     }
 
@@ -341,6 +341,11 @@ impl<'a> Emitter<'a> {
                     _ => ("div", &[true, true]),
                 };
                 for (k, _) in diff.iter().enumerate().filter(|(_, d)| **d) {
+                    if name == "tmul_add" && k == 2 {
+                        // The bias of `w.t() * x + b` gets the adjoint as it is.
+                        shares.push((k, ctx, false, gbar.clone()));
+                        continue;
+                    }
                     let f = format_ident!("{}_vjp{}", name, k);
                     shares.push((k, ctx, false, quote!(#ad::#f(#(#args,)* #y, #gbar))));
                 }

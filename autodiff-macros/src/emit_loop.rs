@@ -93,6 +93,12 @@ impl Emitter<'_> {
                     continue;
                 }
             }
+            if matches!(g.nodes[i].op, Op::LoopOut(_)) && g.loops.iter().any(|l| l.body == g.nodes[i].ctx) {
+                // An inner loop's result costs a whole inner loop to
+                // recompute and one float to keep: keep it.
+                self.restored[i] = true;
+                continue;
+            }
             for a in &g.nodes[i].args {
                 self.needed[a.index()] = true;
             }
@@ -141,6 +147,12 @@ impl Emitter<'_> {
         let g = self.g;
         let lp = &g.loops[l];
         if lp.parent != Ctx::TOP {
+            return None;
+        }
+        if g.loops.iter().any(|inner| g.within(inner.parent, lp.body)) {
+            // With an inner loop, interleaving its backward pass with the
+            // forward iterations costs more than keeping the inner results
+            // and running backwards afterwards (measured: BENCHMARKS.md).
             return None;
         }
         if lp
@@ -304,12 +316,15 @@ impl Emitter<'_> {
         let stored = self.stored(l);
         if let (false, Some(cap)) = (stored.is_empty(), lp.capacity.clone()) {
             for (id, s) in &stored {
+                let ad = &self.names.ad;
                 let first = match self.g.node(*id).op {
                     Op::ArrLoad(_) => {
-                        let (ad, a) = (&self.names.ad, self.operand(self.g.node(*id).args[0]));
+                        let a = self.operand(self.g.node(*id).args[0]);
                         quote!(#ad::elem_zero(&#a))
                     }
-                    _ => self.operand(*id),
+                    Op::LoopPhi(_) => self.operand(*id),
+                    // The element type comes from the values stored later.
+                    _ => quote!(#ad::Zero::zero()),
                 };
                 code.push(quote!(let mut #s = [#first; #cap];));
             }
@@ -429,13 +444,14 @@ impl Emitter<'_> {
             .collect();
         // The adjoint of each carried variable, walking back through iterations.
         let mut seeds = Vec::new();
+        let mut starts = Vec::new();
         for &(phi, _, next, out) in &live {
             let d = hygienic(format!("d{}", self.number[phi.index()].unwrap_or(0)));
             let start = self.adjoint[out.index()].clone().unwrap_or_else(|| {
                 let t = self.operand(phi);
                 quote!(#ad::zero_like(#t))
             });
-            code.push(quote!(let mut #d = #start;));
+            starts.push((d.clone(), start));
             seeds.push((next, d.into_token_stream()));
         }
         let slot = self.slot(l);
@@ -463,6 +479,14 @@ impl Emitter<'_> {
                     negated: false,
                     expr: d.clone(),
                 });
+            }
+        }
+        for (d, start) in starts {
+            // `mut` only for adjoints that change from one iteration to the next.
+            if carry.iter().any(|(name, _)| name.to_string() == d.to_string()) {
+                code.push(quote!(let mut #d = #start;));
+            } else {
+                code.push(quote!(let #d = #start;));
             }
         }
         let carry = simultaneous(carry);

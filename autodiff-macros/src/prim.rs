@@ -59,3 +59,9 @@ pub static TMUL: Prim = Prim {
     name: "tmul",
     diff: &[true, true],
 };
+
+/// `aᵀ b + c`, which the lowering substitutes for `a.t() * b + c`.
+pub static TMUL_ADD: Prim = Prim {
+    name: "tmul_add",
+    diff: &[true, true, true],
+};

@@ -3,6 +3,7 @@
 //! instead of copying its transpose twice.
 
 use crate::linalg::{Matrix, Vector};
+use core::ops::Add;
 use num_traits::Float;
 
 /// Products `selfᵀ · rhs`, with their pullbacks.
@@ -15,6 +16,14 @@ pub trait TransposeMul<Rhs>: Copy {
     fn tmul_vjp_lhs(self, rhs: Rhs, g: Self::Output) -> Self;
     /// `ḡ · ∂(aᵀb)/∂b`.
     fn tmul_vjp_rhs(self, rhs: Rhs, g: Self::Output) -> Rhs;
+    /// `selfᵀ · rhs + c`, which a layer computes as `w.t() * x + b`.
+    #[inline(always)]
+    fn tmul_add(self, rhs: Rhs, c: Self::Output) -> Self::Output
+    where
+        Self::Output: Add<Output = Self::Output>,
+    {
+        self.tmul(rhs) + c
+    }
 }
 
 /// `y = Wᵀx` for `W` of shape `R × C`: `W̄ = x ḡᵀ`, `x̄ = W ḡ`.
@@ -22,8 +31,13 @@ impl<T: Float, const R: usize, const C: usize> TransposeMul<Vector<T, R>> for Ma
     type Output = Vector<T, C>;
     #[inline(always)]
     fn tmul(self, x: Vector<T, R>) -> Vector<T, C> {
+        // `-0 + a = a` exactly, so the first addition folds away.
+        self.tmul_add(x, Vector::new([-T::zero(); C]))
+    }
+    #[inline(always)]
+    fn tmul_add(self, x: Vector<T, R>, c: Vector<T, C>) -> Vector<T, C> {
         let (w, x) = (self.as_array(), x.as_array());
-        let mut y = [T::zero(); C];
+        let mut y = *c.as_array();
         for (row, &xi) in w.iter().zip(x) {
             for (yj, &wij) in y.iter_mut().zip(row) {
                 *yj = *yj + wij * xi;
@@ -72,7 +86,7 @@ impl<T: Float, const R: usize, const C: usize, const K: usize> TransposeMul<Matr
     #[inline(always)]
     fn tmul(self, b: Matrix<T, R, K>) -> Matrix<T, C, K> {
         let (a, b) = (self.as_array(), b.as_array());
-        let mut y = [[T::zero(); K]; C];
+        let mut y = [[-T::zero(); K]; C];
         for (ar, br) in a.iter().zip(b) {
             for (yr, &aij) in y.iter_mut().zip(ar) {
                 for (y, &bk) in yr.iter_mut().zip(br) {
@@ -106,6 +120,34 @@ impl<T: Float, const R: usize, const C: usize, const K: usize> TransposeMul<Matr
 #[inline(always)]
 pub fn tmul<A: TransposeMul<B>, B>(a: A, b: B) -> A::Output {
     a.tmul(b)
+}
+
+/// `aᵀ b + c`: what the macro emits for `a.t() * b + c`, one pass that
+/// starts the sums at `c`.
+#[inline(always)]
+pub fn tmul_add<A: TransposeMul<B>, B>(a: A, b: B, c: A::Output) -> A::Output
+where
+    A::Output: Add<Output = A::Output>,
+{
+    a.tmul_add(b, c)
+}
+
+/// Pullback of [`tmul_add`] to `a`: as for [`tmul`].
+#[inline(always)]
+pub fn tmul_add_vjp0<A: TransposeMul<B>, B>(a: A, b: B, _c: A::Output, _y: A::Output, g: A::Output) -> A {
+    a.tmul_vjp_lhs(b, g)
+}
+
+/// Pullback of [`tmul_add`] to `b`: as for [`tmul`].
+#[inline(always)]
+pub fn tmul_add_vjp1<A: TransposeMul<B>, B>(a: A, b: B, _c: A::Output, _y: A::Output, g: A::Output) -> B {
+    a.tmul_vjp_rhs(b, g)
+}
+
+/// Pullback of [`tmul_add`] to `c`: `ḡ`.
+#[inline(always)]
+pub fn tmul_add_vjp2<A: TransposeMul<B>, B>(_a: A, _b: B, _c: A::Output, _y: A::Output, g: A::Output) -> A::Output {
+    g
 }
 
 /// Pullback of [`tmul`] to `a`.

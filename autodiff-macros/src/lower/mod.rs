@@ -377,6 +377,18 @@ impl Lower<'_> {
                 );
             }
         }
+        // `w.t() * x + b` starts the product's sums at `b`: one pass.
+        if let Op::Add = op {
+            for (p, c) in [(a, b), (b, a)] {
+                if let Op::Prim(t) = &self.graph.node(p).op {
+                    if t.name == "tmul" {
+                        let (w, x) = (self.graph.node(p).args[0], self.graph.node(p).args[1]);
+                        let args = vec![w, x, c];
+                        return Value::Node(self.graph.add(Op::Prim(&prim::TMUL_ADD), args, false, span));
+                    }
+                }
+            }
+        }
         Value::Node(self.graph.add(op, vec![a, b], false, span))
     }
 
