@@ -201,3 +201,25 @@ fn runtime_bounds_and_nested_stores() {
         assert_relative_eq!(g[k], want[k], max_relative = 1e-6);
     }
 }
+
+/// Reads that repeat across iterations keep accumulating their gradients.
+#[differentiable]
+fn repeated_reads(x: [f64; 6]) -> f64 {
+    let mut f = 0.0;
+    for i in 0..2 {
+        for k in 0..3 {
+            f += x[i] * x[2 + k] + x[2 * i] * x[2 * i + 2];
+        }
+    }
+    f
+}
+
+#[test]
+fn repeated_reads_accumulate() {
+    let x = [0.5, -1.0, 2.0, 0.25, 1.5, -0.75];
+    let (_, g) = repeated_reads_grad(x);
+    let want = fd(repeated_reads, x);
+    for k in 0..6 {
+        assert_relative_eq!(g[k], want[k], max_relative = 1e-6, epsilon = 1e-9);
+    }
+}

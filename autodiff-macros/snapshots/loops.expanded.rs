@@ -43,9 +43,9 @@ fn ext_rosenbrock_vjp<const N: usize>(x: [f64; N], seed: f64) -> (f64, [f64; N])
         let d10 = __ad::powi_vjp0(t10, 2, t11, seed);
         let d8 = __ad::mul_vjp1(100.0, t8, t9, seed);
         let d7 = __ad::powi_vjp0(t7, 2, t8, d8);
-        d_x[t4] = d_x[t4] + d7;
+        d_x[t4] = d7;
         let d3 = d10 + __ad::mul_vjp_same(t3, t3, t6, d7);
-        d_x[t2] = d_x[t2] - d3;
+        d_x[t2] = -d3;
     }
     let t14 = t1;
     (t14, d_x)
@@ -121,7 +121,7 @@ fn product_vjp(x: [f64; 4], seed: f64) -> (f64, [f64; 4]) {
         let t4 = t0 * t3;
         let d3 = __ad::mul_vjp1(t0, t3, t4, d0);
         let d1 = __ad::sin_vjp0(t1, t2, d3);
-        d_x[i] = d_x[i] + d1;
+        d_x[i] = d1;
         d0 = __ad::mul_vjp0(t0, t3, t4, d0);
     }
     (t6, d_x)
@@ -222,9 +222,9 @@ fn seed_net_vjp(
             let t4 = x[i];
             let t5 = t3 * t4;
             let d3 = __ad::mul_vjp0(t3, t4, t5, d2);
-            d_w[i][j] = d_w[i][j] + d3;
+            d_w[i][j] = d3;
         }
-        d_b[j] = d_b[j] + d2;
+        d_b[j] = d2;
     }
     (t13, d_w, d_b)
 }

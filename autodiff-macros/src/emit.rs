@@ -54,6 +54,9 @@ pub struct Emitter<'a> {
     /// Per local array: whether any version of it is differentiated, so it
     /// needs an adjoint array.
     pub(crate) array_active: Vec<bool>,
+    /// Per array parameter: each element's gradient is written once (see
+    /// [`Emitter::each_element_once`]).
+    write_once: Vec<bool>,
     /// Errors found while emitting (a loop that would need a stack array
     /// stable Rust cannot size).
     pub(crate) errors: Vec<syn::Error>,
@@ -88,6 +91,7 @@ impl<'a> Emitter<'a> {
             needed: vec![false; n],
             restored: vec![false; n],
             array_active: vec![false; g.arrays],
+            write_once: vec![false; sig.params.len()],
             fused: vec![None; g.loops.len()],
             errors: Vec::new(),
         };
@@ -101,8 +105,106 @@ impl<'a> Emitter<'a> {
             let elems = em.elems(p);
             em.in_place[p] = elems.iter().any(|&id| g.node(id).ctx != Ctx::TOP)
                 || em.distinct_literal_indices(&elems).is_none();
+            em.write_once[p] = em.in_place[p] && em.each_element_once(&elems);
         }
         em
+    }
+
+    /// Whether the loops visit each element these reads address at most
+    /// once, so its gradient can be assigned (`d_x[i] = g`) rather than
+    /// accumulated (`d_x[i] = d_x[i] + g`, which the optimiser must keep:
+    /// `0.0 + g` is not `g` for `g = -0.0`). Two provable cases: one read
+    /// indexed by the variables of all the loops around it (`w[i][j]`), or
+    /// reads `x[a·i + b]` in one loop with distinct `b` below `a`
+    /// (`x[2 * i]`, `x[2 * i + 1]`).
+    fn each_element_once(&self, elems: &[Id]) -> bool {
+        let g = self.g;
+        let around = |ctx: Ctx| -> Vec<usize> {
+            (0..g.loops.len())
+                .filter(|&l| g.within(ctx, g.loops[l].body))
+                .collect()
+        };
+        let in_a_body = |id: &Id| g.loops.iter().any(|l| l.body == g.node(*id).ctx);
+        if elems.is_empty() || !elems.iter().all(in_a_body) {
+            return false;
+        }
+        if let [only] = elems {
+            let mut vars: Vec<usize> = Vec::new();
+            for a in &g.node(*only).args {
+                match g.node(*a).op {
+                    Op::LoopIndex(l) if !vars.contains(&l) => vars.push(l),
+                    _ => return self.strided(elems, &around),
+                }
+            }
+            let mut loops = around(g.node(*only).ctx);
+            vars.sort_unstable();
+            loops.sort_unstable();
+            if vars == loops {
+                return true;
+            }
+        }
+        self.strided(elems, &around)
+    }
+
+    /// `x[a·i + b]` reads in one loop `i` (and no loop around it), all with
+    /// the same `a` and distinct `b < a`.
+    fn strided(&self, elems: &[Id], around: &dyn Fn(Ctx) -> Vec<usize>) -> bool {
+        let g = self.g;
+        let ctx = g.node(elems[0]).ctx;
+        let [l] = around(ctx)[..] else { return false };
+        let mut offsets = Vec::new();
+        let mut stride = None;
+        for e in elems {
+            let node = g.node(*e);
+            let ([index], true) = (&node.args[..], node.ctx == ctx) else {
+                return false;
+            };
+            let Some((a, b)) = self.affine(*index, l) else {
+                return false;
+            };
+            if *stride.get_or_insert(a) != a || b >= a || offsets.contains(&b) {
+                return false;
+            }
+            offsets.push(b);
+        }
+        true
+    }
+
+    /// `(a, b)` if node `id` computes `a·i + b` from loop `l`'s variable.
+    fn affine(&self, id: Id, l: usize) -> Option<(u128, u128)> {
+        let g = self.g;
+        let lit = |id: Id| match &g.node(id).op {
+            Op::Lit(t) => syn::parse2::<syn::LitInt>(t.clone())
+                .ok()?
+                .base10_parse::<u128>()
+                .ok(),
+            _ => None,
+        };
+        let node = g.node(id);
+        match node.op {
+            Op::LoopIndex(k) if k == l => Some((1, 0)),
+            Op::Mul => {
+                let (x, y) = (node.args[0], node.args[1]);
+                let (a, inner) = match (lit(x), lit(y)) {
+                    (Some(a), None) => (a, y),
+                    (None, Some(a)) => (a, x),
+                    _ => return None,
+                };
+                let (a2, b2) = self.affine(inner, l)?;
+                (b2 == 0 && a >= 1).then_some((a * a2, 0))
+            }
+            Op::Add => {
+                let (x, y) = (node.args[0], node.args[1]);
+                let (b, inner) = match (lit(x), lit(y)) {
+                    (Some(b), None) => (b, y),
+                    (None, Some(b)) => (b, x),
+                    _ => return None,
+                };
+                let (a, b0) = self.affine(inner, l)?;
+                Some((a, b0 + b))
+            }
+            _ => None,
+        }
     }
 
     /// The reachable, differentiated elements of array parameter `p`.
@@ -317,7 +419,12 @@ impl<'a> Emitter<'a> {
                 if self.in_place[*p] {
                     let name = grad_name(self.sig, *p);
                     let op = if gneg { quote!(-) } else { quote!(+) };
-                    code.push(quote!(#name #([#args])* = #name #([#args])* #op #gbar;));
+                    if self.write_once[*p] {
+                        let sign = if gneg { quote!(-) } else { quote!() };
+                        code.push(quote!(#name #([#args])* = #sign #gbar;));
+                    } else {
+                        code.push(quote!(#name #([#args])* = #name #([#args])* #op #gbar;));
+                    }
                 }
             }
             Op::Add => shares.extend([(0, ctx, false, gbar.clone()), (1, ctx, false, gbar)]),

@@ -93,7 +93,9 @@ impl Emitter<'_> {
                     continue;
                 }
             }
-            if matches!(g.nodes[i].op, Op::LoopOut(_)) && g.loops.iter().any(|l| l.body == g.nodes[i].ctx) {
+            if matches!(g.nodes[i].op, Op::LoopOut(_))
+                && g.loops.iter().any(|l| l.body == g.nodes[i].ctx)
+            {
                 // An inner loop's result costs a whole inner loop to
                 // recompute and one float to keep: keep it.
                 self.restored[i] = true;
@@ -483,7 +485,7 @@ impl Emitter<'_> {
         }
         for (d, start) in starts {
             // `mut` only for adjoints that change from one iteration to the next.
-            if carry.iter().any(|(name, _)| name.to_string() == d.to_string()) {
+            if carry.iter().any(|(name, _)| d == name.to_string()) {
                 code.push(quote!(let mut #d = #start;));
             } else {
                 code.push(quote!(let #d = #start;));

@@ -134,19 +134,37 @@ where
 
 /// Pullback of [`tmul_add`] to `a`: as for [`tmul`].
 #[inline(always)]
-pub fn tmul_add_vjp0<A: TransposeMul<B>, B>(a: A, b: B, _c: A::Output, _y: A::Output, g: A::Output) -> A {
+pub fn tmul_add_vjp0<A: TransposeMul<B>, B>(
+    a: A,
+    b: B,
+    _c: A::Output,
+    _y: A::Output,
+    g: A::Output,
+) -> A {
     a.tmul_vjp_lhs(b, g)
 }
 
 /// Pullback of [`tmul_add`] to `b`: as for [`tmul`].
 #[inline(always)]
-pub fn tmul_add_vjp1<A: TransposeMul<B>, B>(a: A, b: B, _c: A::Output, _y: A::Output, g: A::Output) -> B {
+pub fn tmul_add_vjp1<A: TransposeMul<B>, B>(
+    a: A,
+    b: B,
+    _c: A::Output,
+    _y: A::Output,
+    g: A::Output,
+) -> B {
     a.tmul_vjp_rhs(b, g)
 }
 
 /// Pullback of [`tmul_add`] to `c`: `ḡ`.
 #[inline(always)]
-pub fn tmul_add_vjp2<A: TransposeMul<B>, B>(_a: A, _b: B, _c: A::Output, _y: A::Output, g: A::Output) -> A::Output {
+pub fn tmul_add_vjp2<A: TransposeMul<B>, B>(
+    _a: A,
+    _b: B,
+    _c: A::Output,
+    _y: A::Output,
+    g: A::Output,
+) -> A::Output {
     g
 }
 

@@ -384,7 +384,12 @@ impl Lower<'_> {
                     if t.name == "tmul" {
                         let (w, x) = (self.graph.node(p).args[0], self.graph.node(p).args[1]);
                         let args = vec![w, x, c];
-                        return Value::Node(self.graph.add(Op::Prim(&prim::TMUL_ADD), args, false, span));
+                        return Value::Node(self.graph.add(
+                            Op::Prim(&prim::TMUL_ADD),
+                            args,
+                            false,
+                            span,
+                        ));
                     }
                 }
             }
