@@ -3,64 +3,72 @@
 //! and notice any change to it. `AUTODIFF_BLESS=1 cargo test -p
 //! autodiff-macros` rewrites the expected files.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-fn expand_file(src: &str) -> String {
-    let file: syn::File = syn::parse_str(src).expect("snapshot input parses");
+fn expand_file(src: &str) -> Result<String, String> {
+    let file: syn::File = syn::parse_str(src).map_err(|e| format!("input does not parse: {e}"))?;
     let mut out = Vec::new();
     for item in file.items {
         let syn::Item::Fn(mut f) = item else {
-            panic!("snapshot inputs hold only functions")
+            return Err("snapshot inputs hold only functions".into());
         };
         let pos = f
             .attrs
             .iter()
             .position(|a| a.path().is_ident("differentiable"))
-            .expect("each function has #[differentiable]");
+            .ok_or("each function needs #[differentiable]")?;
         let attr = f.attrs.remove(pos);
         let args = match attr.meta {
             syn::Meta::List(list) => list.tokens,
             _ => proc_macro2::TokenStream::new(),
         };
-        let tokens = crate::expand::differentiable(args, quote::ToTokens::to_token_stream(&f));
-        out.push(tokens);
+        out.push(crate::expand::differentiable(
+            args,
+            quote::ToTokens::to_token_stream(&f),
+        ));
     }
     let all = quote::quote!(#(#out)*);
     let file: syn::File =
-        syn::parse2(all.clone()).unwrap_or_else(|e| panic!("expansion parses: {e}\n{all}"));
-    prettyplease::unparse(&file)
+        syn::parse2(all.clone()).map_err(|e| format!("expansion does not parse: {e}\n{all}"))?;
+    Ok(prettyplease::unparse(&file))
 }
 
-#[test]
-fn expansions_match_snapshots() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
-    let bless = std::env::var_os("AUTODIFF_BLESS").is_some();
-    let mut mismatched = Vec::new();
-    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
-        .expect("snapshots directory")
-        .map(|e| e.expect("dir entry").path())
+fn inputs(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut inputs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
         .filter(|p| {
             p.extension().is_some_and(|e| e == "rs")
                 && !p.to_string_lossy().ends_with(".expanded.rs")
         })
         .collect();
     inputs.sort();
+    Ok(inputs)
+}
+
+#[test]
+fn expansions_match_snapshots() -> Result<(), String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
+    let bless = std::env::var_os("AUTODIFF_BLESS").is_some();
+    let inputs = inputs(&dir)?;
     assert!(!inputs.is_empty(), "no snapshot inputs found");
+    let mut mismatched = Vec::new();
     for input in inputs {
-        let src = std::fs::read_to_string(&input).expect("read input");
-        let got = expand_file(&src);
+        let src =
+            std::fs::read_to_string(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+        let got = expand_file(&src).map_err(|e| format!("{}: {e}", input.display()))?;
         let expected_path = input.with_extension("expanded.rs");
         if bless {
-            std::fs::write(&expected_path, &got).expect("write snapshot");
-            continue;
-        }
-        match std::fs::read_to_string(&expected_path) {
-            Ok(expected) if expected == got => {}
-            _ => mismatched.push(expected_path.display().to_string()),
+            std::fs::write(&expected_path, &got)
+                .map_err(|e| format!("{}: {e}", expected_path.display()))?;
+        } else if std::fs::read_to_string(&expected_path).ok().as_deref() != Some(got.as_str()) {
+            mismatched.push(expected_path.display().to_string());
         }
     }
     assert!(
         mismatched.is_empty(),
         "expansions changed (rerun with AUTODIFF_BLESS=1 and review the diff): {mismatched:?}"
     );
+    Ok(())
 }
