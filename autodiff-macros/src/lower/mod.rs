@@ -62,6 +62,7 @@ pub fn lower(cx: &Ctxt, sig: &Sig, fn_name: &Ident, body: &Block) -> Lowered {
         graph: Graph::default(),
         locals: Vec::new(),
         items: Vec::new(),
+        depth: 0,
     };
     // Parameters are the outermost variables: assigning a `mut` parameter
     // anywhere, even in a nested block, rebinds it for the rest of the body.
@@ -107,18 +108,23 @@ struct Lower<'a> {
     graph: Graph,
     locals: Vec<Local>,
     items: Vec<syn::Item>,
+    /// How many blocks deep the lowering is.
+    depth: usize,
 }
 
 impl Lower<'_> {
     fn block(&mut self, block: &Block) -> Value {
         let scope = self.locals.len();
+        // Only the function's own block may end with `return`.
+        let outermost = self.depth == 0;
+        self.depth += 1;
         let mut value = None;
         for (i, stmt) in block.stmts.iter().enumerate() {
             let last = i + 1 == block.stmts.len();
             match stmt {
                 Stmt::Local(local) => self.local(local),
                 Stmt::Item(item) => self.items.push(item.clone()),
-                Stmt::Expr(Expr::Return(ret), _) if last => {
+                Stmt::Expr(Expr::Return(ret), _) if last && outermost => {
                     value = Some(match &ret.expr {
                         Some(e) => self.expr(e),
                         None => {
@@ -140,6 +146,7 @@ impl Lower<'_> {
             }
         }
         self.locals.truncate(scope);
+        self.depth -= 1;
         value.unwrap_or(Value::Unit)
     }
 
