@@ -636,3 +636,19 @@ fn mut_param_assigned_in_a_block() {
 //     let n = v.len() as f64;
 //     y * n
 // }
+
+/// Method calls on constants are kept as written, even where a float
+/// primitive has the same name (`max` on integers).
+#[differentiable(wrt(x))]
+fn integer_methods(x: [f64; 4], n: usize) -> f64 {
+    let k = n.max(1).min(3);
+    x[k] * x[0].max(x[1]) + (n as f64).sqrt()
+}
+
+#[test]
+fn methods_of_constants() {
+    let x = [0.5, -1.0, 2.0, 0.25];
+    let (v, d) = integer_methods_grad(x, 7);
+    assert_eq!(v, integer_methods(x, 7));
+    assert_eq!(d, [0.25, 0.0, 0.0, 0.5]);
+}

@@ -13,6 +13,10 @@ use syn::{Expr, Ident};
 
 impl Lower<'_> {
     pub(super) fn method_call(&mut self, m: &syn::ExprMethodCall, e: &Expr) -> Value {
+        if !self.depends_on_diff(e) {
+            // Kept exactly as written: `n.max(1)` on integers stays theirs.
+            return self.constant_or(e, &m.method, "");
+        }
         let name = m.method.to_string();
         match prim::method(&name) {
             Some(p) if p.arity() == m.args.len() + 1 => {
@@ -52,6 +56,9 @@ impl Lower<'_> {
         let Some(last) = f.path.segments.last() else {
             return self.error(&c.func, "empty path");
         };
+        if !self.depends_on_diff(e) {
+            return self.constant_or(e, &last.ident, "");
+        }
         let name = last.ident.to_string();
         let found = match prim::function(&name) {
             Some(p) => {
