@@ -127,6 +127,7 @@ fn prefix_vjp(x: [f64; 5], seed: f64) -> (f64, [f64; 5]) {
     let t0 = x[0];
     a0[0] = t0;
     let mut s10 = [__ad::elem_zero(&a0); 4usize];
+    let mut s12 = [__ad::Zero::zero(); 4usize];
     for i in 1..5 {
         let t1 = i - 1;
         let t2 = a0[t1];
@@ -135,6 +136,7 @@ fn prefix_vjp(x: [f64; 5], seed: f64) -> (f64, [f64; 5]) {
         let t5 = t2 * t4;
         a0[i] = t5;
         s10[i - 1] = t2;
+        s12[i - 1] = t4;
     }
     let t6 = a0[4];
     let t7 = a0[2];
@@ -148,9 +150,9 @@ fn prefix_vjp(x: [f64; 5], seed: f64) -> (f64, [f64; 5]) {
     da0[4] = da0[4] + seed;
     for i in (1..5).rev() {
         let t2 = s10[i - 1];
+        let t4 = s12[i - 1];
         let t1 = i - 1;
         let t3 = x[i];
-        let t4 = __ad::sin(t3);
         let t5 = t2 * t4;
         let w14 = da0[i];
         da0[i] = __ad::zero_like(da0[i]);

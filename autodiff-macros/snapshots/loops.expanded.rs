@@ -101,12 +101,14 @@ fn product_vjp(x: [f64; 4], seed: f64) -> (f64, [f64; 4]) {
     let mut d_x = [<f64 as __ad::Zero>::zero(); 4];
     let mut t0 = 1.0;
     let mut s4 = [t0; 4usize];
+    let mut s6 = [__ad::Zero::zero(); 4usize];
     for i in 0..4 {
         s4[i] = t0;
         let t1 = x[i];
         let t2 = __ad::sin(t1);
         let t3 = t2 + 2.0;
         let t4 = t0 * t3;
+        s6[i] = t2;
         t0 = t4;
     }
     let t5 = t0;
@@ -115,8 +117,8 @@ fn product_vjp(x: [f64; 4], seed: f64) -> (f64, [f64; 4]) {
     let mut d0 = d5;
     for i in (0..4).rev() {
         let t0 = s4[i];
+        let t2 = s6[i];
         let t1 = x[i];
-        let t2 = __ad::sin(t1);
         let t3 = t2 + 2.0;
         let t4 = t0 * t3;
         let d3 = __ad::mul_vjp1(t0, t3, t4, d0);
@@ -187,6 +189,7 @@ fn seed_net_vjp(
     let mut d_b = [<f64 as __ad::Zero>::zero(); 4];
     let mut t0 = 0.0;
     let mut s13 = [__ad::Zero::zero(); 4usize];
+    let mut s14 = [__ad::Zero::zero(); 4usize];
     for j in 0..4 {
         let t1 = b[j];
         let mut t2 = t1;
@@ -204,13 +207,14 @@ fn seed_net_vjp(
         let t11 = __ad::powi(t10, 2);
         let t12 = t0 + t11;
         s13[j] = t7;
+        s14[j] = t8;
         t0 = t12;
     }
     let t13 = t0;
     let d0 = seed;
     for j in (0..4).rev() {
         let t7 = s13[j];
-        let t8 = __ad::sigmoid(t7);
+        let t8 = s14[j];
         let t9 = y[j];
         let t10 = t8 - t9;
         let t11 = __ad::powi(t10, 2);

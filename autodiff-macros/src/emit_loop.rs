@@ -18,6 +18,37 @@ use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use syn::Ident;
 
+/// Primitives whose value a loop running backwards keeps per iteration
+/// rather than computing again (when the trip count sizes an array).
+const EXPENSIVE: &[&str] = &[
+    "exp",
+    "exp2",
+    "exp_m1",
+    "ln",
+    "ln_1p",
+    "log",
+    "log2",
+    "log10",
+    "powf",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "sigmoid",
+    "softplus",
+    "cbrt",
+    "hypot",
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+];
+
 impl Emitter<'_> {
     /// Decides which values the backward pass reads and which loops run
     /// their backward steps during the forward pass.
@@ -93,11 +124,19 @@ impl Emitter<'_> {
                     continue;
                 }
             }
-            if matches!(g.nodes[i].op, Op::LoopOut(_))
-                && g.loops.iter().any(|l| l.body == g.nodes[i].ctx)
-            {
+            let sized = g
+                .loops
+                .iter()
+                .any(|l| l.body == g.nodes[i].ctx && l.capacity.is_some());
+            let costly = match &g.nodes[i].op {
                 // An inner loop's result costs a whole inner loop to
-                // recompute and one float to keep: keep it.
+                // recompute and one float to keep.
+                Op::LoopOut(_) => true,
+                // So does a transcendental function, next to a load.
+                Op::Prim(p) => EXPENSIVE.contains(&p.name),
+                _ => false,
+            };
+            if sized && costly {
                 self.restored[i] = true;
                 continue;
             }
