@@ -51,6 +51,8 @@ pub struct Emitter<'a> {
     /// Array reads inside a loop that runs backwards which cannot be
     /// recomputed (the array changes later): kept per iteration instead.
     pub(crate) restored: Vec<bool>,
+    /// Set while a loop runs again to refill the values it keeps.
+    pub(crate) refill: bool,
     /// Per local array: whether any version of it is differentiated, so it
     /// needs an adjoint array.
     pub(crate) array_active: Vec<bool>,
@@ -90,6 +92,7 @@ impl<'a> Emitter<'a> {
             in_place: vec![false; sig.params.len()],
             needed: vec![false; n],
             restored: vec![false; n],
+            refill: false,
             array_active: vec![false; g.arrays],
             write_once: vec![false; sig.params.len()],
             fused: vec![None; g.loops.len()],
@@ -278,8 +281,7 @@ impl<'a> Emitter<'a> {
         let mut code = Vec::new();
         for item in self.items(ctx) {
             match item {
-                Item::Node(id)
-                    if recompute && (!self.needed[id.index()] || self.restored[id.index()]) => {}
+                Item::Node(id) if recompute && !self.recomputes(id) => {}
                 Item::Node(id) if self.g.node(id).array.is_some() => {
                     self.forward_array(id, &mut code)
                 }
@@ -318,6 +320,14 @@ impl<'a> Emitter<'a> {
                 let out_needed = self.needed[c.out.index()] && !self.restored[c.out.index()];
                 self.g.node(c.phi).array.is_none() && (out_needed || self.needed[c.phi.index()])
             })
+    }
+
+    /// Whether a recomputing forward pass computes `id`: what the backward
+    /// pass reads, except values a loop kept, which are read back, unless
+    /// this pass refills the loop's store.
+    fn recomputes(&self, id: Id) -> bool {
+        let (needed, kept) = (self.needed[id.index()], self.restored[id.index()]);
+        (needed && !kept) || (kept && self.refill)
     }
 
     /// The name of node `id`'s value, numbered the first time it is bound.

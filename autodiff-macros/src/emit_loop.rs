@@ -138,7 +138,11 @@ impl Emitter<'_> {
             };
             if sized && costly {
                 self.restored[i] = true;
-                continue;
+                if matches!(g.nodes[i].op, Op::LoopOut(_)) {
+                    continue;
+                }
+                // Its inputs are needed where the loop runs again to
+                // refill the store.
             }
             for a in &g.nodes[i].args {
                 self.needed[a.index()] = true;
@@ -348,6 +352,12 @@ impl Emitter<'_> {
             .carried
             .iter()
             .filter(|c| self.reach[c.out.index()] && self.g.node(c.phi).array.is_none())
+            // Run again, a loop carries only what is read again.
+            .filter(|c| {
+                !recompute
+                    || self.needed[c.phi.index()]
+                    || (self.needed[c.out.index()] && !self.restored[c.out.index()])
+            })
             .collect();
         for c in &live {
             let init = self.operand(c.init);
@@ -379,7 +389,9 @@ impl Emitter<'_> {
             let t = self.operand(*phi);
             body.push(quote!(#s[#slot] = #t;));
         }
+        let refill = std::mem::replace(&mut self.refill, recompute);
         body.extend(self.forward(lp.body, recompute));
+        self.refill = refill;
         for (load, s) in &loads {
             let t = self.operand(*load);
             body.push(quote!(#s[#slot] = #t;));
