@@ -641,7 +641,7 @@ fn mut_param_assigned_in_a_block() {
 /// primitive has the same name (`max` on integers).
 #[differentiable(wrt(x))]
 fn integer_methods(x: [f64; 4], n: usize) -> f64 {
-    let k = n.max(1).min(3);
+    let k = n.clamp(1, 3).max(1);
     x[k] * x[0].max(x[1]) + (n as f64).sqrt()
 }
 
