@@ -40,15 +40,15 @@ fn beale_vjp<T: num_traits::Float>(x: T, y: T, seed: T) -> (T, T, T) {
     let t14 = t12 + t13;
     let t15 = t11 * t11;
     let t16 = t14 + t15;
-    let d11 = __ad::mul_vjp_same_half(t11, t11, t15, seed);
-    let d8 = __ad::mul_vjp_same_half(t8, t8, t13, seed);
+    let d11 = __ad::mul_vjp_same(t11, t11, t15, seed);
+    let d8 = __ad::mul_vjp_same(t8, t8, t13, seed);
     let d7 = __ad::mul_vjp0(t7, y, t10, d11) + d8;
-    let d5 = __ad::mul_vjp_same_half(t5, t5, t12, seed);
+    let d5 = __ad::mul_vjp_same(t5, t5, t12, seed);
     let d4 = __ad::mul_vjp0(t4, y, t7, d7) + d5;
     let d_x = __ad::mul_vjp0(x, y, t4, d4) - (d11 + d8 + d5);
     let d_y = __ad::mul_vjp1(t7, y, t10, d11) + __ad::mul_vjp1(t4, y, t7, d7)
         + __ad::mul_vjp1(x, y, t4, d4);
-    (t16, __ad::times(d_x, 2i32), __ad::times(d_y, 2i32))
+    (t16, d_x, d_y)
 }
 #[inline]
 #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]

@@ -51,9 +51,9 @@ fn layer_vjp(x: [f64; 6], seed: f64) -> (f64, [f64; 6]) {
         let t11 = __ad::powi(t10, 2);
         let t12 = t8 + t11;
         t8 = t12;
-        let d10 = __ad::powi_vjp0_half(t10, 2, t11, seed);
+        let d10 = __ad::powi_vjp0(t10, 2, t11, seed);
         let d9 = __ad::sigmoid_vjp0(t9, t10, d10);
-        da0[j] = da0[j] + __ad::times(d9, 2i32);
+        da0[j] = da0[j] + d9;
     }
     let t13 = t8;
     for j in (0..3).rev() {

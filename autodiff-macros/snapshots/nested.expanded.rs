@@ -83,11 +83,11 @@ fn trigonometric_vjp<T: Float, const N: usize>(x: [T; N], seed: T) -> (T, [T; N]
         let t15 = t8 + t14;
         let t17 = t15 - t16;
         let t18 = t17 * t17;
-        let d17 = __ad::mul_vjp_same_half(t17, t17, t18, d2);
+        let d17 = __ad::mul_vjp_same(t17, t17, t18, d2);
         let d13 = __ad::mul_vjp1(t9, t13, t14, d17);
         let d11 = __ad::sin_vjp0(t11, t16, d17) + __ad::cos_vjp0(t11, t12, d13);
-        d_x[i] = d_x[i] + __ad::times(d11, -2i32);
-        let d3 = __ad::times(d17, -2i32);
+        d_x[i] = d_x[i] - d11;
+        let d3 = -d17;
         for j in (0..N).rev() {
             let t5 = s9[j];
             let t4 = x[j];

@@ -37,12 +37,12 @@ fn neuron_loss_vjp(
     let t8 = __ad::sigmoid(t7);
     let t9 = t8 - label;
     let t10 = __ad::powi(t9, 2);
-    let d9 = __ad::powi_vjp0_half(t9, 2, t10, seed);
+    let d9 = __ad::powi_vjp0(t9, 2, t10, seed);
     let d7 = __ad::sigmoid_vjp0(t7, t8, d9);
     let d3 = __ad::mul_vjp0(t3, t4, t5, d7);
     let d0 = __ad::mul_vjp0(t0, t1, t2, d7);
-    let d_w = [__ad::times(d0, 2i32), __ad::times(d3, 2i32)];
-    (t10, d_w, __ad::times(d7, 2i32))
+    let d_w = [d0, d3];
+    (t10, d_w, d7)
 }
 #[inline]
 #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]

@@ -27,10 +27,6 @@ pub(crate) struct Contrib {
     /// The context in which `expr` can be evaluated.
     pub ctx: Ctx,
     pub negated: bool,
-    /// The share is `expr · 2^double`: factors of two (`x * x`, `powi(x,
-    /// 2)`) are carried along and applied once, as a person would factor
-    /// them out of a sum. Doubling is exact, so this changes no result.
-    pub double: u32,
     pub expr: TokenStream,
 }
 
@@ -418,52 +414,41 @@ impl<'a> Emitter<'a> {
             // Read only by comparisons: nothing flows back through it.
             return;
         }
-        // `gbar` may stand for `-gbar` (`gneg`) times `2^gdouble`: every
-        // built-in pullback is linear in the adjoint, so the factor moves
-        // onto the shares instead of costing an operation of its own.
-        let (gbar, gneg, gdouble) = self.finish_signed(id, code);
-        let whole = materialize(&gbar, gneg, gdouble);
+        // `gbar` may stand for its negation (`gneg`): every built-in pullback
+        // is linear in the adjoint, so the sign moves onto the shares
+        // instead of costing a negation of its own.
+        let (gbar, gneg) = self.finish_signed(id, code);
         let node = self.g.node(id);
         let ctx = node.ctx;
         let ad = &self.names.ad;
         let y = self.operand(id);
         let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
-        // (argument, context, negated, extra factors of two, expression)
-        let mut shares: Vec<(usize, Ctx, bool, u32, TokenStream)> = Vec::new();
+        let mut shares: Vec<(usize, Ctx, bool, TokenStream)> = Vec::new();
         match &node.op {
             Op::Elem(p) => {
                 if self.in_place[*p] {
                     let name = grad_name(self.sig, *p);
+                    let op = if gneg { quote!(-) } else { quote!(+) };
                     if self.write_once[*p] {
-                        code.push(quote!(#name #([#args])* = #whole;));
-                    } else if gdouble == 0 && gneg {
-                        code.push(quote!(#name #([#args])* = #name #([#args])* - #gbar;));
+                        let sign = if gneg { quote!(-) } else { quote!() };
+                        code.push(quote!(#name #([#args])* = #sign #gbar;));
                     } else {
-                        code.push(quote!(#name #([#args])* = #name #([#args])* + #whole;));
+                        code.push(quote!(#name #([#args])* = #name #([#args])* #op #gbar;));
                     }
                 }
             }
-            Op::Add => shares.extend([(0, ctx, false, 0, gbar.clone()), (1, ctx, false, 0, gbar)]),
-            Op::Sub => shares.extend([(0, ctx, false, 0, gbar.clone()), (1, ctx, true, 0, gbar)]),
-            Op::Neg => shares.push((0, ctx, true, 0, gbar)),
+            Op::Add => shares.extend([(0, ctx, false, gbar.clone()), (1, ctx, false, gbar)]),
+            Op::Sub => shares.extend([(0, ctx, false, gbar.clone()), (1, ctx, true, gbar)]),
+            Op::Neg => shares.push((0, ctx, true, gbar)),
             Op::Select(b) => {
                 let arms = self.g.branches[*b].arms;
-                shares.extend([
-                    (1, arms[0], false, 0, gbar.clone()),
-                    (2, arms[1], false, 0, gbar),
-                ]);
+                shares.extend([(1, arms[0], false, gbar.clone()), (2, arms[1], false, gbar)]);
             }
-            // `x * x`: one share, `2 (ḡ x)` for scalars, with the 2 carried
-            // along (see `Contrib::double`).
+            // `x * x`: one share, `2 (ḡ x)` for scalars, instead of two
+            // that the optimiser would have to find and merge.
             Op::Mul if node.args[0] == node.args[1] => {
                 let (a, b) = (&args[0], &args[1]);
-                shares.push((
-                    0,
-                    ctx,
-                    false,
-                    1,
-                    quote!(#ad::mul_vjp_same_half(#a, #b, #y, #gbar)),
-                ));
+                shares.push((0, ctx, false, quote!(#ad::mul_vjp_same(#a, #b, #y, #gbar))));
             }
             Op::Mul | Op::Div | Op::Prim(_) => {
                 let (name, diff): (&str, &[bool]) = match &node.op {
@@ -475,25 +460,14 @@ impl<'a> Emitter<'a> {
                 for (k, _) in diff.iter().enumerate().filter(|(_, d)| **d) {
                     if name == "tmul_add" && k == 2 {
                         // The bias of `w.t() * x + b` gets the adjoint as it is.
-                        shares.push((k, ctx, false, 0, gbar.clone()));
-                        continue;
-                    }
-                    if name == "powi" {
-                        // `n xⁿ⁻¹ = 2 · (n/2) xⁿ⁻¹`: the 2 of a square is carried along.
-                        shares.push((
-                            k,
-                            ctx,
-                            false,
-                            1,
-                            quote!(#ad::powi_vjp0_half(#(#args,)* #y, #gbar)),
-                        ));
+                        shares.push((k, ctx, false, gbar.clone()));
                         continue;
                     }
                     let f = format_ident!("{}_vjp{}", name, k);
-                    shares.push((k, ctx, false, 0, quote!(#ad::#f(#(#args,)* #y, #gbar))));
+                    shares.push((k, ctx, false, quote!(#ad::#f(#(#args,)* #y, #gbar))));
                 }
             }
-            Op::ArrLoad(_) => self.backward_load(id, whole, code),
+            Op::ArrLoad(_) => self.backward_load(id, gbar, gneg, code),
             Op::ArrNew { .. } | Op::ArrStore(_) => {}
             Op::Call { pullback, .. } => {
                 // One call of the callee's pullback gives every argument's share.
@@ -511,10 +485,11 @@ impl<'a> Emitter<'a> {
                     })
                     .collect();
                 // A user's rule need not be linear: hand it the adjoint itself.
-                code.push(quote!(let (_, (#(#names,)*)) = #pullback(#(#args,)* #whole);));
+                let g = if gneg { quote!(-#gbar) } else { gbar.clone() };
+                code.push(quote!(let (_, (#(#names,)*)) = #pullback(#(#args,)* #g);));
                 for (k, name) in names.into_iter().enumerate() {
                     if self.g.node(node.args[k]).active {
-                        shares.push((k, ctx, false, 0, name));
+                        shares.push((k, ctx, false, name));
                     }
                 }
             }
@@ -529,42 +504,36 @@ impl<'a> Emitter<'a> {
             | Op::Not => {}
         }
         let is_call = matches!(node.op, Op::Call { .. });
-        for (k, ctx, negated, double, expr) in shares {
+        for (k, ctx, negated, expr) in shares {
             let target = node.args[k];
             if self.g.node(target).active && self.g.node(target).array.is_none() {
-                let (negated, double) = if is_call {
-                    (negated, double)
-                } else {
-                    (negated ^ gneg, double + gdouble)
-                };
-                self.contribs[target.index()].push(Contrib {
-                    ctx,
-                    negated,
-                    double,
-                    expr,
-                });
+                let negated = negated ^ (gneg && !is_call);
+                self.contribs[target.index()].push(Contrib { ctx, negated, expr });
             }
         }
     }
 
     /// Binds the adjoint of `id` from its shares and returns how to refer to it.
     pub(crate) fn finish_adjoint(&mut self, id: Id, code: &mut Vec<TokenStream>) -> TokenStream {
-        let (gbar, negated, double) = self.finish_signed(id, code);
-        materialize(&gbar, negated, double)
+        let (gbar, negated) = self.finish_signed(id, code);
+        if negated {
+            quote!(-#gbar)
+        } else {
+            gbar
+        }
     }
 
-    /// Like [`Emitter::finish_adjoint`], but when every share is negated, and
-    /// the power of two all shares carry, are factored out of the sum and
-    /// returned: the adjoint is `±2^double` times the name bound.
-    fn finish_signed(&mut self, id: Id, code: &mut Vec<TokenStream>) -> (TokenStream, bool, u32) {
+    /// Like [`Emitter::finish_adjoint`], but a sum of negated shares is bound
+    /// positive and returned with `true`: the adjoint is minus that name.
+    fn finish_signed(&mut self, id: Id, code: &mut Vec<TokenStream>) -> (TokenStream, bool) {
         let i = id.index();
         let mut parts = std::mem::take(&mut self.contribs[i]);
-        let (gbar, negated, double) = if id == self.out {
-            (self.names.seed.to_token_stream(), false, 0)
+        let (gbar, negated) = if id == self.out {
+            (self.names.seed.to_token_stream(), false)
         } else if parts.len() == 1 && syn::parse2::<Ident>(parts[0].expr.clone()).is_ok() {
-            (parts[0].expr.clone(), parts[0].negated, parts[0].double)
+            (parts[0].expr.clone(), parts[0].negated)
         } else if parts.is_empty() {
-            return (sig::zeros(&self.param_type(id), &self.names.ad), false, 0);
+            return (sig::zeros(&self.param_type(id), &self.names.ad), false);
         } else {
             let name = match (&self.g.node(id).op, self.number[i]) {
                 (Op::Param(p), _) => grad_name(self.sig, *p),
@@ -575,15 +544,16 @@ impl<'a> Emitter<'a> {
             if all_negated {
                 parts.iter_mut().for_each(|c| c.negated = false);
             }
-            // Factor the common power of two out of the sum.
-            let double = parts.iter().map(|c| c.double).min().unwrap_or(0);
-            parts.iter_mut().for_each(|c| c.double -= double);
             let total = sum(parts);
             code.push(quote!(let #name = #total;));
-            (name.into_token_stream(), all_negated, double)
+            (name.into_token_stream(), all_negated)
         };
-        self.adjoint[i] = Some(materialize(&gbar, negated, double));
-        (gbar, negated, double)
+        self.adjoint[i] = Some(if negated {
+            quote!(-#gbar)
+        } else {
+            gbar.clone()
+        });
+        (gbar, negated)
     }
 
     fn param_type(&self, id: Id) -> syn::Type {
@@ -678,7 +648,6 @@ impl<'a> Emitter<'a> {
 impl Contrib {
     pub(crate) fn copy(&self) -> Contrib {
         Contrib {
-            double: self.double,
             ctx: self.ctx,
             negated: self.negated,
             expr: self.expr.clone(),
@@ -691,37 +660,15 @@ impl Contrib {
 /// computed last is then one operation from the result, which keeps the
 /// backward pass's dependency chains as short as a hand-written sum.
 pub(crate) fn sum(parts: Vec<Contrib>) -> TokenStream {
-    let term = |c: &Contrib| scaled(&c.expr, c.double);
     let (neg, pos): (Vec<Contrib>, Vec<Contrib>) = parts.into_iter().partition(|c| c.negated);
-    let pos: Vec<TokenStream> = pos.iter().map(term).collect();
-    let neg: Vec<TokenStream> = neg.iter().map(term).collect();
+    let pos: Vec<&TokenStream> = pos.iter().map(|c| &c.expr).collect();
+    let neg: Vec<&TokenStream> = neg.iter().map(|c| &c.expr).collect();
     match (pos.is_empty(), neg.len()) {
         (_, 0) => quote!(#(#pos)+*),
         (true, 1) => quote!(-#(#neg)*),
         (true, _) => quote!(-(#(#neg)+*)),
         (false, 1) => quote!(#(#pos)+* - #(#neg)*),
         (false, _) => quote!(#(#pos)+* - (#(#neg)+*)),
-    }
-}
-
-/// `e · 2^double`, written as one multiplication by a constant.
-fn scaled(e: &TokenStream, double: u32) -> TokenStream {
-    if double == 0 {
-        return e.clone();
-    }
-    let k = 1i32 << double.min(30);
-    quote!(__ad::times(#e, #k))
-}
-
-/// The value `±2^double · g`, as one expression.
-pub(crate) fn materialize(g: &TokenStream, negated: bool, double: u32) -> TokenStream {
-    match (negated, double) {
-        (false, 0) => g.clone(),
-        (true, 0) => quote!(-#g),
-        (n, d) => {
-            let k = (1i32 << d.min(30)) * if n { -1 } else { 1 };
-            quote!(__ad::times(#g, #k))
-        }
     }
 }
 
