@@ -69,6 +69,9 @@ pub fn mul_vjp1<A: MulVjp<B>, B>(a: A, b: B, _y: A::Output, g: A::Output) -> B {
 pub trait MulSelfVjp: MulVjp<Self> {
     /// `ḡ · ∂(a·a)/∂a`.
     fn vjp_self(self, g: Self::Output) -> Self;
+    /// Half of [`MulSelfVjp::vjp_self`]: `ḡ a` for scalars. The macro carries
+    /// the factor 2 along and applies it once, after a sum.
+    fn vjp_self_half(self, g: Self::Output) -> Self;
 }
 
 impl<T: Float> MulSelfVjp for T {
@@ -77,12 +80,30 @@ impl<T: Float> MulSelfVjp for T {
         let t = g * self;
         t + t
     }
+    #[inline(always)]
+    fn vjp_self_half(self, g: T) -> T {
+        g * self
+    }
 }
 
 /// Pullback of `a * a` (the same node twice) to `a`.
 #[inline(always)]
 pub fn mul_vjp_same<A: MulSelfVjp>(a: A, _b: A, _y: A::Output, g: A::Output) -> A {
     a.vjp_self(g)
+}
+
+/// Half the pullback of `a * a` to `a` (see [`MulSelfVjp::vjp_self_half`]).
+#[inline(always)]
+pub fn mul_vjp_same_half<A: MulSelfVjp>(a: A, _b: A, _y: A::Output, g: A::Output) -> A {
+    a.vjp_self_half(g)
+}
+
+/// `x · k` for a small integer `k` (a factor of two the macro carried
+/// along, with its sign): one multiplication by a constant.
+#[inline(always)]
+pub fn times<A: crate::Elementwise>(x: A, k: i32) -> A {
+    let k = crate::rules::lit::<A::Elem>(f64::from(k));
+    x.map(|v| v * k)
 }
 
 /// Pullback of `a / b` to `a`.

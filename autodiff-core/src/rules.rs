@@ -156,6 +156,19 @@ pub fn powi_vjp0<A: Elementwise>(x: A, n: i32, _y: A, g: A) -> A {
     })
 }
 
+/// Half of [`powi_vjp0`]: `g · (n/2) xⁿ⁻¹`, exact (`n/2` is exact in
+/// floating point); the macro applies the 2 once, after a sum.
+#[inline(always)]
+pub fn powi_vjp0_half<A: Elementwise>(x: A, n: i32, _y: A, g: A) -> A {
+    x.zip_map(g, |x, g| {
+        if n == 0 {
+            A::Elem::zero()
+        } else {
+            g * lit::<A::Elem>(f64::from(n) * 0.5) * x.powi(n - 1)
+        }
+    })
+}
+
 /// `xᵉ`.
 #[inline(always)]
 pub fn powf<A: Elementwise>(x: A, e: A) -> A {

@@ -40,12 +40,12 @@ fn ext_rosenbrock_vjp<const N: usize>(x: [f64; N], seed: f64) -> (f64, [f64; N])
         let t12 = t9 + t11;
         let t13 = t1 + t12;
         t1 = t13;
-        let d10 = __ad::powi_vjp0(t10, 2, t11, seed);
+        let d10 = __ad::powi_vjp0_half(t10, 2, t11, seed);
         let d8 = __ad::mul_vjp1(100.0, t8, t9, seed);
         let d7 = __ad::powi_vjp0(t7, 2, t8, d8);
         d_x[t4] = d7;
-        let d3 = d10 + __ad::mul_vjp_same(t3, t3, t6, d7);
-        d_x[t2] = -d3;
+        let d3 = d10 + __ad::mul_vjp_same_half(t3, t3, t6, d7);
+        d_x[t2] = __ad::times(d3, -2i32);
     }
     let t14 = t1;
     (t14, d_x)

@@ -26,9 +26,9 @@ fn rosenbrock_vjp(x: f64, y: f64, seed: f64) -> (f64, f64, f64) {
     let t6 = t1 + t5;
     let d4 = __ad::mul_vjp1(100.0, t4, t5, seed);
     let d3 = __ad::powi_vjp0(t3, 2, t4, d4);
-    let d0 = __ad::powi_vjp0(t0, 2, t1, seed);
-    let d_x = __ad::mul_vjp_same(x, x, t2, d3) + d0;
-    (t6, -d_x, d3)
+    let d0 = __ad::powi_vjp0_half(t0, 2, t1, seed);
+    let d_x = __ad::mul_vjp_same_half(x, x, t2, d3) + d0;
+    (t6, __ad::times(d_x, -2i32), d3)
 }
 #[inline]
 #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]

@@ -27,6 +27,10 @@ pub(crate) struct Contrib {
     /// The context in which `expr` can be evaluated.
     pub ctx: Ctx,
     pub negated: bool,
+    /// The share is `expr · 2^double`: factors of two (`x * x`, `powi(x,
+    /// 2)`) are carried along and applied once, as a person would factor
+    /// them out of a sum. Doubling is exact, so this changes no result.
+    pub double: u32,
     pub expr: TokenStream,
 }
 
@@ -59,6 +63,9 @@ pub struct Emitter<'a> {
     /// Per array parameter: each element's gradient is written once (see
     /// [`Emitter::each_element_once`]).
     write_once: Vec<bool>,
+    /// Squares (`x * x`, `powi(x, 2)`) whose share is emitted as a half,
+    /// with the 2 applied once where it comes out (see [`Emitter::plan_halves`]).
+    halves: std::collections::HashSet<Id>,
     /// Errors found while emitting (a loop that would need a stack array
     /// stable Rust cannot size).
     pub(crate) errors: Vec<syn::Error>,
@@ -92,6 +99,7 @@ impl<'a> Emitter<'a> {
             in_place: vec![false; sig.params.len()],
             needed: vec![false; n],
             restored: vec![false; n],
+            halves: std::collections::HashSet::new(),
             refill: false,
             array_active: vec![false; g.arrays],
             write_once: vec![false; sig.params.len()],
@@ -104,6 +112,7 @@ impl<'a> Emitter<'a> {
             }
         }
         em.analyze_loops();
+        em.halves = em.plan_halves();
         for p in 0..sig.params.len() {
             let elems = em.elems(p);
             em.in_place[p] = elems.iter().any(|&id| g.node(id).ctx != Ctx::TOP)
@@ -111,6 +120,75 @@ impl<'a> Emitter<'a> {
             em.write_once[p] = em.in_place[p] && em.each_element_once(&elems);
         }
         em
+    }
+
+    /// Where factoring out a square's 2 pays: a parameter or element whose
+    /// every share comes from a square, directly or through nodes with one
+    /// share and one reader (`-2 (x d₁ + (1 - x) d₂)` for Rosenbrock's `x`).
+    /// There the 2 is applied once, by the multiplication that finishes the
+    /// gradient; anywhere else a whole share lets the 2 fold into constants.
+    fn plan_halves(&self) -> std::collections::HashSet<Id> {
+        let g = self.g;
+        let n = g.nodes.len();
+        let live = |i: usize| self.reach[i] && g.nodes[i].active && g.nodes[i].array.is_none();
+        // The shares each node receives, and how many it sends.
+        let mut incoming: Vec<Vec<Id>> = vec![Vec::new(); n];
+        let mut sends = vec![0usize; n];
+        for c in (0..n).filter(|&c| live(c)) {
+            let node = &g.nodes[c];
+            let targets: Vec<Id> = match &node.op {
+                Op::Mul if node.args[0] == node.args[1] => vec![node.args[0]],
+                Op::Add | Op::Sub | Op::Neg | Op::Mul | Op::Div | Op::Call { .. } => {
+                    node.args.clone()
+                }
+                Op::Prim(p) => node
+                    .args
+                    .iter()
+                    .zip(p.diff)
+                    .filter(|(_, d)| **d)
+                    .map(|(a, _)| *a)
+                    .collect(),
+                Op::Select(_) => node.args[1..].to_vec(),
+                _ => Vec::new(),
+            };
+            for t in targets.into_iter().filter(|t| live(t.index())) {
+                incoming[t.index()].push(Id(c as u32));
+                sends[c] += 1;
+            }
+        }
+        let square = |c: usize| match &g.nodes[c].op {
+            Op::Mul => g.nodes[c].args[0] == g.nodes[c].args[1],
+            Op::Prim(p) => {
+                p.name == "powi"
+                    && matches!(&g.node(g.nodes[c].args[1]).op, Op::Lit(t) if t.to_string() == "2")
+            }
+            _ => false,
+        };
+        let sink = |i: usize| matches!(g.nodes[i].op, Op::Param(_) | Op::Elem(_));
+        // Follow each square's share while it is the only share of a node
+        // that passes it on to one other node unchanged.
+        let mut ends: Vec<Vec<Id>> = vec![Vec::new(); n];
+        for c in (0..n).filter(|&c| live(c) && square(c)) {
+            let mut at = g.nodes[c].args[0].index();
+            loop {
+                let passes = matches!(g.nodes[at].op, Op::Add | Op::Sub | Op::Neg);
+                if sink(at) || !(passes && incoming[at].len() == 1 && sends[at] == 1) {
+                    break;
+                }
+                match g.nodes[at].args.iter().find(|a| live(a.index())) {
+                    Some(next) => at = next.index(),
+                    None => break,
+                }
+            }
+            ends[at].push(Id(c as u32));
+        }
+        let mut halves = std::collections::HashSet::new();
+        for s in
+            (0..n).filter(|&s| sink(s) && ends[s].len() >= 2 && ends[s].len() == incoming[s].len())
+        {
+            halves.extend(ends[s].iter().copied());
+        }
+        halves
     }
 
     /// Whether the loops visit each element these reads address at most
@@ -414,41 +492,62 @@ impl<'a> Emitter<'a> {
             // Read only by comparisons: nothing flows back through it.
             return;
         }
-        // `gbar` may stand for its negation (`gneg`): every built-in pullback
-        // is linear in the adjoint, so the sign moves onto the shares
-        // instead of costing a negation of its own.
-        let (gbar, gneg) = self.finish_signed(id, code);
+        // `gbar` may stand for `-gbar` (`gneg`) times `2^gdouble`: every
+        // built-in pullback is linear in the adjoint, so the factor moves
+        // onto the shares instead of costing an operation of its own.
+        let (gbar, gneg, gdouble) = self.finish_signed(id, code);
+        let whole = materialize(&gbar, gneg, gdouble);
         let node = self.g.node(id);
         let ctx = node.ctx;
         let ad = &self.names.ad;
         let y = self.operand(id);
         let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
-        let mut shares: Vec<(usize, Ctx, bool, TokenStream)> = Vec::new();
+        // (argument, context, negated, extra factors of two, expression)
+        let mut shares: Vec<(usize, Ctx, bool, u32, TokenStream)> = Vec::new();
         match &node.op {
             Op::Elem(p) => {
                 if self.in_place[*p] {
                     let name = grad_name(self.sig, *p);
-                    let op = if gneg { quote!(-) } else { quote!(+) };
                     if self.write_once[*p] {
-                        let sign = if gneg { quote!(-) } else { quote!() };
-                        code.push(quote!(#name #([#args])* = #sign #gbar;));
+                        code.push(quote!(#name #([#args])* = #whole;));
+                    } else if gdouble == 0 && gneg {
+                        code.push(quote!(#name #([#args])* = #name #([#args])* - #gbar;));
                     } else {
-                        code.push(quote!(#name #([#args])* = #name #([#args])* #op #gbar;));
+                        code.push(quote!(#name #([#args])* = #name #([#args])* + #whole;));
                     }
                 }
             }
-            Op::Add => shares.extend([(0, ctx, false, gbar.clone()), (1, ctx, false, gbar)]),
-            Op::Sub => shares.extend([(0, ctx, false, gbar.clone()), (1, ctx, true, gbar)]),
-            Op::Neg => shares.push((0, ctx, true, gbar)),
+            Op::Add => shares.extend([(0, ctx, false, 0, gbar.clone()), (1, ctx, false, 0, gbar)]),
+            Op::Sub => shares.extend([(0, ctx, false, 0, gbar.clone()), (1, ctx, true, 0, gbar)]),
+            Op::Neg => shares.push((0, ctx, true, 0, gbar)),
             Op::Select(b) => {
                 let arms = self.g.branches[*b].arms;
-                shares.extend([(1, arms[0], false, gbar.clone()), (2, arms[1], false, gbar)]);
+                shares.extend([
+                    (1, arms[0], false, 0, gbar.clone()),
+                    (2, arms[1], false, 0, gbar),
+                ]);
             }
-            // `x * x`: one share, `2 (ḡ x)` for scalars, instead of two
-            // that the optimiser would have to find and merge.
+            // `x * x`: one share, `2 (ḡ x)` for scalars; where the plan says
+            // so, half of it with the 2 carried along (see `Contrib::double`).
             Op::Mul if node.args[0] == node.args[1] => {
                 let (a, b) = (&args[0], &args[1]);
-                shares.push((0, ctx, false, quote!(#ad::mul_vjp_same(#a, #b, #y, #gbar))));
+                if self.halves.contains(&id) {
+                    shares.push((
+                        0,
+                        ctx,
+                        false,
+                        1,
+                        quote!(#ad::mul_vjp_same_half(#a, #b, #y, #gbar)),
+                    ));
+                } else {
+                    shares.push((
+                        0,
+                        ctx,
+                        false,
+                        0,
+                        quote!(#ad::mul_vjp_same(#a, #b, #y, #gbar)),
+                    ));
+                }
             }
             Op::Mul | Op::Div | Op::Prim(_) => {
                 let (name, diff): (&str, &[bool]) = match &node.op {
@@ -460,14 +559,25 @@ impl<'a> Emitter<'a> {
                 for (k, _) in diff.iter().enumerate().filter(|(_, d)| **d) {
                     if name == "tmul_add" && k == 2 {
                         // The bias of `w.t() * x + b` gets the adjoint as it is.
-                        shares.push((k, ctx, false, gbar.clone()));
+                        shares.push((k, ctx, false, 0, gbar.clone()));
+                        continue;
+                    }
+                    if name == "powi" && self.halves.contains(&id) {
+                        // `n xⁿ⁻¹ = 2 · (n/2) xⁿ⁻¹`: the 2 of a square is carried along.
+                        shares.push((
+                            k,
+                            ctx,
+                            false,
+                            1,
+                            quote!(#ad::powi_vjp0_half(#(#args,)* #y, #gbar)),
+                        ));
                         continue;
                     }
                     let f = format_ident!("{}_vjp{}", name, k);
-                    shares.push((k, ctx, false, quote!(#ad::#f(#(#args,)* #y, #gbar))));
+                    shares.push((k, ctx, false, 0, quote!(#ad::#f(#(#args,)* #y, #gbar))));
                 }
             }
-            Op::ArrLoad(_) => self.backward_load(id, gbar, gneg, code),
+            Op::ArrLoad(_) => self.backward_load(id, whole, code),
             Op::ArrNew { .. } | Op::ArrStore(_) => {}
             Op::Call { pullback, .. } => {
                 // One call of the callee's pullback gives every argument's share.
@@ -485,11 +595,10 @@ impl<'a> Emitter<'a> {
                     })
                     .collect();
                 // A user's rule need not be linear: hand it the adjoint itself.
-                let g = if gneg { quote!(-#gbar) } else { gbar.clone() };
-                code.push(quote!(let (_, (#(#names,)*)) = #pullback(#(#args,)* #g);));
+                code.push(quote!(let (_, (#(#names,)*)) = #pullback(#(#args,)* #whole);));
                 for (k, name) in names.into_iter().enumerate() {
                     if self.g.node(node.args[k]).active {
-                        shares.push((k, ctx, false, name));
+                        shares.push((k, ctx, false, 0, name));
                     }
                 }
             }
@@ -504,36 +613,42 @@ impl<'a> Emitter<'a> {
             | Op::Not => {}
         }
         let is_call = matches!(node.op, Op::Call { .. });
-        for (k, ctx, negated, expr) in shares {
+        for (k, ctx, negated, double, expr) in shares {
             let target = node.args[k];
             if self.g.node(target).active && self.g.node(target).array.is_none() {
-                let negated = negated ^ (gneg && !is_call);
-                self.contribs[target.index()].push(Contrib { ctx, negated, expr });
+                let (negated, double) = if is_call {
+                    (negated, double)
+                } else {
+                    (negated ^ gneg, double + gdouble)
+                };
+                self.contribs[target.index()].push(Contrib {
+                    ctx,
+                    negated,
+                    double,
+                    expr,
+                });
             }
         }
     }
 
     /// Binds the adjoint of `id` from its shares and returns how to refer to it.
     pub(crate) fn finish_adjoint(&mut self, id: Id, code: &mut Vec<TokenStream>) -> TokenStream {
-        let (gbar, negated) = self.finish_signed(id, code);
-        if negated {
-            quote!(-#gbar)
-        } else {
-            gbar
-        }
+        let (gbar, negated, double) = self.finish_signed(id, code);
+        materialize(&gbar, negated, double)
     }
 
-    /// Like [`Emitter::finish_adjoint`], but a sum of negated shares is bound
-    /// positive and returned with `true`: the adjoint is minus that name.
-    fn finish_signed(&mut self, id: Id, code: &mut Vec<TokenStream>) -> (TokenStream, bool) {
+    /// Like [`Emitter::finish_adjoint`], but when every share is negated, and
+    /// the power of two all shares carry, are factored out of the sum and
+    /// returned: the adjoint is `±2^double` times the name bound.
+    fn finish_signed(&mut self, id: Id, code: &mut Vec<TokenStream>) -> (TokenStream, bool, u32) {
         let i = id.index();
         let mut parts = std::mem::take(&mut self.contribs[i]);
-        let (gbar, negated) = if id == self.out {
-            (self.names.seed.to_token_stream(), false)
+        let (gbar, negated, double) = if id == self.out {
+            (self.names.seed.to_token_stream(), false, 0)
         } else if parts.len() == 1 && syn::parse2::<Ident>(parts[0].expr.clone()).is_ok() {
-            (parts[0].expr.clone(), parts[0].negated)
+            (parts[0].expr.clone(), parts[0].negated, parts[0].double)
         } else if parts.is_empty() {
-            return (sig::zeros(&self.param_type(id), &self.names.ad), false);
+            return (sig::zeros(&self.param_type(id), &self.names.ad), false, 0);
         } else {
             let name = match (&self.g.node(id).op, self.number[i]) {
                 (Op::Param(p), _) => grad_name(self.sig, *p),
@@ -544,16 +659,15 @@ impl<'a> Emitter<'a> {
             if all_negated {
                 parts.iter_mut().for_each(|c| c.negated = false);
             }
+            // Factor the common power of two out of the sum.
+            let double = parts.iter().map(|c| c.double).min().unwrap_or(0);
+            parts.iter_mut().for_each(|c| c.double -= double);
             let total = sum(parts);
             code.push(quote!(let #name = #total;));
-            (name.into_token_stream(), all_negated)
+            (name.into_token_stream(), all_negated, double)
         };
-        self.adjoint[i] = Some(if negated {
-            quote!(-#gbar)
-        } else {
-            gbar.clone()
-        });
-        (gbar, negated)
+        self.adjoint[i] = Some(materialize(&gbar, negated, double));
+        (gbar, negated, double)
     }
 
     fn param_type(&self, id: Id) -> syn::Type {
@@ -648,6 +762,7 @@ impl<'a> Emitter<'a> {
 impl Contrib {
     pub(crate) fn copy(&self) -> Contrib {
         Contrib {
+            double: self.double,
             ctx: self.ctx,
             negated: self.negated,
             expr: self.expr.clone(),
@@ -660,15 +775,37 @@ impl Contrib {
 /// computed last is then one operation from the result, which keeps the
 /// backward pass's dependency chains as short as a hand-written sum.
 pub(crate) fn sum(parts: Vec<Contrib>) -> TokenStream {
+    let term = |c: &Contrib| scaled(&c.expr, c.double);
     let (neg, pos): (Vec<Contrib>, Vec<Contrib>) = parts.into_iter().partition(|c| c.negated);
-    let pos: Vec<&TokenStream> = pos.iter().map(|c| &c.expr).collect();
-    let neg: Vec<&TokenStream> = neg.iter().map(|c| &c.expr).collect();
+    let pos: Vec<TokenStream> = pos.iter().map(term).collect();
+    let neg: Vec<TokenStream> = neg.iter().map(term).collect();
     match (pos.is_empty(), neg.len()) {
         (_, 0) => quote!(#(#pos)+*),
         (true, 1) => quote!(-#(#neg)*),
         (true, _) => quote!(-(#(#neg)+*)),
         (false, 1) => quote!(#(#pos)+* - #(#neg)*),
         (false, _) => quote!(#(#pos)+* - (#(#neg)+*)),
+    }
+}
+
+/// `e · 2^double`, written as one multiplication by a constant.
+fn scaled(e: &TokenStream, double: u32) -> TokenStream {
+    if double == 0 {
+        return e.clone();
+    }
+    let k = 1i32 << double.min(30);
+    quote!(__ad::times(#e, #k))
+}
+
+/// The value `±2^double · g`, as one expression.
+pub(crate) fn materialize(g: &TokenStream, negated: bool, double: u32) -> TokenStream {
+    match (negated, double) {
+        (false, 0) => g.clone(),
+        (true, 0) => quote!(-#g),
+        (n, d) => {
+            let k = (1i32 << d.min(30)) * if n { -1 } else { 1 };
+            quote!(__ad::times(#g, #k))
+        }
     }
 }
 

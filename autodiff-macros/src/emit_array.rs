@@ -76,6 +76,7 @@ impl Emitter<'_> {
         }
         for (target, expr) in shares {
             self.contribs[target.index()].push(Contrib {
+                double: 0,
                 ctx,
                 negated: false,
                 expr,
@@ -84,20 +85,13 @@ impl Emitter<'_> {
     }
 
     /// A read `a[i]`: its adjoint goes into `da[i]`.
-    pub(crate) fn backward_load(
-        &mut self,
-        id: Id,
-        gbar: TokenStream,
-        negated: bool,
-        code: &mut Vec<TokenStream>,
-    ) {
+    pub(crate) fn backward_load(&mut self, id: Id, gbar: TokenStream, code: &mut Vec<TokenStream>) {
         let node = self.g.node(id);
         let Some(var) = self.g.node(node.args[0]).array else {
             return;
         };
         let da = hygienic(format!("da{var}"));
         let i = self.operand(node.args[1]);
-        let op = if negated { quote!(-) } else { quote!(+) };
-        code.push(quote!(#da[#i] = #da[#i] #op #gbar;));
+        code.push(quote!(#da[#i] = #da[#i] + #gbar;));
     }
 }

@@ -106,6 +106,7 @@ impl Emitter<'_> {
             let e = hygienic(format!("e{}", self.next_export));
             self.next_export += 1;
             self.contribs[target].push(Contrib {
+                double: 0,
                 ctx,
                 negated: false,
                 expr: e.to_token_stream(),

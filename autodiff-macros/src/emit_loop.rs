@@ -413,6 +413,7 @@ impl Emitter<'_> {
                     if self.g.node(c.init).active && !early[k].is_empty() {
                         let e = early[k].clone();
                         self.contribs[c.init.index()].push(Contrib {
+                            double: 0,
                             ctx: lp.parent,
                             negated: false,
                             expr: e,
@@ -439,6 +440,7 @@ impl Emitter<'_> {
         for (next, seed) in seeds {
             if self.g.node(*next).active {
                 self.contribs[next.index()].push(Contrib {
+                    double: 0,
                     ctx: body,
                     negated: false,
                     expr: seed.clone(),
@@ -471,6 +473,7 @@ impl Emitter<'_> {
             let share = sum(owed);
             adds.push(quote!(#a = #a + #share;));
             self.contribs[target].push(Contrib {
+                double: 0,
                 ctx: lp.parent,
                 negated: false,
                 expr: a.into_token_stream(),
@@ -528,6 +531,7 @@ impl Emitter<'_> {
             }
             if self.g.node(init).active {
                 self.contribs[init.index()].push(Contrib {
+                    double: 0,
                     ctx,
                     negated: false,
                     expr: d.clone(),

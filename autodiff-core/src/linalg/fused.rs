@@ -187,6 +187,10 @@ impl<T: Float, const N: usize> crate::arith::MulSelfVjp for Vector<T, N> {
         let t = g * self;
         t + t
     }
+    #[inline(always)]
+    fn vjp_self_half(self, g: Self) -> Self {
+        g * self
+    }
 }
 
 /// `v ⊙ v` for a row: `v̄ = 2 ḡ ⊙ v`.
@@ -196,6 +200,10 @@ impl<T: Float, const N: usize> crate::arith::MulSelfVjp for crate::linalg::RowVe
         let t = g * self;
         t + t
     }
+    #[inline(always)]
+    fn vjp_self_half(self, g: Self) -> Self {
+        g * self
+    }
 }
 
 /// `A A` for a square matrix: `Ā = Ḡ Aᵀ + Aᵀ Ḡ` (the two shares differ).
@@ -204,5 +212,10 @@ impl<T: Float, const N: usize> crate::arith::MulSelfVjp for Matrix<T, N, N> {
     fn vjp_self(self, g: Self) -> Self {
         use crate::arith::MulVjp;
         self.vjp_lhs(self, g) + self.vjp_rhs(self, g)
+    }
+    /// `(Ḡ Aᵀ + Aᵀ Ḡ) / 2`: exact, a division by two.
+    #[inline(always)]
+    fn vjp_self_half(self, g: Self) -> Self {
+        self.vjp_self(g) * (T::one() / (T::one() + T::one()))
     }
 }
