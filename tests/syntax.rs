@@ -652,3 +652,45 @@ fn methods_of_constants() {
     assert_eq!(v, integer_methods(x, 7));
     assert_eq!(d, [0.25, 0.0, 0.0, 0.5]);
 }
+
+/// Squares whose 2 is factored out, next to shares that are not squares:
+/// a parameter carried by a loop, read by a branch, and squared twice.
+#[differentiable]
+fn squares_and_more(x: f64, y: f64) -> f64 {
+    let mut a = x;
+    for _ in 0..2 {
+        a *= 1.5;
+    }
+    let s = x * x + (1.0 - x).powi(2) + (y - x).powi(2);
+    let t = if y > 0.0 {
+        y * y + (2.0 - y).powi(2)
+    } else {
+        y
+    };
+    a + s + t
+}
+
+#[test]
+fn squares_factored_out() {
+    for (x, y) in [(0.3, 0.7), (-1.2, -0.4), (2.0, 1.5)] {
+        let (v, dx, dy) = squares_and_more_grad(x, y);
+        assert_eq!(v, squares_and_more(x, y));
+        let h = 1e-6;
+        let fx = (squares_and_more(x + h, y) - squares_and_more(x - h, y)) / (2.0 * h);
+        let fy = (squares_and_more(x, y + h) - squares_and_more(x, y - h)) / (2.0 * h);
+        approx::assert_relative_eq!(dx, fx, max_relative = 1e-7);
+        approx::assert_relative_eq!(dy, fy, max_relative = 1e-7);
+        // The exact values: 2.25 + 2x - 2(1 - x) - 2(y - x), and 2(y - x) + branch.
+        approx::assert_relative_eq!(
+            dx,
+            2.25 + 2.0 * x - 2.0 * (1.0 - x) - 2.0 * (y - x),
+            max_relative = 1e-14
+        );
+        let dt = if y > 0.0 {
+            2.0 * y - 2.0 * (2.0 - y)
+        } else {
+            1.0
+        };
+        approx::assert_relative_eq!(dy, 2.0 * (y - x) + dt, max_relative = 1e-14);
+    }
+}
