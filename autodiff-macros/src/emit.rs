@@ -9,7 +9,7 @@
 
 use crate::expand::Names;
 use crate::graph::{Ctx, Graph, Id, Op};
-use crate::sig::{self, Shape, Sig};
+use crate::sig::{self, Sig};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::Ident;
@@ -74,7 +74,7 @@ pub struct Emitter<'a> {
     /// Array parameters whose gradient is accumulated in place (`d_x[i] =
     /// d_x[i] + ...`) because an element is read in a branch or by a
     /// computed index.
-    in_place: Vec<bool>,
+    pub(crate) in_place: Vec<bool>,
 }
 
 pub(crate) fn hygienic(name: String) -> Ident {
@@ -122,174 +122,8 @@ impl<'a> Emitter<'a> {
         em
     }
 
-    /// Where factoring out a square's 2 pays: a parameter or element whose
-    /// every share comes from a square, directly or through nodes with one
-    /// share and one reader (`-2 (x d₁ + (1 - x) d₂)` for Rosenbrock's `x`).
-    /// There the 2 is applied once, by the multiplication that finishes the
-    /// gradient; anywhere else a whole share lets the 2 fold into constants.
-    fn plan_halves(&self) -> std::collections::HashSet<Id> {
-        let g = self.g;
-        let n = g.nodes.len();
-        let live = |i: usize| self.reach[i] && g.nodes[i].active && g.nodes[i].array.is_none();
-        // The shares each node receives, and how many it sends.
-        let mut incoming: Vec<Vec<Id>> = vec![Vec::new(); n];
-        let mut sends = vec![0usize; n];
-        for c in (0..n).filter(|&c| live(c)) {
-            let node = &g.nodes[c];
-            let targets: Vec<Id> = match &node.op {
-                Op::Mul if node.args[0] == node.args[1] => vec![node.args[0]],
-                Op::Add | Op::Sub | Op::Neg | Op::Mul | Op::Div | Op::Call { .. } => {
-                    node.args.clone()
-                }
-                Op::Prim(p) => node
-                    .args
-                    .iter()
-                    .zip(p.diff)
-                    .filter(|(_, d)| **d)
-                    .map(|(a, _)| *a)
-                    .collect(),
-                Op::Select(_) => node.args[1..].to_vec(),
-                _ => Vec::new(),
-            };
-            for t in targets.into_iter().filter(|t| live(t.index())) {
-                incoming[t.index()].push(Id(c as u32));
-                sends[c] += 1;
-            }
-        }
-        let square = |c: usize| match &g.nodes[c].op {
-            Op::Mul => g.nodes[c].args[0] == g.nodes[c].args[1],
-            Op::Prim(p) => {
-                p.name == "powi"
-                    && matches!(&g.node(g.nodes[c].args[1]).op, Op::Lit(t) if t.to_string() == "2")
-            }
-            _ => false,
-        };
-        let sink = |i: usize| matches!(g.nodes[i].op, Op::Param(_) | Op::Elem(_));
-        // Follow each square's share while it is the only share of a node
-        // that passes it on to one other node unchanged.
-        let mut ends: Vec<Vec<Id>> = vec![Vec::new(); n];
-        for c in (0..n).filter(|&c| live(c) && square(c)) {
-            let mut at = g.nodes[c].args[0].index();
-            loop {
-                let passes = matches!(g.nodes[at].op, Op::Add | Op::Sub | Op::Neg);
-                if sink(at) || !(passes && incoming[at].len() == 1 && sends[at] == 1) {
-                    break;
-                }
-                match g.nodes[at].args.iter().find(|a| live(a.index())) {
-                    Some(next) => at = next.index(),
-                    None => break,
-                }
-            }
-            ends[at].push(Id(c as u32));
-        }
-        let mut halves = std::collections::HashSet::new();
-        for s in
-            (0..n).filter(|&s| sink(s) && ends[s].len() >= 2 && ends[s].len() == incoming[s].len())
-        {
-            halves.extend(ends[s].iter().copied());
-        }
-        halves
-    }
-
-    /// Whether the loops visit each element these reads address at most
-    /// once, so its gradient can be assigned (`d_x[i] = g`) rather than
-    /// accumulated (`d_x[i] = d_x[i] + g`, which the optimiser must keep:
-    /// `0.0 + g` is not `g` for `g = -0.0`). Two provable cases: one read
-    /// indexed by the variables of all the loops around it (`w[i][j]`), or
-    /// reads `x[a·i + b]` in one loop with distinct `b` below `a`
-    /// (`x[2 * i]`, `x[2 * i + 1]`).
-    fn each_element_once(&self, elems: &[Id]) -> bool {
-        let g = self.g;
-        let around = |ctx: Ctx| -> Vec<usize> {
-            (0..g.loops.len())
-                .filter(|&l| g.within(ctx, g.loops[l].body))
-                .collect()
-        };
-        let in_a_body = |id: &Id| g.loops.iter().any(|l| l.body == g.node(*id).ctx);
-        if elems.is_empty() || !elems.iter().all(in_a_body) {
-            return false;
-        }
-        if let [only] = elems {
-            let mut vars: Vec<usize> = Vec::new();
-            for a in &g.node(*only).args {
-                match g.node(*a).op {
-                    Op::LoopIndex(l) if !vars.contains(&l) => vars.push(l),
-                    _ => return self.strided(elems, &around),
-                }
-            }
-            let mut loops = around(g.node(*only).ctx);
-            vars.sort_unstable();
-            loops.sort_unstable();
-            if vars == loops {
-                return true;
-            }
-        }
-        self.strided(elems, &around)
-    }
-
-    /// `x[a·i + b]` reads in one loop `i` (and no loop around it), all with
-    /// the same `a` and distinct `b < a`.
-    fn strided(&self, elems: &[Id], around: &dyn Fn(Ctx) -> Vec<usize>) -> bool {
-        let g = self.g;
-        let ctx = g.node(elems[0]).ctx;
-        let [l] = around(ctx)[..] else { return false };
-        let mut offsets = Vec::new();
-        let mut stride = None;
-        for e in elems {
-            let node = g.node(*e);
-            let ([index], true) = (&node.args[..], node.ctx == ctx) else {
-                return false;
-            };
-            let Some((a, b)) = self.affine(*index, l) else {
-                return false;
-            };
-            if *stride.get_or_insert(a) != a || b >= a || offsets.contains(&b) {
-                return false;
-            }
-            offsets.push(b);
-        }
-        true
-    }
-
-    /// `(a, b)` if node `id` computes `a·i + b` from loop `l`'s variable.
-    fn affine(&self, id: Id, l: usize) -> Option<(u128, u128)> {
-        let g = self.g;
-        let lit = |id: Id| match &g.node(id).op {
-            Op::Lit(t) => syn::parse2::<syn::LitInt>(t.clone())
-                .ok()?
-                .base10_parse::<u128>()
-                .ok(),
-            _ => None,
-        };
-        let node = g.node(id);
-        match node.op {
-            Op::LoopIndex(k) if k == l => Some((1, 0)),
-            Op::Mul => {
-                let (x, y) = (node.args[0], node.args[1]);
-                let (a, inner) = match (lit(x), lit(y)) {
-                    (Some(a), None) => (a, y),
-                    (None, Some(a)) => (a, x),
-                    _ => return None,
-                };
-                let (a2, b2) = self.affine(inner, l)?;
-                (b2 == 0 && a >= 1).then_some((a * a2, 0))
-            }
-            Op::Add => {
-                let (x, y) = (node.args[0], node.args[1]);
-                let (b, inner) = match (lit(x), lit(y)) {
-                    (Some(b), None) => (b, y),
-                    (None, Some(b)) => (b, x),
-                    _ => return None,
-                };
-                let (a, b0) = self.affine(inner, l)?;
-                Some((a, b0 + b))
-            }
-            _ => None,
-        }
-    }
-
     /// The reachable, differentiated elements of array parameter `p`.
-    fn elems(&self, p: usize) -> Vec<Id> {
+    pub(crate) fn elems(&self, p: usize) -> Vec<Id> {
         (0..self.g.nodes.len())
             .filter(|&n| self.reach[n] && self.g.nodes[n].active)
             .filter(|&n| matches!(self.g.nodes[n].op, Op::Elem(q) if q == p))
@@ -670,92 +504,11 @@ impl<'a> Emitter<'a> {
         (gbar, negated, double)
     }
 
-    fn param_type(&self, id: Id) -> syn::Type {
+    pub(crate) fn param_type(&self, id: Id) -> syn::Type {
         match self.g.node(id).op {
             Op::Param(p) => self.sig.params[p].owned.clone(),
             _ => syn::parse_quote!(_),
         }
-    }
-
-    /// Statements that start the backward pass: zeroed accumulators for the
-    /// array gradients built in place.
-    pub fn prologue(&self) -> Vec<TokenStream> {
-        (0..self.sig.params.len())
-            .filter(|&p| self.sig.params[p].diff && self.in_place[p] && !self.elems(p).is_empty())
-            .map(|p| {
-                let param = &self.sig.params[p];
-                let name = grad_name(self.sig, p);
-                let zeros = sig::zeros(&param.owned, &self.names.ad);
-                quote!(let mut #name = #zeros;)
-            })
-            .collect()
-    }
-
-    /// The gradient returned for parameter `p`, after the backward pass.
-    pub fn param_grad(&mut self, p: usize, code: &mut Vec<TokenStream>) -> TokenStream {
-        let param = &self.sig.params[p];
-        let zeros = sig::zeros(&param.owned, &self.names.ad);
-        let name = grad_name(self.sig, p);
-        match param.shape {
-            Shape::Array { .. } => {
-                let elems = self.elems(p);
-                if elems.is_empty() {
-                    return zeros;
-                }
-                if self.in_place[p] {
-                    return name.into_token_stream();
-                }
-                let indices = self.distinct_literal_indices(&elems).unwrap_or_default();
-                let grads: Vec<TokenStream> = elems
-                    .iter()
-                    .map(|id| self.adjoint[id.index()].clone().unwrap_or_default())
-                    .collect();
-                if let Some(all) = whole_vector(&param.owned, &indices, &grads) {
-                    code.push(quote!(let #name = [#(#all),*];));
-                } else {
-                    code.push(quote!(let mut #name = #zeros;));
-                    for (id, gbar) in elems.iter().zip(grads) {
-                        let idx = self.g.node(*id).args.iter().map(|a| self.operand(*a));
-                        code.push(quote!(#name #([#idx])* = #gbar;));
-                    }
-                }
-                name.into_token_stream()
-            }
-            _ => match (0..self.g.nodes.len())
-                .find(|&n| matches!(self.g.nodes[n].op, Op::Param(q) if q == p))
-            {
-                Some(n) if self.reach[n] && self.g.nodes[n].active => {
-                    self.finish_adjoint(Id(n as u32), code)
-                }
-                _ => zeros,
-            },
-        }
-    }
-
-    /// The literal index of each element, if every element is addressed by
-    /// integer literals and no two addresses coincide, so each can be
-    /// assigned rather than accumulated.
-    fn distinct_literal_indices(&self, elems: &[Id]) -> Option<Vec<Vec<u128>>> {
-        let mut seen = std::collections::HashSet::new();
-        elems
-            .iter()
-            .map(|id| {
-                let index: Vec<u128> = self
-                    .g
-                    .node(*id)
-                    .args
-                    .iter()
-                    .map(|a| match &self.g.node(*a).op {
-                        Op::Lit(t) => syn::parse2::<syn::LitInt>(t.clone())
-                            .ok()?
-                            .base10_parse()
-                            .ok(),
-                        _ => None,
-                    })
-                    .collect::<Option<_>>()?;
-                seen.insert(index.clone()).then_some(index)
-            })
-            .collect()
     }
 }
 
@@ -816,37 +569,11 @@ fn binary(args: &[TokenStream], op: TokenStream) -> TokenStream {
 
 /// `d_x` for parameter `x`; `d_p1` for a name starting with `_`, which would
 /// not make a snake-case name.
-fn grad_name(sig: &Sig, p: usize) -> Ident {
+pub(crate) fn grad_name(sig: &Sig, p: usize) -> Ident {
     let name = sig.params[p].ident.to_string();
     if name.starts_with('_') {
         hygienic(format!("d_p{p}"))
     } else {
         hygienic(format!("d_{name}"))
     }
-}
-
-/// `[d0, d1, ..., dn]` when a one-dimensional array of literal length has
-/// every element's adjoint, so no zero-filled array is needed.
-fn whole_vector(
-    ty: &syn::Type,
-    indices: &[Vec<u128>],
-    grads: &[TokenStream],
-) -> Option<Vec<TokenStream>> {
-    let syn::Type::Array(a) = ty else { return None };
-    let syn::Expr::Lit(syn::ExprLit {
-        lit: syn::Lit::Int(len),
-        ..
-    }) = &a.len
-    else {
-        return None;
-    };
-    let len: usize = len.base10_parse().ok()?;
-    if matches!(*a.elem, syn::Type::Array(_)) || len != grads.len() || indices.len() != len {
-        return None;
-    }
-    let mut slots: Vec<Option<TokenStream>> = vec![None; len];
-    for (ix, gbar) in indices.iter().zip(grads) {
-        *slots.get_mut(usize::try_from(*ix.first()?).ok()?)? = Some(gbar.clone());
-    }
-    slots.into_iter().collect()
 }

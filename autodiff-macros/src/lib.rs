@@ -2,9 +2,10 @@
 //!
 //! The pipeline, one file per stage: `attr` reads the attribute, `sig`
 //! checks the signature, `lower` turns the body into the expression
-//! `graph` (primitives from `prim`), `emit` writes the forward and
+//! `graph` (primitives from `prim`), `plan` takes the decisions the
+//! emission needs, `emit` writes the forward and
 //! backward passes (with `emit_branch`, `emit_loop` and `emit_array`
-//! for control flow and local arrays), `dot` draws the graph, `expand`
+//! for control flow and local arrays, `emit_params` for the results), `dot` draws the graph, `expand`
 //! assembles the generated items and `fallback` emits stubs when anything
 //! failed. Errors are gathered in a `ctx::Ctxt` and reported together.
 //! `custom` implements `#[custom_vjp]`.
@@ -17,10 +18,12 @@ mod emit;
 mod emit_array;
 mod emit_branch;
 mod emit_loop;
+mod emit_params;
 mod expand;
 mod fallback;
 mod graph;
 mod lower;
+mod plan;
 mod prim;
 mod sig;
 #[cfg(test)]

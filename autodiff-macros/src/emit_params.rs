@@ -1,0 +1,92 @@
+//! Stage 4g: the gradients returned for the parameters: scalars from their
+//! adjoints, arrays assembled from their elements' adjoints (or accumulated
+//! in place while the backward pass runs).
+
+use crate::emit::{grad_name, Emitter};
+use crate::graph::{Id, Op};
+use crate::sig::{self, Shape};
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+
+impl Emitter<'_> {
+    /// Statements that start the backward pass: zeroed accumulators for the
+    /// array gradients built in place.
+    pub fn prologue(&self) -> Vec<TokenStream> {
+        (0..self.sig.params.len())
+            .filter(|&p| self.sig.params[p].diff && self.in_place[p] && !self.elems(p).is_empty())
+            .map(|p| {
+                let param = &self.sig.params[p];
+                let name = grad_name(self.sig, p);
+                let zeros = sig::zeros(&param.owned, &self.names.ad);
+                quote!(let mut #name = #zeros;)
+            })
+            .collect()
+    }
+
+    /// The gradient returned for parameter `p`, after the backward pass.
+    pub fn param_grad(&mut self, p: usize, code: &mut Vec<TokenStream>) -> TokenStream {
+        let param = &self.sig.params[p];
+        let zeros = sig::zeros(&param.owned, &self.names.ad);
+        let name = grad_name(self.sig, p);
+        match param.shape {
+            Shape::Array { .. } => {
+                let elems = self.elems(p);
+                if elems.is_empty() {
+                    return zeros;
+                }
+                if self.in_place[p] {
+                    return name.into_token_stream();
+                }
+                let indices = self.distinct_literal_indices(&elems).unwrap_or_default();
+                let grads: Vec<TokenStream> = elems
+                    .iter()
+                    .map(|id| self.adjoint[id.index()].clone().unwrap_or_default())
+                    .collect();
+                if let Some(all) = whole_vector(&param.owned, &indices, &grads) {
+                    code.push(quote!(let #name = [#(#all),*];));
+                } else {
+                    code.push(quote!(let mut #name = #zeros;));
+                    for (id, gbar) in elems.iter().zip(grads) {
+                        let idx = self.g.node(*id).args.iter().map(|a| self.operand(*a));
+                        code.push(quote!(#name #([#idx])* = #gbar;));
+                    }
+                }
+                name.into_token_stream()
+            }
+            _ => match (0..self.g.nodes.len())
+                .find(|&n| matches!(self.g.nodes[n].op, Op::Param(q) if q == p))
+            {
+                Some(n) if self.reach[n] && self.g.nodes[n].active => {
+                    self.finish_adjoint(Id(n as u32), code)
+                }
+                _ => zeros,
+            },
+        }
+    }
+}
+
+/// `[d0, d1, ..., dn]` when a one-dimensional array of literal length has
+/// every element's adjoint, so no zero-filled array is needed.
+fn whole_vector(
+    ty: &syn::Type,
+    indices: &[Vec<u128>],
+    grads: &[TokenStream],
+) -> Option<Vec<TokenStream>> {
+    let syn::Type::Array(a) = ty else { return None };
+    let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(len),
+        ..
+    }) = &a.len
+    else {
+        return None;
+    };
+    let len: usize = len.base10_parse().ok()?;
+    if matches!(*a.elem, syn::Type::Array(_)) || len != grads.len() || indices.len() != len {
+        return None;
+    }
+    let mut slots: Vec<Option<TokenStream>> = vec![None; len];
+    for (ix, gbar) in indices.iter().zip(grads) {
+        *slots.get_mut(usize::try_from(*ix.first()?).ok()?)? = Some(gbar.clone());
+    }
+    slots.into_iter().collect()
+}

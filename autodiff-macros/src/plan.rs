@@ -1,0 +1,200 @@
+//! Stage 4a: decisions taken before any code is written: which array
+//! gradients can be assigned rather than accumulated, and where the 2 of a
+//! square is factored out of a sum.
+
+use crate::emit::Emitter;
+use crate::graph::{Ctx, Id, Op};
+
+impl Emitter<'_> {
+    /// Where factoring out a square's 2 pays: a parameter or element whose
+    /// every share comes from a square, directly or through nodes with one
+    /// share and one reader (`-2 (x d₁ + (1 - x) d₂)` for Rosenbrock's `x`).
+    /// There the 2 is applied once, by the multiplication that finishes the
+    /// gradient; anywhere else a whole share lets the 2 fold into constants.
+    pub(crate) fn plan_halves(&self) -> std::collections::HashSet<Id> {
+        let g = self.g;
+        let n = g.nodes.len();
+        let live = |i: usize| self.reach[i] && g.nodes[i].active && g.nodes[i].array.is_none();
+        // The shares each node receives, and how many it sends.
+        let mut incoming: Vec<Vec<Id>> = vec![Vec::new(); n];
+        let mut sends = vec![0usize; n];
+        for c in (0..n).filter(|&c| live(c)) {
+            let node = &g.nodes[c];
+            let targets: Vec<Id> = match &node.op {
+                Op::Mul if node.args[0] == node.args[1] => vec![node.args[0]],
+                Op::Add | Op::Sub | Op::Neg | Op::Mul | Op::Div | Op::Call { .. } => {
+                    node.args.clone()
+                }
+                Op::Prim(p) => node
+                    .args
+                    .iter()
+                    .zip(p.diff)
+                    .filter(|(_, d)| **d)
+                    .map(|(a, _)| *a)
+                    .collect(),
+                Op::Select(_) => node.args[1..].to_vec(),
+                _ => Vec::new(),
+            };
+            for t in targets.into_iter().filter(|t| live(t.index())) {
+                incoming[t.index()].push(Id(c as u32));
+                sends[c] += 1;
+            }
+        }
+        let square = |c: usize| match &g.nodes[c].op {
+            Op::Mul => g.nodes[c].args[0] == g.nodes[c].args[1],
+            Op::Prim(p) => {
+                p.name == "powi"
+                    && matches!(&g.node(g.nodes[c].args[1]).op, Op::Lit(t) if t.to_string() == "2")
+            }
+            _ => false,
+        };
+        let sink = |i: usize| matches!(g.nodes[i].op, Op::Param(_) | Op::Elem(_));
+        // Follow each square's share while it is the only share of a node
+        // that passes it on to one other node unchanged.
+        let mut ends: Vec<Vec<Id>> = vec![Vec::new(); n];
+        for c in (0..n).filter(|&c| live(c) && square(c)) {
+            let mut at = g.nodes[c].args[0].index();
+            loop {
+                let passes = matches!(g.nodes[at].op, Op::Add | Op::Sub | Op::Neg);
+                if sink(at) || !(passes && incoming[at].len() == 1 && sends[at] == 1) {
+                    break;
+                }
+                match g.nodes[at].args.iter().find(|a| live(a.index())) {
+                    Some(next) => at = next.index(),
+                    None => break,
+                }
+            }
+            ends[at].push(Id(c as u32));
+        }
+        let mut halves = std::collections::HashSet::new();
+        for s in
+            (0..n).filter(|&s| sink(s) && ends[s].len() >= 2 && ends[s].len() == incoming[s].len())
+        {
+            halves.extend(ends[s].iter().copied());
+        }
+        halves
+    }
+
+    /// Whether the loops visit each element these reads address at most
+    /// once, so its gradient can be assigned (`d_x[i] = g`) rather than
+    /// accumulated (`d_x[i] = d_x[i] + g`, which the optimiser must keep:
+    /// `0.0 + g` is not `g` for `g = -0.0`). Two provable cases: one read
+    /// indexed by the variables of all the loops around it (`w[i][j]`), or
+    /// reads `x[a·i + b]` in one loop with distinct `b` below `a`
+    /// (`x[2 * i]`, `x[2 * i + 1]`).
+    pub(crate) fn each_element_once(&self, elems: &[Id]) -> bool {
+        let g = self.g;
+        let around = |ctx: Ctx| -> Vec<usize> {
+            (0..g.loops.len())
+                .filter(|&l| g.within(ctx, g.loops[l].body))
+                .collect()
+        };
+        let in_a_body = |id: &Id| g.loops.iter().any(|l| l.body == g.node(*id).ctx);
+        if elems.is_empty() || !elems.iter().all(in_a_body) {
+            return false;
+        }
+        if let [only] = elems {
+            let mut vars: Vec<usize> = Vec::new();
+            for a in &g.node(*only).args {
+                match g.node(*a).op {
+                    Op::LoopIndex(l) if !vars.contains(&l) => vars.push(l),
+                    _ => return self.strided(elems, &around),
+                }
+            }
+            let mut loops = around(g.node(*only).ctx);
+            vars.sort_unstable();
+            loops.sort_unstable();
+            if vars == loops {
+                return true;
+            }
+        }
+        self.strided(elems, &around)
+    }
+
+    /// `x[a·i + b]` reads in one loop `i` (and no loop around it), all with
+    /// the same `a` and distinct `b < a`.
+    pub(crate) fn strided(&self, elems: &[Id], around: &dyn Fn(Ctx) -> Vec<usize>) -> bool {
+        let g = self.g;
+        let ctx = g.node(elems[0]).ctx;
+        let [l] = around(ctx)[..] else { return false };
+        let mut offsets = Vec::new();
+        let mut stride = None;
+        for e in elems {
+            let node = g.node(*e);
+            let ([index], true) = (&node.args[..], node.ctx == ctx) else {
+                return false;
+            };
+            let Some((a, b)) = self.affine(*index, l) else {
+                return false;
+            };
+            if *stride.get_or_insert(a) != a || b >= a || offsets.contains(&b) {
+                return false;
+            }
+            offsets.push(b);
+        }
+        true
+    }
+
+    /// `(a, b)` if node `id` computes `a·i + b` from loop `l`'s variable.
+    pub(crate) fn affine(&self, id: Id, l: usize) -> Option<(u128, u128)> {
+        let g = self.g;
+        let lit = |id: Id| match &g.node(id).op {
+            Op::Lit(t) => syn::parse2::<syn::LitInt>(t.clone())
+                .ok()?
+                .base10_parse::<u128>()
+                .ok(),
+            _ => None,
+        };
+        let node = g.node(id);
+        match node.op {
+            Op::LoopIndex(k) if k == l => Some((1, 0)),
+            Op::Mul => {
+                let (x, y) = (node.args[0], node.args[1]);
+                let (a, inner) = match (lit(x), lit(y)) {
+                    (Some(a), None) => (a, y),
+                    (None, Some(a)) => (a, x),
+                    _ => return None,
+                };
+                let (a2, b2) = self.affine(inner, l)?;
+                (b2 == 0 && a >= 1).then_some((a * a2, 0))
+            }
+            Op::Add => {
+                let (x, y) = (node.args[0], node.args[1]);
+                let (b, inner) = match (lit(x), lit(y)) {
+                    (Some(b), None) => (b, y),
+                    (None, Some(b)) => (b, x),
+                    _ => return None,
+                };
+                let (a, b0) = self.affine(inner, l)?;
+                Some((a, b0 + b))
+            }
+            _ => None,
+        }
+    }
+
+    /// The literal index of each element, if every element is addressed by
+    /// integer literals and no two addresses coincide, so each can be
+    /// assigned rather than accumulated.
+    pub(crate) fn distinct_literal_indices(&self, elems: &[Id]) -> Option<Vec<Vec<u128>>> {
+        let mut seen = std::collections::HashSet::new();
+        elems
+            .iter()
+            .map(|id| {
+                let index: Vec<u128> = self
+                    .g
+                    .node(*id)
+                    .args
+                    .iter()
+                    .map(|a| match &self.g.node(*a).op {
+                        Op::Lit(t) => syn::parse2::<syn::LitInt>(t.clone())
+                            .ok()?
+                            .base10_parse()
+                            .ok(),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?;
+                seen.insert(index.clone()).then_some(index)
+            })
+            .collect()
+    }
+}
