@@ -201,12 +201,15 @@ fn seed_net_vjp(
             t2 = t6;
         }
         let t7 = t2;
+        s13[j] = t7;
+    }
+    for j in 0..4 {
+        let t7 = s13[j];
         let t8 = __ad::sigmoid(t7);
         let t9 = y[j];
         let t10 = t8 - t9;
         let t11 = __ad::powi(t10, 2);
         let t12 = t0 + t11;
-        s13[j] = t7;
         s14[j] = t8;
         t0 = t12;
     }

@@ -45,6 +45,10 @@ fn trigonometric_vjp<T: Float, const N: usize>(x: [T; N], seed: T) -> (T, [T; N]
             t3 = t6;
         }
         let t7 = t3;
+        s11[i] = t7;
+    }
+    for i in 0..N {
+        let t7 = s11[i];
         let t8 = t0 - t7;
         let t9 = T::from(i + 1).unwrap();
         let t10 = T::one();
@@ -57,7 +61,6 @@ fn trigonometric_vjp<T: Float, const N: usize>(x: [T; N], seed: T) -> (T, [T; N]
         let t17 = t15 - t16;
         let t18 = t17 * t17;
         let t19 = t2 + t18;
-        s11[i] = t7;
         s16[i] = t12;
         s20[i] = t16;
         t2 = t19;

@@ -190,8 +190,14 @@ impl<'a> Emitter<'a> {
     /// The forward pass of `ctx`. With `recompute`, only the values the
     /// backward pass needs, under the names they had the first time.
     pub fn forward(&mut self, ctx: Ctx, recompute: bool) -> Vec<TokenStream> {
+        let items = self.items(ctx);
+        self.forward_items(items, recompute)
+    }
+
+    /// The forward pass of some items of one context, in order.
+    pub(crate) fn forward_items(&mut self, items: Vec<Item>, recompute: bool) -> Vec<TokenStream> {
         let mut code = Vec::new();
-        for item in self.items(ctx) {
+        for item in items {
             match item {
                 Item::Node(id) if recompute && !self.recomputes(id) => {}
                 Item::Node(id) if self.g.node(id).array.is_some() => {

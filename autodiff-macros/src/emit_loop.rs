@@ -184,106 +184,6 @@ impl Emitter<'_> {
         false
     }
 
-    /// The adjoint of each carried variable, if the loop sits at the top,
-    /// each differentiated carried variable only accumulates (`f = f + e`,
-    /// `f = f - e`, the old value used nowhere else), and its value after
-    /// the loop reaches the output through sums alone.
-    fn fusable(&self, l: usize) -> Option<Vec<TokenStream>> {
-        let g = self.g;
-        let lp = &g.loops[l];
-        if lp.parent != Ctx::TOP {
-            return None;
-        }
-        if g.loops.iter().any(|inner| g.within(inner.parent, lp.body)) {
-            // With an inner loop, interleaving its backward pass with the
-            // forward iterations costs more than keeping the inner results
-            // and running backwards afterwards (measured: BENCHMARKS.md).
-            return None;
-        }
-        if lp
-            .carried
-            .iter()
-            .any(|c| g.node(c.phi).array.is_some() && g.node(c.phi).active)
-        {
-            return None;
-        }
-        let mut early = Vec::new();
-        for c in &lp.carried {
-            if !g.node(c.phi).active || !self.reach[c.out.index()] {
-                early.push(TokenStream::new());
-                continue;
-            }
-            // Walk the chain from the phi to the value at the end of the body.
-            let mut at = c.phi;
-            while at != c.next {
-                let users: Vec<usize> = self.users(at);
-                let [u] = users[..] else { return None };
-                let user = &g.nodes[u];
-                let chain_ok = user.ctx == lp.body
-                    && match user.op {
-                        Op::Add => user.args[0] != user.args[1],
-                        Op::Sub => user.args[0] == at && user.args[1] != at,
-                        _ => false,
-                    };
-                if !chain_ok {
-                    return None;
-                }
-                at = Id(u as u32);
-            }
-            if !self.users(c.next).is_empty() {
-                return None;
-            }
-            early.push(self.early_adjoint(c.out)?);
-        }
-        Some(early)
-    }
-
-    /// Reachable nodes that use `id` as an argument (once per use), other
-    /// than the loop bookkeeping that refers to carried values.
-    fn users(&self, id: Id) -> Vec<usize> {
-        let mut users = Vec::new();
-        for (i, n) in self.g.nodes.iter().enumerate() {
-            if !self.reach[i] || matches!(n.op, Op::LoopOut(_)) {
-                continue;
-            }
-            users.extend(n.args.iter().filter(|a| **a == id).map(|_| i));
-        }
-        users
-    }
-
-    /// The adjoint of a top-level node as an expression of the seed, when
-    /// only sums lie between it and the output.
-    fn early_adjoint(&self, id: Id) -> Option<TokenStream> {
-        if id == self.out {
-            return Some(self.names.seed.to_token_stream());
-        }
-        let users = self.users(id);
-        let [u] = users[..] else {
-            // Also the value before a later accumulating loop.
-            return self.feeds_fused_loop(id);
-        };
-        let user = &self.g.nodes[u];
-        if user.ctx != Ctx::TOP || self.feeds_fused_loop(id).is_some() {
-            return None;
-        }
-        match user.op {
-            Op::Add if user.args[0] != user.args[1] => self.early_adjoint(Id(u as u32)),
-            Op::Sub if user.args[0] == id && user.args[1] != id => self.early_adjoint(Id(u as u32)),
-            _ => None,
-        }
-    }
-
-    fn feeds_fused_loop(&self, id: Id) -> Option<TokenStream> {
-        for (l, lp) in self.g.loops.iter().enumerate() {
-            for (k, c) in lp.carried.iter().enumerate() {
-                if c.init == id && self.users(id).is_empty() {
-                    return self.fused[l].as_ref().map(|e| e[k].clone());
-                }
-            }
-        }
-        None
-    }
-
     /// The loop variable, as the user wrote it, so that the user's own
     /// expressions that read it (`i as f64`) can be kept as they are.
     pub(crate) fn loop_var(&self, l: usize) -> Ident {
@@ -295,7 +195,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn range(&self, l: usize, reverse: bool) -> TokenStream {
+    pub(crate) fn range(&self, l: usize, reverse: bool) -> TokenStream {
         let lp = &self.g.loops[l];
         let (a, b) = (self.operand(lp.start), self.operand(lp.end));
         let range = if lp.inclusive {
@@ -335,7 +235,7 @@ impl Emitter<'_> {
             .collect()
     }
 
-    fn slot(&self, l: usize) -> TokenStream {
+    pub(crate) fn slot(&self, l: usize) -> TokenStream {
         let lp = &self.g.loops[l];
         let var = self.loop_var(l);
         let start = self.operand(lp.start);
@@ -381,6 +281,11 @@ impl Emitter<'_> {
             }
         }
         let slot = self.slot(l);
+        if !recompute && self.fused[l].is_none() {
+            if let Some(split) = self.fission_point(l) {
+                return self.forward_fissioned(l, split, &stored, &live, code);
+            }
+        }
         let mut body = Vec::new();
         let (phis, loads): (Vec<_>, Vec<_>) = stored
             .iter()
@@ -570,7 +475,7 @@ fn early_seeds(em: &Emitter, l: usize, early: &[TokenStream]) -> Vec<(Id, TokenS
 /// `a = x;` for one variable; `(a, b) = (x, y);` for several, so that a
 /// value assigned first is not read by a later right-hand side (a swap
 /// `(a, b) = (b, a)` must see both old values).
-fn simultaneous(pairs: Vec<(TokenStream, TokenStream)>) -> TokenStream {
+pub(crate) fn simultaneous(pairs: Vec<(TokenStream, TokenStream)>) -> TokenStream {
     match pairs.len() {
         0 => TokenStream::new(),
         1 => {

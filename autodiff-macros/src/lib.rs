@@ -5,7 +5,8 @@
 //! `graph` (primitives from `prim`), `plan` takes the decisions the
 //! emission needs, `emit` writes the forward and
 //! backward passes (with `emit_branch`, `emit_loop` and `emit_array`
-//! for control flow and local arrays, `emit_params` for the results), `dot` draws the graph, `expand`
+//! for control flow and local arrays, `emit_fission` for loops split in
+//! two, `emit_params` for the results), `dot` draws the graph, `expand`
 //! assembles the generated items and `fallback` emits stubs when anything
 //! failed. Errors are gathered in a `ctx::Ctxt` and reported together.
 //! `custom` implements `#[custom_vjp]`.
@@ -17,6 +18,7 @@ mod dot;
 mod emit;
 mod emit_array;
 mod emit_branch;
+mod emit_fission;
 mod emit_loop;
 mod emit_params;
 mod expand;

@@ -1,9 +1,12 @@
-//! Stage 4a: decisions taken before any code is written: which array
+//! Stage 4a: decisions taken before any code is written: which loops run
+//! their backward steps inside their forward iterations, which array
 //! gradients can be assigned rather than accumulated, and where the 2 of a
 //! square is factored out of a sum.
 
 use crate::emit::Emitter;
 use crate::graph::{Ctx, Id, Op};
+use proc_macro2::TokenStream;
+use quote::ToTokens;
 
 impl Emitter<'_> {
     /// Where factoring out a square's 2 pays: a parameter or element whose
@@ -196,5 +199,105 @@ impl Emitter<'_> {
                 seen.insert(index.clone()).then_some(index)
             })
             .collect()
+    }
+
+    /// The adjoint of each carried variable, if the loop sits at the top,
+    /// each differentiated carried variable only accumulates (`f = f + e`,
+    /// `f = f - e`, the old value used nowhere else), and its value after
+    /// the loop reaches the output through sums alone.
+    pub(crate) fn fusable(&self, l: usize) -> Option<Vec<TokenStream>> {
+        let g = self.g;
+        let lp = &g.loops[l];
+        if lp.parent != Ctx::TOP {
+            return None;
+        }
+        if g.loops.iter().any(|inner| g.within(inner.parent, lp.body)) {
+            // With an inner loop, interleaving its backward pass with the
+            // forward iterations costs more than keeping the inner results
+            // and running backwards afterwards (measured: BENCHMARKS.md).
+            return None;
+        }
+        if lp
+            .carried
+            .iter()
+            .any(|c| g.node(c.phi).array.is_some() && g.node(c.phi).active)
+        {
+            return None;
+        }
+        let mut early = Vec::new();
+        for c in &lp.carried {
+            if !g.node(c.phi).active || !self.reach[c.out.index()] {
+                early.push(TokenStream::new());
+                continue;
+            }
+            // Walk the chain from the phi to the value at the end of the body.
+            let mut at = c.phi;
+            while at != c.next {
+                let users: Vec<usize> = self.users(at);
+                let [u] = users[..] else { return None };
+                let user = &g.nodes[u];
+                let chain_ok = user.ctx == lp.body
+                    && match user.op {
+                        Op::Add => user.args[0] != user.args[1],
+                        Op::Sub => user.args[0] == at && user.args[1] != at,
+                        _ => false,
+                    };
+                if !chain_ok {
+                    return None;
+                }
+                at = Id(u as u32);
+            }
+            if !self.users(c.next).is_empty() {
+                return None;
+            }
+            early.push(self.early_adjoint(c.out)?);
+        }
+        Some(early)
+    }
+
+    /// Reachable nodes that use `id` as an argument (once per use), other
+    /// than the loop bookkeeping that refers to carried values.
+    pub(crate) fn users(&self, id: Id) -> Vec<usize> {
+        let mut users = Vec::new();
+        for (i, n) in self.g.nodes.iter().enumerate() {
+            if !self.reach[i] || matches!(n.op, Op::LoopOut(_)) {
+                continue;
+            }
+            users.extend(n.args.iter().filter(|a| **a == id).map(|_| i));
+        }
+        users
+    }
+
+    /// The adjoint of a top-level node as an expression of the seed, when
+    /// only sums lie between it and the output.
+    pub(crate) fn early_adjoint(&self, id: Id) -> Option<TokenStream> {
+        if id == self.out {
+            return Some(self.names.seed.to_token_stream());
+        }
+        let users = self.users(id);
+        let [u] = users[..] else {
+            // Also the value before a later accumulating loop.
+            return self.feeds_fused_loop(id);
+        };
+        let user = &self.g.nodes[u];
+        if user.ctx != Ctx::TOP || self.feeds_fused_loop(id).is_some() {
+            return None;
+        }
+        match user.op {
+            Op::Add if user.args[0] != user.args[1] => self.early_adjoint(Id(u as u32)),
+            Op::Sub if user.args[0] == id && user.args[1] != id => self.early_adjoint(Id(u as u32)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn feeds_fused_loop(&self, id: Id) -> Option<TokenStream> {
+        for (l, lp) in self.g.loops.iter().enumerate() {
+            for (k, c) in lp.carried.iter().enumerate() {
+                if c.init == id && self.users(id).is_empty() {
+                    return self.fused[l].as_ref().map(|e| e[k].clone());
+                }
+            }
+        }
+        None
     }
 }
