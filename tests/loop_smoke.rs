@@ -223,3 +223,32 @@ fn repeated_reads_accumulate() {
         assert_relative_eq!(g[k], want[k], max_relative = 1e-6, epsilon = 1e-9);
     }
 }
+
+/// A loop with an inner loop and an `if` after it that reads a value
+/// computed before the inner loop: the forward pass must not be split where
+/// that value would be lost.
+#[differentiable]
+fn inner_then_branch(x: [f64; 3]) -> f64 {
+    let mut f = 0.0;
+    for j in 0..3 {
+        let c = x[j] * 0.5;
+        let mut s = c;
+        for i in 0..3 {
+            s += x[i] * x[j];
+        }
+        let e = s.exp();
+        f += if e > 1.0 { c * e } else { e - c };
+    }
+    f
+}
+
+#[test]
+fn inner_loop_then_branch() {
+    for x in [[0.1, -0.4, 0.3], [0.7, 0.2, -0.5]] {
+        let (_, g) = inner_then_branch_grad(x);
+        let want = fd(inner_then_branch, x);
+        for k in 0..3 {
+            assert_relative_eq!(g[k], want[k], max_relative = 1e-6, epsilon = 1e-9);
+        }
+    }
+}

@@ -51,15 +51,23 @@ impl Emitter<'_> {
                 _ => g.nodes[i].args.iter().any(|a| carried[a.index()]),
             };
         }
+        // The first loop: the nodes before the cut and everything inside the
+        // inner loops there (not the arms of an `if` after the cut).
+        let inner: Vec<usize> = items[..split]
+            .iter()
+            .filter_map(|it| match it {
+                Item::Loop(k) => Some(*k),
+                _ => None,
+            })
+            .collect();
         let first: Vec<Id> = (0..g.nodes.len())
             .map(|i| Id(i as u32))
             .filter(|id| {
                 let n = g.node(*id);
-                in_body(id.index())
-                    && (n.ctx != lp.body
-                        || items[..split]
-                            .iter()
-                            .any(|it| matches!(it, Item::Node(x) if x == id)))
+                inner.iter().any(|k| g.within(n.ctx, g.loops[*k].body))
+                    || items[..split]
+                        .iter()
+                        .any(|it| matches!(it, Item::Node(x) if x == id))
             })
             .collect();
         if first.iter().any(|id| carried[id.index()]) {
