@@ -252,3 +252,34 @@ fn inner_loop_then_branch() {
         }
     }
 }
+
+/// Two inner loops (one keeping its running product) before the rest: the
+/// forward pass is split in two loops.
+#[differentiable]
+fn two_inner(x: [f64; 4]) -> f64 {
+    let mut f = 0.0;
+    for j in 0..4 {
+        let mut s = 0.0;
+        for i in 0..4 {
+            s += x[i] * (j as f64 + 1.0);
+        }
+        let mut p = 1.0;
+        for i in 0..2 {
+            p *= x[i + j % 2].cos() + 2.0;
+        }
+        f += (s.sin() * p).tanh();
+    }
+    f
+}
+
+#[test]
+fn split_forward_loops() {
+    for x in [[0.1, -0.4, 0.3, 0.8], [0.7, 0.2, -0.5, 1.1]] {
+        let (v, g) = two_inner_grad(x);
+        assert_eq!(v, two_inner(x));
+        let want = fd(two_inner, x);
+        for k in 0..4 {
+            assert_relative_eq!(g[k], want[k], max_relative = 1e-6, epsilon = 1e-9);
+        }
+    }
+}
