@@ -23,6 +23,7 @@ pub(crate) enum Item {
 }
 
 /// One user's share of a node's adjoint.
+#[derive(Clone)]
 pub(crate) struct Contrib {
     /// The context in which `expr` can be evaluated.
     pub ctx: Ctx,
@@ -514,17 +515,6 @@ impl<'a> Emitter<'a> {
         match self.g.node(id).op {
             Op::Param(p) => self.sig.params[p].owned.clone(),
             _ => syn::parse_quote!(_),
-        }
-    }
-}
-
-impl Contrib {
-    pub(crate) fn copy(&self) -> Contrib {
-        Contrib {
-            double: self.double,
-            ctx: self.ctx,
-            negated: self.negated,
-            expr: self.expr.clone(),
         }
     }
 }

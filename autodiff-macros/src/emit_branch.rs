@@ -92,11 +92,7 @@ impl Emitter<'_> {
             self.contribs[target] = kept;
             let value = self.operand(Id(target as u32));
             for (k, arm) in arms.iter().enumerate() {
-                let parts: Vec<Contrib> = owed
-                    .iter()
-                    .filter(|c| c.ctx == *arm)
-                    .map(Contrib::copy)
-                    .collect();
+                let parts: Vec<Contrib> = owed.iter().filter(|c| c.ctx == *arm).cloned().collect();
                 sums[k].push(if parts.is_empty() {
                     quote!(#ad::zero_like(#value))
                 } else {
