@@ -192,16 +192,17 @@ fn seed_net_vjp(
     let mut s14 = [__ad::Zero::zero(); 4usize];
     for j in 0..4 {
         let t1 = b[j];
-        let mut t2 = t1;
-        for i in 0..16 {
+        s13[j] = t1;
+    }
+    for i in 0..16 {
+        for j in 0..4 {
+            let t2 = s13[j];
             let t3 = w[i][j];
             let t4 = x[i];
             let t5 = t3 * t4;
             let t6 = t2 + t5;
-            t2 = t6;
+            s13[j] = t6;
         }
-        let t7 = t2;
-        s13[j] = t7;
     }
     for j in 0..4 {
         let t7 = s13[j];

@@ -95,7 +95,11 @@ impl Emitter<'_> {
         let slot = self.slot(l);
         let (var, range) = (self.loop_var(l), self.range(l, false));
         let first_items = items[..split].to_vec();
-        let first = self.forward_items(first_items.clone(), false);
+        let interchanged = self.interchanged(l, &first_items, stored);
+        let first = match &interchanged {
+            Some(_) => Vec::new(),
+            None => self.forward_items(first_items.clone(), false),
+        };
         let in_first = |id: &Id| {
             first_items
                 .iter()
@@ -124,7 +128,108 @@ impl Emitter<'_> {
                 .map(|c| (self.operand(c.phi), self.operand(c.next)))
                 .collect(),
         );
-        code.push(quote!(for #var in #range { #(#first)* #(#first_stores)* }));
+        match interchanged {
+            Some(first_loops) => code.extend(first_loops),
+            None => code.push(quote!(for #var in #range { #(#first)* #(#first_stores)* })),
+        }
         code.push(quote!(for #var in #range { #(#phi_stores)* #(#restores)* #(#rest)* #(#rest_stores)* #updates }));
+    }
+
+    /// The first loop of a split, with its loops interchanged when it only
+    /// sums: `for j { z = b[j]; for i { z += w[i][j] * x[i] } }` becomes
+    /// `for j { z[j] = b[j] }` then `for i { for j { z[j] += w[i][j] * x[i] } }`.
+    /// Each sum still adds its terms in the same order, so every result is
+    /// the same to the bit; the inner loop now walks `w` row by row.
+    fn interchanged(
+        &mut self,
+        l: usize,
+        first: &[Item],
+        stored: &[(Id, Ident)],
+    ) -> Option<Vec<TokenStream>> {
+        let g = self.g;
+        let lp = &g.loops[l];
+        let k = match first
+            .iter()
+            .filter(|it| matches!(it, Item::Loop(_)))
+            .collect::<Vec<_>>()[..]
+        {
+            [Item::Loop(k)] => *k,
+            _ => return None,
+        };
+        let inner = &g.loops[k];
+        let [c] = &inner.carried[..] else { return None };
+        let (_, store) = stored.iter().find(|(id, _)| *id == c.out)?;
+        // The sum: the only use of the running value is `z + term`, the next value.
+        let next = g.node(c.next);
+        let one_use = (0..g.nodes.len())
+            .filter(|&i| self.reach[i] && g.nodes[i].args.contains(&c.phi))
+            .count()
+            == 1;
+        if !(matches!(next.op, Op::Add)
+            && next.args.contains(&c.phi)
+            && next.args[0] != next.args[1]
+            && one_use)
+        {
+            return None;
+        }
+        // The inner loop: plain nodes, nothing kept, bounds not set by `j`.
+        let body = self.items(inner.body);
+        let plain = body
+            .iter()
+            .all(|it| matches!(it, Item::Node(id) if g.node(*id).array.is_none()));
+        let outside = |id: Id| !g.within(g.node(id).ctx, lp.body);
+        let kept =
+            (0..g.nodes.len()).any(|i| self.restored[i] && g.within(g.nodes[i].ctx, inner.body));
+        if !plain
+            || kept
+            || !self.stored_values(k).is_empty()
+            || !outside(inner.start)
+            || !outside(inner.end)
+        {
+            return None;
+        }
+        // Before the inner loop: only what its start value needs.
+        let mut ancestors = vec![false; g.nodes.len()];
+        ancestors[c.init.index()] = true;
+        for i in (0..g.nodes.len()).rev() {
+            if ancestors[i] {
+                g.nodes[i]
+                    .args
+                    .iter()
+                    .for_each(|a| ancestors[a.index()] = true);
+            }
+        }
+        let before: Vec<Item> = first
+            .iter()
+            .take_while(|it| !matches!(it, Item::Loop(_)))
+            .copied()
+            .collect();
+        if !before
+            .iter()
+            .all(|it| matches!(it, Item::Node(id) if ancestors[id.index()]))
+        {
+            return None;
+        }
+        let after_ok = first
+            .iter()
+            .skip_while(|it| !matches!(it, Item::Loop(_)))
+            .skip(1)
+            .all(|it| matches!(it, Item::Node(id) if *id == c.out));
+        if !after_ok {
+            return None;
+        }
+        let slot = self.slot(l);
+        let (var, range) = (self.loop_var(l), self.range(l, false));
+        let (ivar, irange) = (self.loop_var(k), self.range(k, false));
+        let starts = self.forward_items(before, false);
+        let init = self.operand(c.init);
+        let phi = self.bind(c.phi);
+        let terms = self.forward_items(body, false);
+        let next = self.operand(c.next);
+        self.bind(c.out);
+        Some(vec![
+            quote!(for #var in #range { #(#starts)* #store[#slot] = #init; }),
+            quote!(for #ivar in #irange { for #var in #range { let #phi = #store[#slot]; #(#terms)* #store[#slot] = #next; } }),
+        ])
     }
 }
