@@ -284,3 +284,52 @@ fn split_forward_loops() {
         }
     }
 }
+
+/// Sums whose loops get interchanged, with an offset range: the value is the
+/// same to the bit, the gradient matches finite differences.
+#[differentiable]
+fn offset_sums(x: [f64; 4]) -> f64 {
+    let mut f = 0.0;
+    for j in 1..=3 {
+        let mut z = x[j] * 2.0;
+        for i in 0..4 {
+            z += x[i] * x[(i + j) % 4] * (j as f64 + 0.5);
+        }
+        f += z.exp();
+    }
+    f
+}
+
+/// The same, but the terms read a value computed before the inner loop:
+/// the loops must not be interchanged.
+#[differentiable]
+fn offset_sums_reading_start(x: [f64; 4]) -> f64 {
+    let mut f = 0.0;
+    for j in 1..=3 {
+        let a = x[j] * 2.0;
+        let mut z = a;
+        for i in 0..4 {
+            z += x[i] * a;
+        }
+        f += z.exp();
+    }
+    f
+}
+
+#[test]
+fn interchanged_sums() {
+    for x in [[0.1, -0.4, 0.3, 0.8], [0.7, 0.2, -0.5, 1.1]] {
+        let (v, g) = offset_sums_grad(x);
+        assert_eq!(v, offset_sums(x));
+        let want = fd(offset_sums, x);
+        for k in 0..4 {
+            assert_relative_eq!(g[k], want[k], max_relative = 1e-6, epsilon = 1e-9);
+        }
+        let (v, g) = offset_sums_reading_start_grad(x);
+        assert_eq!(v, offset_sums_reading_start(x));
+        let want = fd(offset_sums_reading_start, x);
+        for k in 0..4 {
+            assert_relative_eq!(g[k], want[k], max_relative = 1e-6, epsilon = 1e-9);
+        }
+    }
+}

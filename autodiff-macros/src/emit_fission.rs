@@ -188,6 +188,21 @@ impl Emitter<'_> {
         {
             return None;
         }
+        // The terms may read the loop variables and what is fixed for the
+        // whole loop, not values computed before the inner loop (those
+        // would be gone after the interchange).
+        let reads_ok = (0..g.nodes.len())
+            .filter(|&i| g.within(g.nodes[i].ctx, inner.body))
+            .flat_map(|i| g.nodes[i].args.iter())
+            .all(|a| {
+                let n = g.node(*a);
+                g.within(n.ctx, inner.body)
+                    || outside(*a)
+                    || matches!(n.op, Op::LoopIndex(v) if v == l)
+            });
+        if !reads_ok {
+            return None;
+        }
         // Before the inner loop: only what its start value needs.
         let mut ancestors = vec![false; g.nodes.len()];
         ancestors[c.init.index()] = true;
