@@ -27,7 +27,7 @@ pub enum Op {
     /// A literal or a path to a constant, written out where it is used.
     Lit(TokenStream),
     /// An expression the macro does not look into because nothing in it is
-    /// differentiated (`T::from(2.0).unwrap()`, `i as f64`); the locals it
+    /// differentiated (`T::from(2.0)` and its `unwrap`, `i as f64`); the locals it
     /// reads are rebound to the nodes holding them.
     Const {
         expr: TokenStream,

@@ -3,7 +3,7 @@
 //! Variables are resolved here, so the graph is pure data flow: shadowing,
 //! `let mut` and `x += ...` just point a name at a newer node. Anything that
 //! does not depend on a differentiated parameter is kept as a constant, even
-//! code the macro does not understand (`T::from(2.0).unwrap()`); anything
+//! code the macro does not understand (`T::from(2.0)` and its `unwrap`); anything
 //! that does, and that the macro cannot differentiate, is an error on the
 //! smallest token that shows why.
 
