@@ -543,7 +543,8 @@ fn scaled(e: &TokenStream, double: u32) -> TokenStream {
         return e.clone();
     }
     let k = 1i32 << double.min(30);
-    quote!(__ad::times(#e, #k))
+    let ad = crate::expand::ad_path();
+    quote!(#ad::times(#e, #k))
 }
 
 /// The value `±2^double · g`, as one expression.
@@ -553,7 +554,8 @@ pub(crate) fn materialize(g: &TokenStream, negated: bool, double: u32) -> TokenS
         (true, 0) => quote!(-#g),
         (n, d) => {
             let k = (1i32 << d.min(30)) * if n { -1 } else { 1 };
-            quote!(__ad::times(#g, #k))
+            let ad = crate::expand::ad_path();
+            quote!(#ad::times(#g, #k))
         }
     }
 }

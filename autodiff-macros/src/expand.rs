@@ -41,6 +41,12 @@ pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
     }
 }
 
+/// The alias of the runtime in generated code: the body starts with
+/// `use <crate>::__private as __ad;`.
+pub(crate) fn ad_path() -> TokenStream {
+    quote!(__ad)
+}
+
 /// The names the generated code introduces.
 pub struct Names {
     pub grad: Ident,
@@ -66,7 +72,7 @@ impl Names {
             grad: format_ident!("{}_grad", name, span = name.span()),
             vjp: format_ident!("{}_vjp", name, span = name.span()),
             seed: Ident::new(&seed, Span::call_site()),
-            ad: quote!(__ad),
+            ad: ad_path(),
             krate,
         }
     }

@@ -180,31 +180,24 @@ pub fn tmul_vjp1<A: TransposeMul<B>, B>(a: A, b: B, _y: A::Output, g: A::Output)
     a.tmul_vjp_rhs(b, g)
 }
 
-/// `v ⊙ v`: `v̄ = 2 ḡ ⊙ v`.
-impl<T: Float, const N: usize> crate::arith::MulSelfVjp for Vector<T, N> {
-    #[inline(always)]
-    fn vjp_self(self, g: Self) -> Self {
-        let t = g * self;
-        t + t
-    }
-    #[inline(always)]
-    fn vjp_self_half(self, g: Self) -> Self {
-        g * self
-    }
+/// `v ⊙ v` for a column or a row: `v̄ = 2 ḡ ⊙ v`.
+macro_rules! elementwise_square {
+    ($($ty:ident),*) => {$(
+        impl<T: Float, const N: usize> crate::arith::MulSelfVjp for crate::linalg::$ty<T, N> {
+            #[inline(always)]
+            fn vjp_self(self, g: Self) -> Self {
+                let t = g * self;
+                t + t
+            }
+            #[inline(always)]
+            fn vjp_self_half(self, g: Self) -> Self {
+                g * self
+            }
+        }
+    )*};
 }
 
-/// `v ⊙ v` for a row: `v̄ = 2 ḡ ⊙ v`.
-impl<T: Float, const N: usize> crate::arith::MulSelfVjp for crate::linalg::RowVector<T, N> {
-    #[inline(always)]
-    fn vjp_self(self, g: Self) -> Self {
-        let t = g * self;
-        t + t
-    }
-    #[inline(always)]
-    fn vjp_self_half(self, g: Self) -> Self {
-        g * self
-    }
-}
+elementwise_square!(Vector, RowVector);
 
 /// `A A` for a square matrix: `Ā = Ḡ Aᵀ + Aᵀ Ḡ` (the two shares differ).
 impl<T: Float, const N: usize> crate::arith::MulSelfVjp for Matrix<T, N, N> {
