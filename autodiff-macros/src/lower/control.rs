@@ -49,7 +49,7 @@ impl Lower<'_> {
         let inclusive = matches!(range.limits, RangeLimits::Closed(_));
         let bounds = [&**start_expr, &**end_expr].map(|e| {
             let v = self.expr(e);
-            let id = self.scalar(v, e.span())?;
+            let id = self.scalar_of(v, e)?;
             if self.graph.node(id).active {
                 self.error(e, "loop bounds must be constants");
                 return None;
@@ -245,7 +245,13 @@ impl Lower<'_> {
     /// A boolean condition: comparisons of any values, `&&`, `||`, `!`.
     /// It has no derivative; it only decides which arm runs.
     pub(super) fn condition(&mut self, e: &Expr) -> Option<Id> {
-        let span = e.span();
+        // One token's span: the whole expression's would walk all its tokens
+        // at every level of a long `&&` chain.
+        let span = match e {
+            Expr::Binary(b) => b.op.span(),
+            Expr::Unary(u) => u.op.span(),
+            other => other.span(),
+        };
         match e {
             Expr::Paren(p) => self.condition(&p.expr),
             Expr::Group(g) => self.condition(&g.expr),
@@ -278,10 +284,7 @@ impl Lower<'_> {
                 };
                 let l = self.expr(&b.left);
                 let r = self.expr(&b.right);
-                let (l, r) = (
-                    self.scalar(l, b.left.span()),
-                    self.scalar(r, b.right.span()),
-                );
+                let (l, r) = (self.scalar_of(l, &b.left), self.scalar_of(r, &b.right));
                 Some(self.graph.add(Op::Cmp(op), vec![l?, r?], false, span))
             }
             Expr::Lit(syn::ExprLit {

@@ -209,12 +209,7 @@ impl Lower<'_> {
                 let current = self.expr(&b.left);
                 let rhs = self.expr(&b.right);
                 let Some(op) = compound(&b.op) else { return };
-                let value = self.arith(
-                    op,
-                    (current, b.left.span()),
-                    (rhs, b.right.span()),
-                    b.op.span(),
-                );
+                let value = self.arith(op, (current, &b.left), (rhs, &b.right), b.op.span());
                 self.assign(&b.left, value);
             }
             other => {
@@ -268,12 +263,12 @@ impl Lower<'_> {
                 };
                 let l = self.expr(&b.left);
                 let r = self.expr(&b.right);
-                self.arith(op, (l, b.left.span()), (r, b.right.span()), b.op.span())
+                self.arith(op, (l, &b.left), (r, &b.right), b.op.span())
             }
             Expr::Unary(u) => match u.op {
                 UnOp::Neg(_) => {
                     let v = self.expr(&u.expr);
-                    match self.scalar(v, u.expr.span()) {
+                    match self.scalar_of(v, &u.expr) {
                         Some(x) => Value::Node(self.graph.add(Op::Neg, vec![x], false, u.op.span())),
                         None => Value::Poison,
                     }
@@ -367,9 +362,20 @@ impl Lower<'_> {
         }
     }
 
+    /// Like [`Lower::scalar`], but the span of `e` is computed only for an
+    /// error: an expression's span walks all its tokens, and doing that at
+    /// every level of a long sum would make lowering quadratic.
+    fn scalar_of(&mut self, v: Value, e: &Expr) -> Option<Id> {
+        match v {
+            Value::Node(id) if self.graph.node(id).array.is_none() => Some(id),
+            Value::Poison => None,
+            other => self.scalar(other, e.span()),
+        }
+    }
+
     /// `l op r`; a misuse is reported on the operand, not the operator.
-    fn arith(&mut self, op: Op, l: (Value, Span), r: (Value, Span), span: Span) -> Value {
-        let (a, b) = (self.scalar(l.0, l.1), self.scalar(r.0, r.1));
+    fn arith(&mut self, op: Op, l: (Value, &Expr), r: (Value, &Expr), span: Span) -> Value {
+        let (a, b) = (self.scalar_of(l.0, l.1), self.scalar_of(r.0, r.1));
         let (Some(a), Some(b)) = (a, b) else {
             return Value::Poison;
         };
