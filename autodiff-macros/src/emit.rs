@@ -159,7 +159,11 @@ impl<'a> Emitter<'a> {
                 items.push((lp.start_pos, Item::Loop(l)));
             }
         }
-        items.sort_by_key(|(pos, _)| *pos);
+        // A branch or loop opens before the nodes that share its position:
+        // a `Select` of values computed before an `if` gets the id the arms'
+        // first node would have had, and its shares must leave the arms
+        // through the mirrored `if` in the backward pass.
+        items.sort_by_key(|(pos, item)| (*pos, matches!(item, Item::Node(_))));
         items.into_iter().map(|(_, item)| item).collect()
     }
 
@@ -269,14 +273,10 @@ impl<'a> Emitter<'a> {
                 quote!(#a[#i])
             }
             Op::ArrNew { .. } | Op::ArrStore(_) => self.operand(id),
-            Op::LoopOut(l) => {
-                let k = self.g.loops[*l]
-                    .carried
-                    .iter()
-                    .position(|c| c.out == id)
-                    .unwrap_or(0);
-                self.operand(self.g.loops[*l].carried[k].phi)
-            }
+            Op::LoopOut(l) => match self.g.loops[*l].carried.iter().find(|c| c.out == id) {
+                Some(c) => self.operand(c.phi),
+                None => self.internal_error("a loop's result is not one of its carried variables"),
+            },
             Op::Elem(p) => {
                 let ident = &self.sig.params[*p].ident;
                 quote!(#ident #([#args])*)
@@ -289,7 +289,7 @@ impl<'a> Emitter<'a> {
             Op::Div => binary(&args, quote!(/)),
             Op::And => binary(&args, quote!(&&)),
             Op::Or => binary(&args, quote!(||)),
-            Op::Cmp(c) => binary(&args, c.parse().unwrap_or_default()),
+            Op::Cmp(c) => binary(&args, comparison(c)),
             Op::Neg => {
                 let a = &args[0];
                 quote!(-#a)
@@ -331,6 +331,8 @@ impl<'a> Emitter<'a> {
         }
         if id != self.out && self.contribs[id.index()].is_empty() {
             // Read only by comparisons: nothing flows back through it.
+            let (ad, y) = (&self.names.ad, self.operand(id));
+            self.adjoint[id.index()] = Some(quote!(#ad::zero_like(#y)));
             return;
         }
         // `gbar` may stand for `-gbar` (`gneg`) times `2^gdouble`: every
@@ -428,8 +430,7 @@ impl<'a> Emitter<'a> {
                     .enumerate()
                     .map(|(k, a)| {
                         if self.g.node(*a).active {
-                            hygienic(format!("c{}_{k}", self.number[id.index()].unwrap_or(0)))
-                                .into_token_stream()
+                            hygienic(format!("c{}_{k}", id.0)).into_token_stream()
                         } else {
                             quote!(_)
                         }
@@ -484,6 +485,18 @@ impl<'a> Emitter<'a> {
     fn finish_signed(&mut self, id: Id, code: &mut Vec<TokenStream>) -> (TokenStream, bool, u32) {
         let i = id.index();
         let mut parts = std::mem::take(&mut self.contribs[i]);
+        // Every share must be computable where the adjoint is summed: a
+        // share from inside an `if` arm or a loop body must have left it
+        // through the mirrored `if` or loop. Summing it here anyway would
+        // be a wrong gradient, so this is an error, never a fallback.
+        let here = self.g.node(id).ctx;
+        if parts.iter().any(|c| !self.g.within(here, c.ctx)) {
+            let msg = format!(
+                "autodiff internal error in `{}`: a share of this value's adjoint escaped its branch or loop; please report this function",
+                self.names.grad.to_string().trim_end_matches("_grad")
+            );
+            self.errors.push(syn::Error::new(self.g.node(id).span, msg));
+        }
         let (gbar, negated, double) = if id == self.out {
             (self.names.seed.to_token_stream(), false, 0)
         } else if parts.len() == 1 && syn::parse2::<Ident>(parts[0].expr.clone()).is_ok() {
@@ -494,14 +507,14 @@ impl<'a> Emitter<'a> {
             let name = match (&self.g.node(id).op, self.number[i]) {
                 (Op::Param(p), _) => grad_name(self.sig, *p),
                 (_, Some(n)) => hygienic(format!("d{n}")),
-                (_, None) => hygienic(format!("d_n{i}")),
+                (_, None) => hygienic(format!("dn{i}")),
             };
             let all_negated = parts.iter().all(|c| c.negated);
             if all_negated {
                 parts.iter_mut().for_each(|c| c.negated = false);
             }
-            // Factor the common power of two out of the sum.
-            let double = parts.iter().map(|c| c.double).min().unwrap_or(0);
+            // Factor the common power of two out of the sum (`parts` is not empty).
+            let double = parts.iter().fold(u32::MAX, |m, c| m.min(c.double));
             parts.iter_mut().for_each(|c| c.double -= double);
             let total = sum(parts);
             code.push(quote!(let #name = #total;));
@@ -509,6 +522,16 @@ impl<'a> Emitter<'a> {
         };
         self.adjoint[i] = Some(materialize(&gbar, negated, double));
         (gbar, negated, double)
+    }
+
+    /// A broken invariant of the emitter: a compile error naming the
+    /// function where the code would be, never a quietly different program.
+    pub(crate) fn internal_error(&self, what: &str) -> TokenStream {
+        let msg = format!(
+            "autodiff internal error in `{}`: {what}; please report this function",
+            self.names.grad.to_string().trim_end_matches("_grad")
+        );
+        quote!(::core::compile_error!(#msg))
     }
 
     pub(crate) fn param_type(&self, id: Id) -> syn::Type {
@@ -557,6 +580,18 @@ pub(crate) fn materialize(g: &TokenStream, negated: bool, double: u32) -> TokenS
             let ad = crate::expand::ad_path();
             quote!(#ad::times(#g, #k))
         }
+    }
+}
+
+/// The tokens of a comparison operator the lowering recorded.
+fn comparison(c: &str) -> TokenStream {
+    match c {
+        "<" => quote!(<),
+        "<=" => quote!(<=),
+        ">" => quote!(>),
+        ">=" => quote!(>=),
+        "==" => quote!(==),
+        _ => quote!(!=),
     }
 }
 

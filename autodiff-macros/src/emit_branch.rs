@@ -44,8 +44,7 @@ impl Emitter<'_> {
                 .map(|id| {
                     if self.g.within(self.g.node(*id).ctx, arm) {
                         self.operand(*id)
-                    } else if matches!(self.g.node(*id).op, Op::Cmp(_) | Op::And | Op::Or | Op::Not)
-                    {
+                    } else if self.g.node(*id).boolean {
                         quote!(false)
                     } else {
                         quote!(#ad::Zero::zero())

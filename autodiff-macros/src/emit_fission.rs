@@ -236,14 +236,28 @@ impl Emitter<'_> {
         let slot = self.slot(l);
         let (var, range) = (self.loop_var(l), self.range(l, false));
         let (ivar, irange) = (self.loop_var(k), self.range(k, false));
-        let starts = self.forward_items(before, false);
+        let starts = self.forward_items(before.clone(), false);
+        // Values before the inner loop that are kept (`exp(x)` in
+        // `z = x.exp(); for j { z += a[j] }`) are stored where computed.
+        let kept_starts: Vec<TokenStream> = stored
+            .iter()
+            .filter(|(id, _)| {
+                before
+                    .iter()
+                    .any(|it| matches!(it, Item::Node(x) if x == id))
+            })
+            .map(|(id, s)| {
+                let t = self.operand(*id);
+                quote!(#s[#slot] = #t;)
+            })
+            .collect();
         let init = self.operand(c.init);
         let phi = self.bind(c.phi);
         let terms = self.forward_items(body, false);
         let next = self.operand(c.next);
         self.bind(c.out);
         Some(vec![
-            quote!(for #var in #range { #(#starts)* #store[#slot] = #init; }),
+            quote!(for #var in #range { #(#starts)* #(#kept_starts)* #store[#slot] = #init; }),
             quote!(for #ivar in #irange { for #var in #range { let #phi = #store[#slot]; #(#terms)* #store[#slot] = #next; } }),
         ])
     }

@@ -112,10 +112,28 @@ impl Emitter<'_> {
         }
         // Inside a loop that runs backwards separately, what is needed is
         // recomputed, so its inputs are needed too; a value an inner loop
-        // computes needs that loop rerun.
-        for i in (0..g.nodes.len()).rev() {
-            if !self.needed[i] || !self.recomputed(g.nodes[i].ctx) {
+        // computes needs that loop rerun. A worklist, because a loop's
+        // carried values are needed before (in id order) what they need.
+        let mut work: Vec<usize> = (0..g.nodes.len()).filter(|&i| self.needed[i]).collect();
+        let need = |needed: &mut Vec<bool>, work: &mut Vec<usize>, a: Id| {
+            if !needed[a.index()] {
+                needed[a.index()] = true;
+                work.push(a.index());
+            }
+        };
+        while let Some(i) = work.pop() {
+            if !self.recomputed(g.nodes[i].ctx) {
                 continue;
+            }
+            if let Op::LoopPhi(l) = g.nodes[i].op {
+                // A nested loop runs forward again wherever its values are
+                // needed: its carried variable needs its start and its update.
+                if g.loops[l].parent != Ctx::TOP {
+                    for c in g.loops[l].carried.iter().filter(|c| c.phi.index() == i) {
+                        need(&mut self.needed, &mut work, c.init);
+                        need(&mut self.needed, &mut work, c.next);
+                    }
+                }
             }
             if let Op::ArrLoad(var) = g.nodes[i].op {
                 if self.array_changes_after(i, var) {
@@ -144,12 +162,12 @@ impl Emitter<'_> {
                 // Its inputs are needed where the loop runs again to
                 // refill the store.
             }
-            for a in &g.nodes[i].args {
-                self.needed[a.index()] = true;
+            for &a in &g.nodes[i].args {
+                need(&mut self.needed, &mut work, a);
             }
             if let Op::LoopOut(l) = g.nodes[i].op {
                 for c in &g.loops[l].carried {
-                    self.needed[c.next.index()] = true;
+                    need(&mut self.needed, &mut work, c.next);
                 }
             }
         }
@@ -370,7 +388,7 @@ impl Emitter<'_> {
             let (owed, kept): (Vec<Contrib>, Vec<Contrib>) =
                 all.into_iter().partition(|c| c.ctx == body);
             self.contribs[target] = kept;
-            let a = hygienic(format!("a{}", self.next_export));
+            let a = hygienic(format!("acc{}", self.next_export));
             self.next_export += 1;
             let value = self.operand(Id(target as u32));
             let ad = &self.names.ad;
@@ -407,11 +425,14 @@ impl Emitter<'_> {
         let mut seeds = Vec::new();
         let mut starts = Vec::new();
         for &(phi, _, next, out) in &live {
-            let d = hygienic(format!("d{}", self.number[phi.index()].unwrap_or(0)));
-            let start = self.adjoint[out.index()].clone().unwrap_or_else(|| {
-                let t = self.operand(phi);
-                quote!(#ad::zero_like(#t))
-            });
+            let d = match self.number[phi.index()] {
+                Some(n) => hygienic(format!("d{n}")),
+                None => hygienic(format!("dphi{}", phi.0)),
+            };
+            let start = match &self.adjoint[out.index()] {
+                Some(a) => a.clone(),
+                None => self.internal_error("a loop's result has no adjoint"),
+            };
             starts.push((d.clone(), start));
             seeds.push((next, d.into_token_stream()));
         }

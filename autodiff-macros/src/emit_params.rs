@@ -37,10 +37,16 @@ impl Emitter<'_> {
                 if self.in_place[p] {
                     return name.into_token_stream();
                 }
-                let indices = self.distinct_literal_indices(&elems).unwrap_or_default();
+                let Some(indices) = self.distinct_literal_indices(&elems) else {
+                    return self
+                        .internal_error("array gradient neither in place nor by literal index");
+                };
                 let grads: Vec<TokenStream> = elems
                     .iter()
-                    .map(|id| self.adjoint[id.index()].clone().unwrap_or_default())
+                    .map(|id| match &self.adjoint[id.index()] {
+                        Some(g) => g.clone(),
+                        None => self.internal_error("an element's adjoint was never finished"),
+                    })
                     .collect();
                 if let Some(all) = whole_vector(&param.owned, &indices, &grads) {
                     code.push(quote!(let #name = [#(#all),*];));

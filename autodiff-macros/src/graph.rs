@@ -108,6 +108,9 @@ pub struct Node {
     /// For a version of a local array, the array variable: every version
     /// lives in the same Rust array, updated in place.
     pub array: Option<usize>,
+    /// Whether the value is a `bool` (a comparison, a condition written as
+    /// a constant expression such as a `bool` parameter).
+    pub boolean: bool,
 }
 
 /// One `for` loop over a range with constant bounds.
@@ -243,6 +246,7 @@ impl Graph {
             ctx,
             span,
             array,
+            boolean,
         });
         self.memo.insert((ctx, key), id);
         id
@@ -301,6 +305,11 @@ impl Graph {
         self.nodes[id.index()].active = active;
         self.nodes[id.index()].array = array;
         id
+    }
+
+    /// Records that a node used as a condition is a `bool`.
+    pub fn mark_boolean(&mut self, id: Id) {
+        self.nodes[id.index()].boolean = true;
     }
 
     pub fn enter(&mut self, ctx: Ctx) {

@@ -14,10 +14,10 @@ impl Lower<'_> {
         let array = single_ident(&ix.expr)
             .and_then(|name| self.locals.iter().rposition(|l| l.name == *name))
             .and_then(|k| match self.locals[k].value {
-                Value::Node(id) if self.graph.node(id).array.is_some() => Some((k, id)),
+                Value::Node(id) => self.graph.node(id).array.map(|var| (k, id, var)),
                 _ => None,
             });
-        let Some((k, version)) = array else {
+        let Some((k, version, var)) = array else {
             if !matches!(value, Value::Poison) {
                 self.error(
                     &ix.expr,
@@ -40,7 +40,6 @@ impl Lower<'_> {
         let Some(v) = self.scalar(value, ix.span()) else {
             return;
         };
-        let var = self.graph.node(version).array.unwrap_or_default();
         let new = self
             .graph
             .add(Op::ArrStore(var), vec![version, idx, v], false, ix.span());
@@ -118,14 +117,15 @@ impl Lower<'_> {
                     Value::Node(self.graph.add(Op::Elem(param), prefix, active, e.span()))
                 }
             }
-            Value::Node(version) if self.graph.node(version).array.is_some() => {
-                let var = self.graph.node(version).array.unwrap_or_default();
-                Value::Node(
-                    self.graph
-                        .add(Op::ArrLoad(var), vec![version, index], false, e.span()),
-                )
-            }
-            Value::Node(_) => self.constant_or(e, &ix.expr, "only arrays can be indexed"),
+            Value::Node(version) => match self.graph.node(version).array {
+                Some(var) => Value::Node(self.graph.add(
+                    Op::ArrLoad(var),
+                    vec![version, index],
+                    false,
+                    e.span(),
+                )),
+                None => self.constant_or(e, &ix.expr, "only arrays can be indexed"),
+            },
             Value::Tuple(_) | Value::Unit => {
                 self.error(&ix.expr, "only array parameters can be indexed")
             }

@@ -159,7 +159,9 @@ impl Lower<'_> {
     /// a parameter, or a loop variable.
     pub(super) fn named_as_written(&self, id: Id, ident: &Ident) -> bool {
         match self.graph.node(id).op {
-            Op::Param(i) => self.sig.params[i].ident == *ident && !self.sig.params[i].scalar_ref,
+            // A `&f64` constant too: the expression is the user's own, written
+            // for the reference.
+            Op::Param(i) => self.sig.params[i].ident == *ident,
             Op::LoopIndex(l) => self.graph.loops[l].var == *ident,
             _ => false,
         }

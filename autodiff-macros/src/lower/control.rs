@@ -289,10 +289,13 @@ impl Lower<'_> {
             }
             Expr::Lit(syn::ExprLit {
                 lit: Lit::Bool(_), ..
-            }) => Some(
-                self.graph
-                    .add(Op::Lit(e.to_token_stream()), vec![], false, span),
-            ),
+            }) => {
+                let id = self
+                    .graph
+                    .add(Op::Lit(e.to_token_stream()), vec![], false, span);
+                self.graph.mark_boolean(id);
+                Some(id)
+            }
             Expr::Let(l) => {
                 self.error(
                     l.let_token,
@@ -305,7 +308,10 @@ impl Lower<'_> {
                 other,
                 "conditions must be comparisons or constant booleans",
             ) {
-                Value::Node(id) => Some(id),
+                Value::Node(id) => {
+                    self.graph.mark_boolean(id);
+                    Some(id)
+                }
                 _ => None,
             },
         }
