@@ -177,8 +177,25 @@ mod const_store_in_arm {
     }
 }
 
+mod literal_store_in_arm {
+    /// The same with a literal, which is no node of the arm: the arm then
+    /// exports nothing but must still write the array.
+    #[autodiff::differentiable]
+    pub fn f(x: f64) -> f64 {
+        let mut a = [0.5; 3];
+        if x > 0.0 {
+            a[1] = 7.0;
+        } else {
+            a[2] = 1.0;
+        }
+        a[1] * x + a[2]
+    }
+}
+
 #[test]
 fn constant_written_to_a_local_array_in_an_arm() {
+    assert_eq!(literal_store_in_arm::f_grad(2.0), (14.5, 7.0));
+    assert_eq!(literal_store_in_arm::f_grad(-2.0), (0.0, 0.5));
     assert_eq!(const_store_in_arm::f_grad(2.0), (14.0, 7.0));
     assert_eq!(const_store_in_arm::f_grad(-2.0), (-1.0, 0.5));
     check!(const_store_in_arm [x] Cfg::new(); &[[2.0], [-2.0]]);

@@ -35,6 +35,9 @@ impl Emitter<'_> {
             .filter(|id| arms.iter().any(|a| self.g.within(self.g.node(*id).ctx, *a)))
             .collect();
         if exports.is_empty() {
+            // Nothing leaves the arms, but they may still write a local
+            // array in place (`a[1] = 7.0;`).
+            code.extend(if_statement(&cond, &then_code, &else_code));
             return;
         }
         let ad = &self.names.ad;
@@ -111,13 +114,25 @@ impl Emitter<'_> {
         let [then_code, else_code] = arm_code;
         let [then_sums, else_sums] = sums;
         if names.is_empty() {
-            if !then_code.is_empty() || !else_code.is_empty() {
-                code.push(quote!(if #cond { #(#then_code)* } else { #(#else_code)* }));
-            }
+            code.extend(if_statement(&cond, &then_code, &else_code));
             return;
         }
         code.push(quote! {
             let (#(#names),*,) = if #cond { #(#then_code)* (#(#then_sums),*,) } else { #(#else_code)* (#(#else_sums),*,) };
         });
+    }
+}
+
+/// `if c { ... } else { ... }` as a statement, without empty parts.
+fn if_statement(
+    cond: &TokenStream,
+    then_code: &[TokenStream],
+    else_code: &[TokenStream],
+) -> Option<TokenStream> {
+    match (then_code.is_empty(), else_code.is_empty()) {
+        (true, true) => None,
+        (false, true) => Some(quote!(if #cond { #(#then_code)* })),
+        (true, false) => Some(quote!(if !(#cond) { #(#else_code)* })),
+        (false, false) => Some(quote!(if #cond { #(#then_code)* } else { #(#else_code)* })),
     }
 }
