@@ -122,6 +122,13 @@ mod underscore_params {
 }
 use underscore_params::{ad_param, ad_param_grad, unused_param, unused_param_grad};
 
+/// `_a`'s adjoint was `d_p0`, the same name as `p0`'s: one shadowed the
+/// other. `n1` would give `d_n1`, the name of a node's adjoint.
+#[differentiable]
+fn positional_names(_a: f64, p0: f64, n1: f64, n: f64) -> f64 {
+    _a * 2.0 + p0 * 3.0 + n1 * n1 + n * 5.0
+}
+
 /// Constant expressions that read locals named like the temporaries.
 #[differentiable]
 fn constant_locals(x: f64, n: i32) -> f64 {
@@ -167,6 +174,11 @@ fn temporaries_do_not_clash() {
     assert_eq!(
         unused_param_grad(3.0, 1.0),
         (unused_param(3.0, 1.0), 6.0, 0.0)
+    );
+
+    assert_eq!(
+        positional_names_grad(1.0, 1.0, 4.0, 1.0),
+        (positional_names(1.0, 1.0, 4.0, 1.0), 2.0, 3.0, 8.0, 5.0)
     );
 
     let (v, dx) = constant_locals_grad(1.5, 2);
