@@ -103,7 +103,8 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
     let doc = format!(
-        " Pullback of [`{name}`] through the rule [`{}`], for `#[differentiable]` callers.",
+        " Pullback of `{}` through the rule `{}`, for `#[differentiable]` callers.",
+        syn::ext::IdentExt::unraw(name),
         quote!(#rule).to_string().replace(' ', "")
     );
     quote! {

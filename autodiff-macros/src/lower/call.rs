@@ -54,7 +54,12 @@ impl Lower<'_> {
             );
         };
         let Some(last) = f.path.segments.last() else {
-            return self.error(&c.func, "empty path");
+            // syn never parses a path without a segment.
+            let msg = format!(
+                "autodiff internal error in `{}`: a call path with no segment; please report this function",
+                syn::ext::IdentExt::unraw(&self.fn_name)
+            );
+            return self.error(&c.func, msg);
         };
         if !self.depends_on_diff(e) {
             return self.constant_or(e, &last.ident, "");
