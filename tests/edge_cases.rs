@@ -46,6 +46,16 @@ fn r#const(r#in: f64, r#as: f64) -> f64 {
     r#in * r#as
 }
 
+/// Raw names for a local, a loop variable and an array parameter.
+#[differentiable]
+fn raw_locals(r#in: f64, r#mod: [f64; 3]) -> f64 {
+    let mut r#let = r#in;
+    for r#for in 0..3 {
+        r#let = r#let * r#mod[r#for] + r#in;
+    }
+    r#let
+}
+
 /// Calls through the pullbacks of the raw-named functions above.
 #[differentiable]
 fn calls_raw(r#box: f64) -> f64 {
@@ -66,6 +76,12 @@ fn raw_identifiers() {
     assert_eq!((v, d), (1.0, 2.0));
 
     assert_eq!(with_wrt_grad(2.0, 1.0, 5.0), (11.0, 5.0, 1.0));
+
+    // ((x a0 + x) a1 + x) a2 + x = x (a0 a1 a2 + a1 a2 + a2 + 1)
+    let (v, dx, da) = raw_locals_grad(2.0, [1.0, 2.0, 3.0]);
+    assert_eq!(v, raw_locals(2.0, [1.0, 2.0, 3.0]));
+    assert_eq!(dx, 6.0 + 6.0 + 3.0 + 1.0);
+    assert_eq!(da, [2.0 * 2.0 * 3.0, (2.0 + 2.0) * 3.0, (2.0 + 2.0) * 2.0 + 2.0]);
 
     let x = 0.25;
     let (v, d) = calls_raw_grad(x);
