@@ -81,7 +81,10 @@ fn raw_identifiers() {
     let (v, dx, da) = raw_locals_grad(2.0, [1.0, 2.0, 3.0]);
     assert_eq!(v, raw_locals(2.0, [1.0, 2.0, 3.0]));
     assert_eq!(dx, 6.0 + 6.0 + 3.0 + 1.0);
-    assert_eq!(da, [2.0 * 2.0 * 3.0, (2.0 + 2.0) * 3.0, (2.0 + 2.0) * 2.0 + 2.0]);
+    assert_eq!(
+        da,
+        [2.0 * 2.0 * 3.0, (2.0 + 2.0) * 3.0, (2.0 + 2.0) * 2.0 + 2.0]
+    );
 
     let x = 0.25;
     let (v, d) = calls_raw_grad(x);
