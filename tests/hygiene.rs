@@ -122,6 +122,13 @@ mod underscore_params {
 }
 use underscore_params::{ad_param, ad_param_grad, unused_param, unused_param_grad};
 
+/// `_a`'s adjoint was `d_p0`, the same name as `p0`'s: one shadowed the
+/// other. `n1` would give `d_n1`, the name of a node's adjoint.
+#[differentiable]
+fn positional_names(_a: f64, p0: f64, n1: f64, n: f64) -> f64 {
+    _a * 2.0 + p0 * 3.0 + n1 * n1 + n * 5.0
+}
+
 /// Constant expressions that read locals named like the temporaries.
 #[differentiable]
 fn constant_locals(x: f64, n: i32) -> f64 {
@@ -169,9 +176,82 @@ fn temporaries_do_not_clash() {
         (unused_param(3.0, 1.0), 6.0, 0.0)
     );
 
+    assert_eq!(
+        positional_names_grad(1.0, 1.0, 4.0, 1.0),
+        (positional_names(1.0, 1.0, 4.0, 1.0), 2.0, 3.0, 8.0, 5.0)
+    );
+
     let (v, dx) = constant_locals_grad(1.5, 2);
     assert_eq!(v, constant_locals(1.5, 2));
     near(dx, 3.0 + 2.0 * 1.5);
+}
+
+// ---------------------------------------------------------------------------
+// `#[custom_vjp]` rules whose parameters are named like the pullback's own
+// bindings (`value`, `seed`, `g0`), like the function, or like the rule.
+
+/// `value` was shadowed by the pullback's `let value = f(..)`: the rule saw
+/// x² instead of x, and d/dx x² at 3 came out 18.
+#[autodiff::custom_vjp(square_rule)]
+fn square_of(value: f64) -> f64 {
+    value * value
+}
+
+fn square_rule(value: f64, _y: f64, g: f64) -> f64 {
+    g * 2.0 * value
+}
+
+/// `seed` was bound twice in the pullback's parameter list.
+#[autodiff::custom_vjp(scale_rule)]
+fn scale(g: f64, seed: f64) -> f64 {
+    g * seed
+}
+
+fn scale_rule(g: f64, seed: f64, _y: f64, bar: f64) -> (f64, f64) {
+    (bar * seed, bar * g)
+}
+
+/// Parameters named like the function and like the rule.
+#[autodiff::custom_vjp(shift_rule)]
+fn shift(shift: f64, shift_rule: f64, g0: f64) -> f64 {
+    shift + 2.0 * shift_rule + 3.0 * g0
+}
+
+fn shift_rule(_a: f64, _b: f64, _c: f64, _y: f64, g: f64) -> (f64, f64, f64) {
+    (g, 2.0 * g, 3.0 * g)
+}
+
+#[differentiable]
+fn through_rules(x: f64, y: f64) -> f64 {
+    square_of(x) + scale(x, y) + shift(x, y, x * y)
+}
+
+/// The pullback of a `#[differentiable]` function with parameters named
+/// `value` and `seed`, like the pullback's own bindings, and like itself.
+#[differentiable]
+fn callee(value: f64, seed: f64, callee: f64) -> f64 {
+    value * seed + callee.sin()
+}
+
+#[differentiable]
+fn calls_callee(x: f64) -> f64 {
+    callee(x, 2.0 * x, x)
+}
+
+#[test]
+fn custom_rule_names_do_not_clash() {
+    let (v, d) = square_of_pullback(3.0, 1.0);
+    assert_eq!((v, d.0), (9.0, 6.0));
+    let (v, (dg, ds)) = scale_pullback(2.0, 5.0, 1.0);
+    assert_eq!((v, dg, ds), (10.0, 5.0, 2.0));
+    let (x, y) = (0.5, -1.5);
+    let (v, dx, dy) = through_rules_grad(x, y);
+    assert_eq!(v, through_rules(x, y));
+    near(dx, 2.0 * x + y + 1.0 + 3.0 * y);
+    near(dy, x + 2.0 + 3.0 * x);
+    let (v, d) = calls_callee_grad(0.3);
+    assert_eq!(v, calls_callee(0.3));
+    near(d, 4.0 * 0.3 + 0.3f64.cos());
 }
 
 // BUG: a lowercase `const` (or unit struct) named like a generated binding

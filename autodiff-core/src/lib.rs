@@ -16,6 +16,8 @@
 
 pub mod activations;
 pub mod arith;
+#[doc(hidden)]
+pub mod diagnostics;
 pub mod elementwise;
 pub mod linalg;
 pub mod losses;
@@ -64,6 +66,7 @@ rule_markers!(
 pub mod __private {
     pub use crate::activations::*;
     pub use crate::arith::*;
+    pub use crate::diagnostics::*;
     pub use crate::linalg::*;
     pub use crate::losses::*;
     pub use crate::rules::*;

@@ -4,9 +4,16 @@
 //! `custom_vjp`: the rule receives the inputs, the value and the output
 //! cotangent, and returns one cotangent per input.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
-use syn::{FnArg, ItemFn, Pat, ReturnType, Type};
+use syn::{FnArg, Ident, ItemFn, Pat, ReturnType, Type};
+
+/// A name the generated pullback introduces. Mixed-site, as in the main
+/// macro (`hygienic` in emit.rs): a parameter the user called `value`,
+/// `seed` or `g0` can neither collide with it nor be shadowed by it.
+fn hygienic(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
 
 pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     let item: ItemFn = match syn::parse2(input.clone()) {
@@ -36,7 +43,9 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
         match input {
             FnArg::Typed(pt) => match &*pt.pat {
                 Pat::Ident(pi) if pi.subpat.is_none() => {
-                    let ident = &pi.ident;
+                    // Positional, not the user's names: a parameter named
+                    // like the function or the rule cannot shadow it.
+                    let ident = hygienic(&format!("p{}", idents.len()));
                     let ty = &pt.ty;
                     idents.push(ident.clone());
                     params.push(quote!(#ident: #ty));
@@ -81,17 +90,21 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     let where_clause = &generics.where_clause;
     let pullback = format_ident!("{}_pullback", name, span = name.span());
     let turbofish = crate::expand::generic_args(generics);
+    let (value, seed) = (hygienic("value"), hygienic("seed"));
     let body = if idents.len() == 1 {
-        quote!((value, (#rule(#(#idents,)* value, seed),)))
+        quote!((#value, (#rule(#(#idents,)* #value, #seed),)))
     } else {
-        let g: Vec<syn::Ident> = (0..idents.len()).map(|k| format_ident!("g{}", k)).collect();
+        let g: Vec<Ident> = (0..idents.len())
+            .map(|k| hygienic(&format!("g{k}")))
+            .collect();
         quote! {
-            let (#(#g),*) = #rule(#(#idents,)* value, seed);
-            (value, (#(#g,)*))
+            let (#(#g),*) = #rule(#(#idents,)* #value, #seed);
+            (#value, (#(#g,)*))
         }
     };
     let doc = format!(
-        " Pullback of [`{name}`] through the rule [`{}`], for `#[differentiable]` callers.",
+        " Pullback of `{}` through the rule `{}`, for `#[differentiable]` callers.",
+        syn::ext::IdentExt::unraw(name),
         quote!(#rule).to_string().replace(' ', "")
     );
     quote! {
@@ -101,8 +114,8 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
         #[doc(hidden)]
         #[inline]
         #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
-        #vis fn #pullback #generics (#(#params,)* seed: #ret) -> (#ret, (#(#grads,)*)) #where_clause {
-            let value = #name #turbofish(#(#idents),*);
+        #vis fn #pullback #generics (#(#params,)* #seed: #ret) -> (#ret, (#(#grads,)*)) #where_clause {
+            let #value = #name #turbofish(#(#idents),*);
             #body
         }
     }

@@ -600,12 +600,18 @@ fn binary(args: &[TokenStream], op: TokenStream) -> TokenStream {
     quote!(#a #op #b)
 }
 
-/// `d_x` for parameter `x`; `d_p1` for a name starting with `_`, which would
-/// not make a snake-case name.
+/// `d_x` for parameter `x` (and for `r#x`: the `r#` is not part of a name
+/// built from it). `d_1` where `d_{name}` could not be a snake-case name
+/// (`_x`) or could be another generated one (`n3` would give `d_n3`, the
+/// adjoint of an unnumbered node): a name never starts with a digit, so
+/// `d_1` cannot be any parameter's `d_{name}`.
 pub(crate) fn grad_name(sig: &Sig, p: usize) -> Ident {
-    let name = sig.params[p].ident.to_string();
-    if name.starts_with('_') {
-        hygienic(format!("d_p{p}"))
+    let name = syn::ext::IdentExt::unraw(&sig.params[p].ident).to_string();
+    let node_like = name
+        .strip_prefix('n')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if name.starts_with('_') || node_like {
+        hygienic(format!("d_{p}"))
     } else {
         hygienic(format!("d_{name}"))
     }

@@ -8,9 +8,10 @@ use crate::emit::Emitter;
 use crate::fallback;
 use crate::graph::{Ctx, Id};
 use crate::lower::{self, Lowered};
-use crate::sig::{self, Sig};
+use crate::sig::{self, Param, Sig};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
+use syn::ext::IdentExt;
 use syn::{Ident, ItemFn};
 
 pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -28,17 +29,36 @@ pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
     let cx = Ctxt::default();
     let attr = attr::parse(&cx, args);
     let sig = sig::analyze(&cx, &attr, &item.sig);
-    let lowered = lower::lower(&cx, &sig, &item.sig.ident, &item.block);
+    let lowered = if sig.ret_refused {
+        // A function refused for its result (`-> bool`) has a body that
+        // computes that result (`x > 0.0`): its errors would only repeat the
+        // first one. The user fixes the type, and the next build checks it.
+        let quiet = Ctxt::default();
+        let lowered = lower::lower(&quiet, &sig, &item.sig.ident, &item.block);
+        let _ = quiet.finish();
+        lowered
+    } else {
+        lower::lower(&cx, &sig, &item.sig.ident, &item.block)
+    };
     let names = Names::new(&item, &sig, &attr);
     match (cx.finish(), lowered.out) {
         (Ok(()), Some(out)) => emit(&item, &sig, &names, &lowered, out),
         (Err(errors), _) => fallback::stub(&item, &sig, &names, errors),
         (Ok(()), None) => {
-            let err =
-                syn::Error::new_spanned(&item.sig.ident, "could not differentiate this function");
+            let err = internal_error(&item, "the body gave no value and reported no error");
             fallback::stub(&item, &sig, &names, err)
         }
     }
+}
+
+/// An invariant of the macro itself failed: said loudly, at the function,
+/// never papered over with a default that would compute something else.
+pub(crate) fn internal_error(item: &ItemFn, what: &str) -> syn::Error {
+    let name = item.sig.ident.unraw();
+    syn::Error::new_spanned(
+        &item.sig.ident,
+        format!("autodiff internal error in `{name}`: {what}; please report this function"),
+    )
 }
 
 /// The alias of the runtime in generated code: the body starts with
@@ -60,8 +80,11 @@ pub struct Names {
 impl Names {
     fn new(item: &ItemFn, sig: &Sig, attr: &Attr) -> Names {
         let name = &item.sig.ident;
+        // Mixed-site, so it can never clash with a parameter; renamed anyway
+        // past the parameters' names so the documented signature reads well.
+        // `r#seed` is `seed`: compare without the `r#`.
         let mut seed = String::from("seed");
-        while sig.params.iter().any(|p| p.ident == seed) {
+        while sig.params.iter().any(|p| p.ident.unraw() == seed) {
             seed.push('_');
         }
         let krate = match &attr.krate {
@@ -71,7 +94,7 @@ impl Names {
         Names {
             grad: format_ident!("{}_grad", name, span = name.span()),
             vjp: format_ident!("{}_vjp", name, span = name.span()),
-            seed: Ident::new(&seed, Span::call_site()),
+            seed: Ident::new(&seed, Span::mixed_site()),
             ad: ad_path(),
             krate,
         }
@@ -91,15 +114,15 @@ impl Names {
             &self.krate,
         );
         let receiver = sig.receiver.iter().map(|r| quote!(#r));
-        let params = sig.params.iter().map(|p| {
-            let (ident, ty) = (&p.ident, &p.ty);
+        let params = sig.params.iter().enumerate().map(|(k, p)| {
+            let (ident, ty) = (pullback_param(k), &p.ty);
             quote!(#ident: #ty)
         });
         let params: Vec<TokenStream> = receiver.chain(params).collect();
         let ret = &sig.ret;
         let grads = sig.params.iter().map(|p| {
-            if p.diff {
-                p.owned.to_token_stream()
+            if p.diff || p.refused {
+                p.grad_ty().to_token_stream()
             } else {
                 quote!(#krate::__private::NoGrad)
             }
@@ -112,13 +135,42 @@ impl Names {
         }
     }
 
+    /// `fn f_grad` of a function with a vector or matrix result, which has
+    /// no gradient: generic in its result, bounded by a trait nothing
+    /// implements, so a call reports `GradNeedsScalarResult`'s message
+    /// (use `_vjp` with a seed) at the call, and nothing else does.
+    pub fn tensor_grad_stub(&self, item: &ItemFn, sig: &Sig) -> TokenStream {
+        let (vis, unsafety, grad, krate) = (&item.vis, &item.sig.unsafety, &self.grad, &self.krate);
+        let out = Ident::new("AutodiffGradOut", Span::mixed_site());
+        let mut generics = sig.generics.clone();
+        generics.params.push(syn::parse_quote!(#out));
+        generics
+            .make_where_clause()
+            .predicates
+            .push(syn::parse_quote!(#out: #krate::__private::GradNeedsScalarResult));
+        let where_clause = &generics.where_clause;
+        let receiver = sig.receiver.iter().map(|r| quote!(#r));
+        let params = sig.params.iter().map(|p| {
+            let (ident, ty) = (&p.ident, &p.ty);
+            quote!(#ident: #ty)
+        });
+        let params: Vec<TokenStream> = receiver.chain(params).collect();
+        quote! {
+            #[doc(hidden)]
+            #[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+            #vis #unsafety fn #grad #generics (#(#params),*) -> #out #where_clause {
+                ::core::unreachable!("`_grad` needs a scalar result")
+            }
+        }
+    }
+
     /// `fn f_graph() -> &'static str`: the expression graph in Graphviz DOT.
     pub fn graph_fn(&self, item: &ItemFn, dot: &str) -> TokenStream {
         let vis = &item.vis;
         let name = format_ident!("{}_graph", item.sig.ident, span = item.sig.ident.span());
         let doc = format!(
-            " The expression graph of [`{}`] in Graphviz DOT: one node per operation, labelled with its local derivative; edges follow the data.\n\n Generated by `#[differentiable]`.",
-            item.sig.ident
+            " The expression graph of {} in Graphviz DOT: one node per operation, labelled with its local derivative; edges follow the data.\n\n Generated by `#[differentiable]`.",
+            doc_link(&item.sig.ident)
         );
         quote! {
             #[doc = #doc]
@@ -143,16 +195,15 @@ impl Names {
         });
         let params: Vec<TokenStream> = receiver.map(|r| quote!(#r)).chain(params).collect();
         let ret = &sig.ret;
-        let grads = sig.params.iter().filter(|p| p.diff).map(|p| &p.owned);
+        // A refused parameter keeps its slot: the stubs then still match
+        // the user's `let (v, g) = f_grad(..)`.
+        let grads = sig
+            .params
+            .iter()
+            .filter(|p| p.diff || p.refused)
+            .map(Param::grad_ty);
         let out = quote!((#ret, #(#grads),*));
-        let fn_name = &item.sig.ident;
-        let vjp_doc = format!(
-            " Pullback of [`{fn_name}`]: its value, and `seed` times its gradient with respect to each differentiated parameter.\n\n Generated by `#[differentiable]`."
-        );
-        let grad_doc = format!(
-            " Value and gradient of [`{fn_name}`]: `(value, d/d{}...)`, one entry per differentiated parameter, in order.\n\n Generated by `#[differentiable]`.",
-            sig.params.iter().find(|p| p.diff).map_or_else(String::new, |p| p.ident.to_string())
-        );
+        let (vjp_doc, grad_doc) = docs(item, sig, &seed.to_string());
         (
             quote! {
                 #[doc = #vjp_doc]
@@ -207,7 +258,7 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
     let graph_fn = names.graph_fn(item, &graph);
     let pullback_sig = names.pullback_sig(item, sig);
     let seed = &names.seed;
-    let position = |k: usize| Ident::new(&format!("d{k}"), proc_macro2::Span::mixed_site());
+    let position = |k: usize| Ident::new(&format!("d{k}"), Span::mixed_site());
     let diff_names: Vec<Ident> = (0..sig.params.len())
         .filter(|&k| sig.params[k].diff)
         .map(position)
@@ -219,18 +270,21 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
             quote!(#krate::__private::NoGrad)
         }
     });
-    let vjp_args = sig.params.iter().map(|p| &p.ident);
+    let vjp_args = (0..sig.params.len()).map(pullback_param);
     let vjp_call = match &sig.receiver {
         Some(_) => quote!(self.#vjp(#(#vjp_args,)* #seed)),
         None => quote!(#vjp(#(#vjp_args,)* #seed)),
     };
+    let v = Ident::new("value", Span::mixed_site());
     let pullback = quote! {
         #pullback_sig {
-            let (value, #(#diff_names),*) = #vjp_call;
-            (value, (#(#all_grads,)*))
+            let (#v, #(#diff_names),*) = #vjp_call;
+            (#v, (#(#all_grads,)*))
         }
     };
-    let grad = (!sig.returns_tensor()).then(|| {
+    let grad = if sig.returns_tensor() {
+        names.tensor_grad_stub(item, sig)
+    } else {
         quote! {
             #[inline]
             #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
@@ -238,7 +292,7 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
                 #call
             }
         }
-    });
+    };
     quote! {
         // Loops must index (iterators have no compile-time trip count), so
         // clippy's advice to iterate instead does not apply here.
@@ -270,6 +324,95 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
 
         #graph_fn
     }
+}
+
+/// "[`f`]", a link to the function; a raw `r#match` is named as `match`,
+/// unlinked, since the `r#` is not part of the name.
+fn doc_link(ident: &Ident) -> String {
+    let name = ident.unraw();
+    if ident.to_string().starts_with("r#") {
+        format!("`{name}`")
+    } else {
+        format!("[`{name}`]")
+    }
+}
+
+/// The rustdoc of `f_vjp` and `f_grad`: every component of the tuple they
+/// return, by name, so a caller who destructures it wrongly (forgetting
+/// `wrt`, say) reads what each position holds.
+fn docs(item: &ItemFn, sig: &Sig, seed: &str) -> (String, String) {
+    let name = item.sig.ident.unraw().to_string();
+    let link = doc_link(&item.sig.ident);
+    let args: Vec<String> = sig
+        .params
+        .iter()
+        .map(|p| p.ident.unraw().to_string())
+        .collect();
+    let recv = if sig.receiver.is_some() { "self." } else { "" };
+    let call = format!("{recv}{name}({})", args.join(", "));
+    let slots: Vec<(String, &Param)> = sig
+        .params
+        .iter()
+        .zip(&args)
+        .filter(|(p, _)| p.diff || p.refused)
+        .map(|(p, a)| (format!("d_{a}"), p))
+        .collect();
+    let tuple = std::iter::once("value".to_string())
+        .chain(slots.iter().map(|(d, _)| d.clone()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let constants: Vec<String> = sig
+        .params
+        .iter()
+        .zip(&args)
+        .filter(|(p, _)| !p.diff && !p.refused)
+        .map(|(_, a)| format!("`{a}`"))
+        .collect();
+    let no_entry = if constants.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n\n Not differentiated, so without an entry: {} (integers and `bool`s are constants, and so are parameters left out of `wrt`).",
+            constants.join(", ")
+        )
+    };
+    let ty = |p: &Param| p.grad_ty().to_token_stream().to_string().replace(' ', "");
+    let entries = |seeded: bool| -> String {
+        let mut out = format!("\n - `value`: `{call}`");
+        for (d, p) in &slots {
+            let x = p.ident.unraw();
+            let what = if seeded {
+                format!("`{seed}` times ∂{name}/∂{x}")
+            } else {
+                format!("∂{name}/∂{x}")
+            };
+            out.push_str(&format!("\n - `{d}`: {what}, a `{}` like `{x}`", ty(p)));
+        }
+        out
+    };
+    let grad = format!(
+        " Value and gradient of {link}: `let ({tuple}) = {recv}{name}_grad({});`, one entry per differentiated parameter, in order:{}{no_entry}\n\n Generated by `#[differentiable]`.",
+        args.join(", "),
+        entries(false)
+    );
+    let seed_note = if sig.returns_tensor() {
+        format!("`{seed}` has the result's type: `{seed}` times ∂{name}/∂x is the vector-Jacobian product Σᵢ {seed}ᵢ ∂{name}ᵢ/∂x")
+    } else {
+        format!("`{seed}` has the result's type; with `{seed}` = 1 this is `{name}_grad`")
+    };
+    let vjp = format!(
+        " Pullback of {link}: `let ({tuple}) = {recv}{name}_vjp({}{seed});`, one entry per differentiated parameter, in order:{}\n\n {seed_note}.{no_entry}\n\n Generated by `#[differentiable]`.",
+        args.iter().map(|a| format!("{a}, ")).collect::<String>(),
+        entries(true)
+    );
+    (vjp, grad)
+}
+
+/// The `k`th parameter of a pullback. Positional and mixed-site: no user
+/// name (one spelled like the function's `_vjp`, or `seed`) can shadow what
+/// the pullback calls.
+fn pullback_param(k: usize) -> Ident {
+    Ident::new(&format!("p{k}"), Span::mixed_site())
 }
 
 /// `::<T, N>` naming the function's type and const parameters, or nothing.

@@ -11,14 +11,16 @@ use syn::ItemFn;
 pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> TokenStream {
     let errors = errors.to_compile_error();
     let (vjp_sig, grad_sig) = names.signatures(item, sig);
-    let grad = (!sig.returns_tensor()).then(|| {
+    let grad = if sig.returns_tensor() {
+        names.tensor_grad_stub(item, sig)
+    } else {
         quote! {
             #[allow(unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
             #grad_sig {
                 ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
             }
         }
-    });
+    };
     let graph = names.graph_fn(item, "");
     let pullback_sig = names.pullback_sig(item, sig);
     quote! {

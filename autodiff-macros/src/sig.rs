@@ -5,10 +5,11 @@ use crate::attr::Attr;
 use crate::ctx::Ctxt;
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::ext::IdentExt;
 use syn::{FnArg, Generics, Ident, Pat, ReturnType, Signature, Type};
 
-const SUPPORTED_TYPES: &str =
-    "f32, f64, a generic float `T`, arrays `[T; N]` and `[[T; N]; M]`, and shared references to them";
+const SUPPORTED_TYPES: &str = "f32, f64, a generic float `T`, arrays `[T; N]` and `[[T; N]; M]`, \
+     autodiff's `Vector<T, N>`, `RowVector<T, N>` and `Matrix<T, R, C>`, and shared references to them";
 
 /// The shape of a parameter, read from its type.
 #[derive(Clone)]
@@ -33,6 +34,10 @@ pub struct Param {
     pub scalar_ref: bool,
     pub shape: Shape,
     pub diff: bool,
+    /// Meant to be differentiated (a float-like type, or named in `wrt`) but
+    /// of a type that cannot be: an error is reported, and the stubs keep a
+    /// gradient slot for it so the user's call sites still type-check.
+    pub refused: bool,
 }
 
 pub struct Sig {
@@ -40,6 +45,9 @@ pub struct Sig {
     pub params: Vec<Param>,
     pub ret: Type,
     pub generics: Generics,
+    /// The return type was refused: errors in the body (a `bool` function's
+    /// comparison) would only repeat that mistake, so they are not reported.
+    pub ret_refused: bool,
 }
 
 /// Whether a path names one of autodiff's shapes (`Vector<T, N>`, ...).
@@ -55,9 +63,15 @@ impl Sig {
         matches!(&self.ret, Type::Path(p) if is_tensor_path(&p.path))
     }
 
+    /// The parameter called `name`; `r#x` and `x` are one name.
     pub fn param(&self, name: &Ident) -> Option<usize> {
-        self.params.iter().position(|p| p.ident == *name)
+        self.params.iter().position(|p| same_name(&p.ident, name))
     }
+}
+
+/// Whether two identifiers name the same thing: `r#x` is `x`.
+pub fn same_name(a: &Ident, b: &Ident) -> bool {
+    a.unraw() == b.unraw()
 }
 
 /// A type without the invisible groups `macro_rules!` wraps `$t:ty` in.
@@ -124,18 +138,19 @@ pub fn analyze(cx: &Ctxt, attr: &Attr, sig: &Signature) -> Sig {
         }
     }
     mark_differentiated(cx, attr, &mut params);
-    let ret = match &sig.output {
+    let (ret, ret_refused) = match &sig.output {
         ReturnType::Type(_, ty) => {
             let ty = ungroup(ty);
-            check_return(cx, &ty, &type_params);
-            ty
+            let ok = check_return(cx, &ty, &type_params);
+            (ty, !ok)
         }
         ReturnType::Default => {
             cx.error_spanned(
                 &sig.ident,
                 "a differentiated function must return a float, as in `-> f64`",
             );
-            syn::parse_quote!(f64)
+            // The stubs' signatures need a result type; the error is reported.
+            (syn::parse_quote!(f64), true)
         }
     };
     Sig {
@@ -143,6 +158,7 @@ pub fn analyze(cx: &Ctxt, attr: &Attr, sig: &Signature) -> Sig {
         params,
         ret,
         generics: sig.generics.clone(),
+        ret_refused,
     }
 }
 
@@ -150,7 +166,9 @@ fn classify(cx: &Ctxt, ident: Ident, ty: &Type, type_params: &[Ident]) -> Param 
     let (owned, is_ref) = match ty {
         Type::Reference(r) => {
             if let Some(m) = &r.mutability {
-                cx.error_spanned(m, "`&mut` parameters cannot be differentiated; pass the value or a shared reference `&`");
+                // The whole `&mut`, not only `mut`: the fix replaces both.
+                let and = &r.and_token;
+                cx.error_spanned(quote!(#and #m), "`&mut` parameters cannot be differentiated; pass the value or a shared reference `&`");
             }
             ((*r.elem).clone(), true)
         }
@@ -164,6 +182,7 @@ fn classify(cx: &Ctxt, ident: Ident, ty: &Type, type_params: &[Ident]) -> Param 
         owned,
         shape,
         diff: false,
+        refused: false,
     }
 }
 
@@ -190,7 +209,10 @@ fn shape_of(ty: &Type, type_params: &[Ident]) -> Shape {
 fn is_named_scalar(ty: &Type) -> bool {
     match ty {
         Type::Path(p) => {
-            p.qself.is_none() && p.path.get_ident().is_some_and(|id| !is_int_or_bool(id))
+            p.qself.is_none()
+                && p.path
+                    .get_ident()
+                    .is_some_and(|id| !is_int_or_bool(id) && id != "str")
         }
         _ => false,
     }
@@ -208,7 +230,7 @@ fn mark_differentiated(cx: &Ctxt, attr: &Attr, params: &mut [Param]) {
     match &attr.wrt {
         Some(names) => {
             for name in names {
-                match params.iter_mut().find(|p| p.ident == *name) {
+                match params.iter_mut().find(|p| same_name(&p.ident, name)) {
                     Some(p) if p.diff => {
                         cx.error_spanned(name, format!("`{name}` is listed twice in `wrt`"))
                     }
@@ -219,6 +241,7 @@ fn mark_differentiated(cx: &Ctxt, attr: &Attr, params: &mut [Param]) {
                             p.scalar_ref = !matches!(p.ty, Type::Path(_));
                         }
                         if matches!(p.shape, Shape::Other) {
+                            p.refused = true;
                             cx.error_spanned(
                                 &p.ty,
                                 format!("cannot differentiate with respect to `{name}` of this type; supported: {SUPPORTED_TYPES}"),
@@ -239,6 +262,7 @@ fn mark_differentiated(cx: &Ctxt, attr: &Attr, params: &mut [Param]) {
                 p.diff = !matches!(p.shape, Shape::Other);
                 let constant = plain_ident(&p.owned).is_some_and(is_int_or_bool);
                 if !p.diff && !constant {
+                    p.refused = true;
                     cx.error_spanned(
                         &p.ty,
                         format!(
@@ -271,7 +295,8 @@ fn plain_ident(ty: &Type) -> Option<&Ident> {
     }
 }
 
-fn check_return(cx: &Ctxt, ty: &Type, type_params: &[Ident]) {
+/// Whether `ty` can be a differentiated function's result; reports it if not.
+fn check_return(cx: &Ctxt, ty: &Type, type_params: &[Ident]) -> bool {
     let ok = match ty {
         Type::Path(p) if p.qself.is_none() => match p.path.get_ident() {
             Some(id) => !is_int_or_bool(id) || type_params.contains(id),
@@ -284,6 +309,24 @@ fn check_return(cx: &Ctxt, ty: &Type, type_params: &[Ident]) {
             ty,
             "a differentiated function must return a float (`f64`, `f32`, a generic `T`) or an autodiff `Vector` or `Matrix`",
         );
+    }
+    ok
+}
+
+impl Param {
+    /// The type of this parameter's gradient: its type without the leading
+    /// `&`, or for a refused unsized one (`&[f64]`) the reference itself,
+    /// `'static`, so a stub can return it and the caller's `let (v, g) =
+    /// f_grad(..)` still type-checks.
+    pub fn grad_ty(&self) -> Type {
+        match &self.owned {
+            Type::Slice(_) | Type::TraitObject(_) => {
+                let owned = &self.owned;
+                syn::parse_quote!(&'static #owned)
+            }
+            Type::Path(p) if p.path.is_ident("str") => syn::parse_quote!(&'static str),
+            other => other.clone(),
+        }
     }
 }
 

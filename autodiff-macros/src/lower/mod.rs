@@ -187,6 +187,10 @@ impl Lower<'_> {
                         self.bind(p, Value::Poison);
                     }
                 }
+                Value::Node(id) if self.calls_generated(id) => {
+                    self.error(t, "a generated `_grad` or `_vjp` cannot be called inside a `#[differentiable]` function: derivatives do not nest. \
+                                   Call the function itself (its derivative flows through its pullback), or take the gradient outside and pass it in as a constant parameter");
+                }
                 _ => {
                     self.error(t, "this tuple pattern needs a tuple of the same length, as in `let (a, b) = (x[0], x[1]);`");
                 }
