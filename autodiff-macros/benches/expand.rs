@@ -56,6 +56,9 @@ mod fallback;
 #[path = "../src/graph.rs"]
 mod graph;
 #[allow(dead_code)]
+#[path = "../src/index.rs"]
+mod index;
+#[allow(dead_code)]
 #[path = "../src/lower/mod.rs"]
 mod lower;
 #[allow(dead_code)]

@@ -9,6 +9,7 @@
 
 use crate::expand::Names;
 use crate::graph::{Ctx, Graph, Id, Op};
+use crate::index::Index;
 use crate::sig::{self, Sig};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
@@ -76,6 +77,11 @@ pub struct Emitter<'a> {
     /// d_x[i] + ...`) because an element is read in a branch or by a
     /// computed index.
     pub(crate) in_place: Vec<bool>,
+    /// Lookup tables over the graph (see `index`).
+    pub(crate) ix: Index,
+    /// Per context: the nodes that received a share computed there, which
+    /// the `if` or loop owning the context passes out when it is done.
+    pending: Vec<Vec<u32>>,
 }
 
 pub(crate) fn hygienic(name: String) -> Ident {
@@ -86,12 +92,16 @@ pub(crate) fn hygienic(name: String) -> Ident {
 impl<'a> Emitter<'a> {
     pub fn new(g: &'a Graph, sig: &'a Sig, names: &'a Names, out: Id) -> Self {
         let n = g.nodes.len();
+        let reach = g.reachable(out);
+        let ix = Index::new(g, &reach, sig.params.len());
         let mut em = Emitter {
             g,
             sig,
             names,
             out,
-            reach: g.reachable(out),
+            reach,
+            ix,
+            pending: vec![Vec::new(); g.ctx_parent.len()],
             number: vec![None; n],
             next_number: 0,
             next_export: 0,
@@ -125,46 +135,35 @@ impl<'a> Emitter<'a> {
 
     /// The reachable, differentiated elements of array parameter `p`.
     pub(crate) fn elems(&self, p: usize) -> Vec<Id> {
-        (0..self.g.nodes.len())
-            .filter(|&n| self.reach[n] && self.g.nodes[n].active)
-            .filter(|&n| matches!(self.g.nodes[n].op, Op::Elem(q) if q == p))
-            .map(|n| Id(n as u32))
+        self.ix.param_nodes[p]
+            .iter()
+            .copied()
+            .filter(|id| matches!(self.g.node(*id).op, Op::Elem(_)))
             .collect()
     }
 
     /// The nodes and branches of `ctx` that the output depends on, in order.
     pub(crate) fn items(&self, ctx: Ctx) -> Vec<Item> {
-        let mut items: Vec<(u32, Item)> = self
-            .g
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(i, n)| {
-                self.reach[*i]
-                    && n.ctx == ctx
-                    && !matches!(
-                        n.op,
-                        Op::Param(_) | Op::Lit(_) | Op::LoopPhi(_) | Op::LoopIndex(_)
-                    )
-            })
-            .map(|(i, _)| (i as u32, Item::Node(Id(i as u32))))
-            .collect();
-        for (b, branch) in self.g.branches.iter().enumerate() {
-            if branch.parent == ctx && self.reach[branch.cond.index()] {
-                items.push((branch.start, Item::Branch(b)));
-            }
+        self.ix.items[ctx.0 as usize].clone()
+    }
+
+    /// Records one share of `target`'s adjoint.
+    pub(crate) fn share(&mut self, target: usize, c: Contrib) {
+        self.pending[c.ctx.0 as usize].push(target as u32);
+        self.contribs[target].push(c);
+    }
+
+    /// The nodes that received a share computed in one of `ctxs`, in id
+    /// order, each once; the lists are emptied.
+    pub(crate) fn take_pending(&mut self, ctxs: &[Ctx]) -> Vec<usize> {
+        let mut targets: Vec<usize> = Vec::new();
+        for c in ctxs {
+            let list = std::mem::take(&mut self.pending[c.0 as usize]);
+            targets.extend(list.into_iter().map(|t| t as usize));
         }
-        for (l, lp) in self.g.loops.iter().enumerate() {
-            if lp.parent == ctx && lp.carried.iter().any(|c| self.reach[c.out.index()]) {
-                items.push((lp.start_pos, Item::Loop(l)));
-            }
-        }
-        // A branch or loop opens before the nodes that share its position:
-        // a `Select` of values computed before an `if` gets the id the arms'
-        // first node would have had, and its shares must leave the arms
-        // through the mirrored `if` in the backward pass.
-        items.sort_by_key(|(pos, item)| (*pos, matches!(item, Item::Node(_))));
-        items.into_iter().map(|(_, item)| item).collect()
+        targets.sort_unstable();
+        targets.dedup();
+        targets
     }
 
     /// How a node's value is written where it is used.
@@ -219,18 +218,6 @@ impl<'a> Emitter<'a> {
             }
         }
         code
-    }
-
-    /// Whether `ctx` lies in a loop body nested inside `outer`: its values
-    /// live only inside that loop.
-    pub(crate) fn in_loop_body(&self, mut ctx: Ctx, outer: Ctx) -> bool {
-        while ctx != outer && ctx != Ctx::TOP {
-            if self.g.loops.iter().any(|l| l.body == ctx) {
-                return true;
-            }
-            ctx = self.g.ctx_parent[ctx.0 as usize];
-        }
-        false
     }
 
     /// Whether a loop must run again to recompute a value the backward pass
@@ -463,12 +450,15 @@ impl<'a> Emitter<'a> {
                 } else {
                     (negated ^ gneg, double + gdouble)
                 };
-                self.contribs[target.index()].push(Contrib {
-                    ctx,
-                    negated,
-                    double,
-                    expr,
-                });
+                self.share(
+                    target.index(),
+                    Contrib {
+                        ctx,
+                        negated,
+                        double,
+                        expr,
+                    },
+                );
             }
         }
     }

@@ -75,12 +75,15 @@ impl Emitter<'_> {
             _ => {}
         }
         for (target, expr) in shares {
-            self.contribs[target.index()].push(Contrib {
-                double: 0,
-                ctx,
-                negated: false,
-                expr,
-            });
+            self.share(
+                target.index(),
+                Contrib {
+                    double: 0,
+                    ctx,
+                    negated: false,
+                    expr,
+                },
+            );
         }
     }
 

@@ -24,15 +24,14 @@ impl Emitter<'_> {
         let cond = self.operand(branch.cond);
         let then_code = self.forward(arms[0], recompute);
         let else_code = self.forward(arms[1], recompute);
-        let exports: Vec<Id> = (0..self.g.nodes.len())
-            .map(|n| Id(n as u32))
+        let exports: Vec<Id> = arms
+            .iter()
+            .flat_map(|arm| self.ix.nodes_within_outside_loops(*arm))
             .filter(|id| self.number[id.index()].is_some())
             .filter(|id| !recompute || self.needed[id.index()])
             .filter(|id| {
                 !matches!(self.g.node(*id).op, Op::LoopPhi(_)) && self.g.node(*id).array.is_none()
             })
-            .filter(|id| !self.in_loop_body(self.g.node(*id).ctx, branch.parent))
-            .filter(|id| arms.iter().any(|a| self.g.within(self.g.node(*id).ctx, *a)))
             .collect();
         if exports.is_empty() {
             // Nothing leaves the arms, but they may still write a local
@@ -73,8 +72,12 @@ impl Emitter<'_> {
         // block; run them again here, where their backward pass reads them.
         let mut arm_code = [Vec::new(), Vec::new()];
         for (k, arm) in arms.iter().enumerate() {
-            for l in 0..self.g.loops.len() {
-                if self.g.loops[l].parent == *arm && !self.stored_values(l).is_empty() {
+            let loops = self.ix.children[arm.0 as usize]
+                .iter()
+                .filter_map(|c| self.ix.body_of[c.0 as usize])
+                .collect::<Vec<usize>>();
+            for l in loops {
+                if !self.stored_values(l).is_empty() {
                     self.forward_loop(l, true, &mut arm_code[k]);
                 }
             }
@@ -84,7 +87,7 @@ impl Emitter<'_> {
         let ad = self.names.ad.clone();
         let mut names = Vec::new();
         let mut sums: [Vec<TokenStream>; 2] = [Vec::new(), Vec::new()];
-        for target in 0..self.g.nodes.len() {
+        for target in self.take_pending(&arms) {
             if !self.contribs[target].iter().any(|c| arms.contains(&c.ctx)) {
                 continue;
             }
@@ -103,12 +106,15 @@ impl Emitter<'_> {
             }
             let e = hygienic(format!("e{}", self.next_export));
             self.next_export += 1;
-            self.contribs[target].push(Contrib {
-                double: 0,
-                ctx,
-                negated: false,
-                expr: e.to_token_stream(),
-            });
+            self.share(
+                target,
+                Contrib {
+                    double: 0,
+                    ctx,
+                    negated: false,
+                    expr: e.to_token_stream(),
+                },
+            );
             names.push(e);
         }
         let [then_code, else_code] = arm_code;

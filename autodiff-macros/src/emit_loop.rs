@@ -59,7 +59,7 @@ impl Emitter<'_> {
         }
         self.mark_needed();
         for (i, node) in g.nodes.iter().enumerate() {
-            if self.restored[i] && !g.loops.iter().any(|l| l.body == node.ctx) {
+            if self.restored[i] && self.ix.body_of[node.ctx.0 as usize].is_none() {
                 self.errors.push(syn::Error::new(
                     node.span,
                     "this read of a local array sits in an `if` or an inner loop of a loop that runs backwards, \
@@ -192,7 +192,7 @@ impl Emitter<'_> {
     /// lies in the body of a loop that is not fused.
     fn recomputed(&self, mut ctx: Ctx) -> bool {
         while ctx != Ctx::TOP {
-            if let Some(l) = self.g.loops.iter().position(|l| l.body == ctx) {
+            if let Some(l) = self.ix.body_of[ctx.0 as usize] {
                 if self.fused[l].is_none() {
                     return true;
                 }
@@ -245,9 +245,10 @@ impl Emitter<'_> {
             .filter(|c| self.reach[c.out.index()] && self.needed[c.phi.index()])
             .filter(|c| self.g.node(c.phi).array.is_none())
             .map(|c| c.phi);
-        let loads = (0..self.g.nodes.len())
-            .filter(|&i| self.restored[i] && self.g.nodes[i].ctx == body)
-            .map(|i| Id(i as u32));
+        let loads = self.ix.nodes[body.0 as usize]
+            .iter()
+            .copied()
+            .filter(|id| self.restored[id.index()]);
         phis.chain(loads)
             .map(|id| (id, hygienic(format!("s{}", id.0))))
             .collect()
@@ -335,12 +336,15 @@ impl Emitter<'_> {
                 for (k, c) in self.g.loops[l].carried.iter().enumerate() {
                     if self.g.node(c.init).active && !early[k].is_empty() {
                         let e = early[k].clone();
-                        self.contribs[c.init.index()].push(Contrib {
-                            double: 0,
-                            ctx: lp.parent,
-                            negated: false,
-                            expr: e,
-                        });
+                        self.share(
+                            c.init.index(),
+                            Contrib {
+                                double: 0,
+                                ctx: lp.parent,
+                                negated: false,
+                                expr: e,
+                            },
+                        );
                     }
                 }
             }
@@ -362,18 +366,21 @@ impl Emitter<'_> {
         let body = lp.body;
         for (next, seed) in seeds {
             if self.g.node(*next).active {
-                self.contribs[next.index()].push(Contrib {
-                    double: 0,
-                    ctx: body,
-                    negated: false,
-                    expr: seed.clone(),
-                });
+                self.share(
+                    next.index(),
+                    Contrib {
+                        double: 0,
+                        ctx: body,
+                        negated: false,
+                        expr: seed.clone(),
+                    },
+                );
             }
         }
         let steps = self.backward(body);
         let mut decls = Vec::new();
         let mut adds = Vec::new();
-        for target in 0..self.g.nodes.len() {
+        for target in self.take_pending(&[body]) {
             let tctx = self.g.node(Id(target as u32)).ctx;
             let is_phi = lp.carried.iter().any(|c| c.phi.index() == target);
             if is_phi
@@ -395,12 +402,15 @@ impl Emitter<'_> {
             decls.push(quote!(let mut #a = #ad::zero_like(#value);));
             let share = sum(owed);
             adds.push(quote!(#a = #a + #share;));
-            self.contribs[target].push(Contrib {
-                double: 0,
-                ctx: lp.parent,
-                negated: false,
-                expr: a.into_token_stream(),
-            });
+            self.share(
+                target,
+                Contrib {
+                    double: 0,
+                    ctx: lp.parent,
+                    negated: false,
+                    expr: a.into_token_stream(),
+                },
+            );
         }
         (steps, decls, adds)
     }
@@ -456,12 +466,15 @@ impl Emitter<'_> {
                 carry.push((d.clone(), value));
             }
             if self.g.node(init).active {
-                self.contribs[init.index()].push(Contrib {
-                    double: 0,
-                    ctx,
-                    negated: false,
-                    expr: d.clone(),
-                });
+                self.share(
+                    init.index(),
+                    Contrib {
+                        double: 0,
+                        ctx,
+                        negated: false,
+                        expr: d.clone(),
+                    },
+                );
             }
         }
         for (d, start) in starts {

@@ -3,7 +3,7 @@
 //! in place while the backward pass runs).
 
 use crate::emit::{grad_name, Emitter};
-use crate::graph::{Id, Op};
+
 use crate::sig::{self, Shape};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
@@ -59,12 +59,8 @@ impl Emitter<'_> {
                 }
                 name.into_token_stream()
             }
-            _ => match (0..self.g.nodes.len())
-                .find(|&n| matches!(self.g.nodes[n].op, Op::Param(q) if q == p))
-            {
-                Some(n) if self.reach[n] && self.g.nodes[n].active => {
-                    self.finish_adjoint(Id(n as u32), code)
-                }
+            _ => match self.ix.param_nodes[p].first() {
+                Some(&n) if self.g.node(n).active => self.finish_adjoint(n, code),
                 _ => zeros,
             },
         }

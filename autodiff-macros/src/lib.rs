@@ -24,6 +24,7 @@ mod emit_params;
 mod expand;
 mod fallback;
 mod graph;
+mod index;
 mod lower;
 mod plan;
 mod prim;

@@ -92,7 +92,7 @@ impl Emitter<'_> {
                 .filter(|&l| g.within(ctx, g.loops[l].body))
                 .collect()
         };
-        let in_a_body = |id: &Id| g.loops.iter().any(|l| l.body == g.node(*id).ctx);
+        let in_a_body = |id: &Id| self.ix.body_of[g.node(*id).ctx.0 as usize].is_some();
         if elems.is_empty() || !elems.iter().all(in_a_body) {
             return false;
         }
@@ -258,14 +258,10 @@ impl Emitter<'_> {
     /// Reachable nodes that use `id` as an argument (once per use), other
     /// than the loop bookkeeping that refers to carried values.
     pub(crate) fn users(&self, id: Id) -> Vec<usize> {
-        let mut users = Vec::new();
-        for (i, n) in self.g.nodes.iter().enumerate() {
-            if !self.reach[i] || matches!(n.op, Op::LoopOut(_)) {
-                continue;
-            }
-            users.extend(n.args.iter().filter(|a| **a == id).map(|_| i));
-        }
-        users
+        self.ix.users[id.index()]
+            .iter()
+            .map(|&u| u as usize)
+            .collect()
     }
 
     /// The adjoint of a top-level node as an expression of the seed, when
