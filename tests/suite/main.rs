@@ -16,6 +16,7 @@ mod common;
 mod bench_models;
 mod branch_smoke;
 mod compose_smoke;
+mod cones;
 mod local_arrays;
 mod loop_smoke;
 mod mgh;
