@@ -18,7 +18,7 @@
 //! and an `overhead` kernel. **ns per call = divan's time / batch size**.
 //!
 //! The functions benchmarked are defined once in `common/loops_problems.rs`
-//! and checked against each other in `tests/bench_models.rs` (and, briefly,
+//! and checked against each other in `tests/suite/bench_models.rs` (and, briefly,
 //! before the benchmarks start).
 
 #[path = "common/drivers.rs"]
@@ -39,7 +39,7 @@ fn main() {
 }
 
 /// Refuses to benchmark gradients that disagree (the real check is
-/// `tests/bench_models.rs`).
+/// `tests/suite/bench_models.rs`).
 fn sanity_check() {
     for x in ext_rosenbrock::samples().iter().take(4) {
         let p = ();

@@ -32,7 +32,7 @@
 //! alone.
 //!
 //! The functions benchmarked are defined once in `common/mgh_problems.rs` and
-//! checked against each other in `tests/mgh.rs` (and again, briefly, before
+//! checked against each other in `tests/suite/mgh.rs` (and again, briefly, before
 //! the benchmarks start).
 
 use divan::black_box;
@@ -54,7 +54,7 @@ fn main() {
 }
 
 /// Refuses to benchmark gradients that disagree (the real check is
-/// `tests/mgh.rs`).
+/// `tests/suite/mgh.rs`).
 fn sanity_check() {
     fn same<const N: usize>(name: &str, a: (f64, [f64; N]), b: (f64, [f64; N])) {
         let scale = b.1.iter().fold(b.0.abs(), |m, x| m.max(x.abs()));

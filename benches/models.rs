@@ -20,7 +20,7 @@
 //! and an `overhead` kernel. **ns per call = divan's time / batch size**.
 //!
 //! The functions benchmarked are defined once in `common/models_problems.rs`
-//! and checked against each other in `tests/bench_models.rs` (and, briefly,
+//! and checked against each other in `tests/suite/bench_models.rs` (and, briefly,
 //! before the benchmarks start).
 
 #[path = "common/drivers.rs"]
@@ -41,7 +41,7 @@ fn main() {
 }
 
 /// Refuses to benchmark gradients that disagree (the real check is
-/// `tests/bench_models.rs`).
+/// `tests/suite/bench_models.rs`).
 fn sanity_check() {
     use models_problems::{digits_gen_flat, digits_grad_flat, seed_gen_flat, seed_grad_flat};
     let p = seed_loss::params();

@@ -38,9 +38,82 @@ macro_rules! unary {
 pub(crate) use unary;
 
 unary!(
-    /// `√x`; `d/dx √x = 1 / (2√x)` (infinite at 0, as it is).
+    /// `√x`; `d/dx √x = 1 / (2√x)` (infinite at 0, as it is). Where `x` is
+    /// written as a sum of squares, the macro uses [`sqrt_cone_vjp0`] instead.
     sqrt, sqrt_vjp0, |x, y| x.sqrt(), (y + y).recip()
 );
+
+/// Pullback of `y = √s` where the macro has seen that `s` is a nonnegative
+/// sum of squares (`x * x + y * y`, `0.5 * (a.powi(2) + b.powi(2))`,
+/// `v.norm_sq()`, ...), so that `y` is a weighted Euclidean norm: a cone,
+/// whose tip is where `s = 0`.
+///
+/// `s̄ = ḡ / (2y)` as for [`sqrt_vjp0`], except at the tip (`y = 0`), where
+/// `s̄ = ḡ · 0`. At the tip the norm has no derivative; 0 is its subgradient
+/// of least norm, the convention of PyTorch's `norm` and of [`hypot_vjp0`]
+/// and [`norm_vjp0`](crate::linalg::norm_vjp0). What must be 0 is `s̄`, the share passed down to the sum:
+/// each square then passes on `0 · 2a = 0`, where `ḡ / (2·0) = ∞` would have
+/// become `∞ · 0 = NaN`. A NaN or infinite `ḡ` still gives NaN.
+///
+/// `√|u|` (Bukin N.6, Eggholder) is not a sum of squares and keeps
+/// [`sqrt_vjp0`]: its slope is infinite on every side of `u = 0`, a cusp
+/// rather than a cone, and ∞ or NaN is the honest answer there.
+///
+/// A point where every square underflows to 0 (all |aᵢ| below about 1e-162
+/// in f64, 1e-23 in f32) is taken for the tip; `hypot` and `.norm()` scale
+/// their argument and have no such range.
+///
+/// For `Vector` and `RowVector` this holds element by element (`v * v` is
+/// element-wise there). For a `Matrix`, `m * m` is a matrix product whose
+/// zeros say nothing about `m`'s, so the rule is [`sqrt_vjp0`]'s.
+#[inline(always)]
+pub fn sqrt_cone_vjp0<A: SqrtConeVjp>(s: A, y: A, g: A) -> A {
+    s.sqrt_cone_vjp(y, g)
+}
+
+/// The shapes [`sqrt_cone_vjp0`] works on; see there.
+pub trait SqrtConeVjp: Elementwise {
+    /// `ḡ / (2y)`, and `ḡ · 0` where `y = 0`.
+    fn sqrt_cone_vjp(self, y: Self, g: Self) -> Self;
+}
+
+/// One element of [`sqrt_cone_vjp0`].
+#[inline(always)]
+fn cone<T: Float>(y: T, g: T) -> T {
+    if y == T::zero() {
+        g * y
+    } else {
+        g * (y + y).recip()
+    }
+}
+
+impl<T: Float> SqrtConeVjp for T {
+    #[inline(always)]
+    fn sqrt_cone_vjp(self, y: T, g: T) -> T {
+        cone(y, g)
+    }
+}
+
+impl<T: Float, const N: usize> SqrtConeVjp for crate::linalg::Vector<T, N> {
+    #[inline(always)]
+    fn sqrt_cone_vjp(self, y: Self, g: Self) -> Self {
+        y.zip_map(g, cone)
+    }
+}
+
+impl<T: Float, const N: usize> SqrtConeVjp for crate::linalg::RowVector<T, N> {
+    #[inline(always)]
+    fn sqrt_cone_vjp(self, y: Self, g: Self) -> Self {
+        y.zip_map(g, cone)
+    }
+}
+
+impl<T: Float, const R: usize, const C: usize> SqrtConeVjp for crate::linalg::Matrix<T, R, C> {
+    #[inline(always)]
+    fn sqrt_cone_vjp(self, y: Self, g: Self) -> Self {
+        sqrt_vjp0(self, y, g)
+    }
+}
 unary!(
     /// `∛x`; `d/dx ∛x = 1 / (3 ∛x²)`.
     cbrt, cbrt_vjp0, |x, y| x.cbrt(), (lit::<A::Elem>(3.0) * y * y).recip()

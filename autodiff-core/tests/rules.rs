@@ -221,6 +221,8 @@ type Vjp<T> = fn(T, T, T, T) -> T;
 
 rules! {
     sqrt: |x| sqrt(x) => [sqrt_vjp0], x.sqrt(), at [1e-300, 1e-8, 0.25, 2.0, 1e6, 1e300];
+    sqrt_cone: |x| sqrt(x) => [sqrt_cone_vjp0], x.sqrt(),
+        at [1e-300, 1e-8, 0.25, 2.0, 1e6, 1e300];
     cbrt: |x| cbrt(x) => [cbrt_vjp0], x.cbrt(), at [-8.0, -1e-6, 0.3, 27.0, 1e200];
     exp: |x| exp(x) => [exp_vjp0], x.exp(),
         scale wide, at [-700.0, -30.0, -1.0, 0.0, 1e-10, 2.5, 30.0, 700.0];
@@ -374,6 +376,35 @@ both! {
         // forward pass picks `lo`, so only `lo` may get the adjoint.
         assert_eq!(clamp(t(0.5), hi, lo), hi);
         assert_eq!(route(t(0.5), hi, lo), [z, g, z]);
+    }
+
+    sqrt_of_a_sum_of_squares_is_flat_at_the_tip {
+        let (g, z) = (t::<T>(0.7), T::zero());
+        for z in [z, -z] {
+            // `s̄ = 0` at the tip, so the squares below pass on 0, not ∞ · 0.
+            assert_eq!(sqrt_cone_vjp0(z, sqrt(z), g), T::zero());
+        }
+        // A poisoned adjoint stays poisoned, at the tip and elsewhere.
+        for g in [T::nan(), T::infinity()] {
+            assert!(sqrt_cone_vjp0(z, z, g).is_nan());
+        }
+        assert!(sqrt_cone_vjp0(T::nan(), T::nan(), g).is_nan());
+        // Away from the tip, `sqrt`'s rule bit for bit.
+        for s in [1e-30, 0.25, 2.0, 1e30].map(t::<T>) {
+            assert_eq!(sqrt_cone_vjp0(s, sqrt(s), g), sqrt_vjp0(s, sqrt(s), g));
+        }
+        // Element by element for vectors; a matrix keeps `sqrt`'s rule
+        // (`m * m` is a matrix product: its zeros say nothing about `m`).
+        let s = Vector::from([z, t(4.0)]);
+        let d = sqrt_cone_vjp0(s, s.sqrt(), Vector::from([g, g]));
+        assert_eq!(d.to_array(), [z, g / t(4.0)]);
+        let r = RowVector::from([t(4.0), z]);
+        let d = sqrt_cone_vjp0(r, r.sqrt(), RowVector::from([g, g]));
+        assert_eq!(d.to_array(), [g / t(4.0), z]);
+        let m = Matrix::from([[z]]);
+        let d = sqrt_cone_vjp0(m, m.sqrt(), Matrix::from([[g]]));
+        assert_eq!(d, sqrt_vjp0(m, m.sqrt(), Matrix::from([[g]])));
+        assert_eq!(d, Matrix::from([[T::infinity()]]));
     }
 
     edges_of_the_domain_are_infinite_not_nan {

@@ -100,6 +100,9 @@ fn label(g: &Graph, sig: &Sig, id: Id) -> String {
         Op::Mul => "×\n∂/∂a = b, ∂/∂b = a".into(),
         Op::Div => "÷\n∂/∂a = 1/b, ∂/∂b = −y/b".into(),
         Op::Neg => "−x\n∂/∂x = −1".into(),
+        Op::Prim(p) if crate::cone::is_cone(g, id) => {
+            format!("{}\n∂/∂x = 1/(2y), 0 at y = 0 (a norm)", p.name)
+        }
         Op::Prim(p) => format!("{}\n{}", p.name, local_derivative(p.name)),
         Op::Call { func, .. } => format!("{func}(…)\nits own pullback"),
         Op::Cmp(c) => format!("{c} (no derivative)"),

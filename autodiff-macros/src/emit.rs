@@ -383,6 +383,8 @@ impl<'a> Emitter<'a> {
                 let (name, diff): (&str, &[bool]) = match &node.op {
                     Op::Mul => ("mul", &[true, true]),
                     Op::Div => ("div", &[true, true]),
+                    // `√(x² + y²)`: 0 at the tip of the cone, not 0·∞ (see `cone`).
+                    Op::Prim(p) if crate::cone::is_cone(self.g, id) => ("sqrt_cone", p.diff),
                     Op::Prim(p) => (p.name, p.diff),
                     _ => ("div", &[true, true]),
                 };

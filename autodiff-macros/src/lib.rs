@@ -3,8 +3,8 @@
 //! The pipeline, one file per stage: `attr` reads the attribute, `sig`
 //! checks the signature, `lower` turns the body into the expression
 //! `graph` (primitives from `prim`), `plan` takes the decisions the
-//! emission needs, `emit` writes the forward and
-//! backward passes (with `emit_branch`, `emit_loop` and `emit_array`
+//! emission needs (`cone` finds the norms written out), `emit` writes
+//! the forward and backward passes (with `emit_branch`, `emit_loop` and `emit_array`
 //! for control flow and local arrays, `emit_fission` for loops split in
 //! two, `emit_params` for the results), `dot` draws the graph, `expand`
 //! assembles the generated items and `fallback` emits stubs when anything
@@ -12,6 +12,7 @@
 //! `custom` implements `#[custom_vjp]`.
 
 mod attr;
+mod cone;
 mod ctx;
 mod custom;
 mod dot;

@@ -1,11 +1,11 @@
 //! Method-independent pieces shared by `benches/loops.rs`,
-//! `benches/models.rs` and `tests/bench_models.rs` (included with `#[path]`):
+//! `benches/models.rs` and `tests/suite/bench_models.rs` (included with `#[path]`):
 //! the two num-dual gradient drivers, central finite differences, a
 //! deterministic random number generator, and the comparison used to decide
 //! that two gradients agree.
 //!
 //! (`benches/common/mgh_problems.rs` has its own copies of the drivers; it is
-//! left as it is so that `tests/mgh.rs` does not change.)
+//! left as it is so that `tests/suite/mgh.rs` does not change.)
 
 #![allow(dead_code)]
 

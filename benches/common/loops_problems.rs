@@ -1,5 +1,5 @@
 //! Objectives written with `for` loops, each in the forms `benches/loops.rs`
-//! compares and `tests/bench_models.rs` checks against each other (both
+//! compares and `tests/suite/bench_models.rs` checks against each other (both
 //! include this file with `#[path]`, so what is benchmarked is what is
 //! tested):
 //!

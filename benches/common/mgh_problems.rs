@@ -10,7 +10,7 @@
 //!   [`num_dual::DualNum`], so num-dual can differentiate it;
 //! * `name_fd`: a central finite-difference gradient of `name`, for context.
 //!
-//! Shared by `benches/mgh.rs` and `tests/mgh.rs` (via `#[path]`), so the
+//! Shared by `benches/mgh.rs` and `tests/suite/mgh.rs` (via `#[path]`), so the
 //! functions benchmarked are exactly the functions tested.
 //!
 //! Every `*_grad`-like function here returns `(value, gradient)`.

@@ -2,7 +2,7 @@
 //! under `#[differentiable]` (with a `*_gen` wrapper that calls the
 //! generated `_grad` and returns its result as it is) and a hand-written
 //! value-and-gradient on plain arrays, `*_hand`. Shared by
-//! `benches/models.rs` and `tests/bench_models.rs` (via `#[path]`).
+//! `benches/models.rs` and `tests/suite/bench_models.rs` (via `#[path]`).
 //!
 //! Needs `drivers.rs` included as `mod drivers` beside it.
 

@@ -4,11 +4,11 @@
 //! finite-difference accuracy, at fixed and pseudo-random points. The
 //! functions are the benchmarks' own, included from `benches/common/`.
 
-#[path = "../benches/common/drivers.rs"]
+#[path = "../../benches/common/drivers.rs"]
 mod drivers;
-#[path = "../benches/common/loops_problems.rs"]
+#[path = "../../benches/common/loops_problems.rs"]
 mod loops_problems;
-#[path = "../benches/common/models_problems.rs"]
+#[path = "../../benches/common/models_problems.rs"]
 mod models_problems;
 
 use drivers::{assert_agree, central_fd, Rng};

@@ -5,7 +5,7 @@
 
 use approx::assert_relative_eq;
 
-#[path = "../benches/common/mgh_problems.rs"]
+#[path = "../../benches/common/mgh_problems.rs"]
 mod mgh_problems;
 
 use mgh_problems::*;

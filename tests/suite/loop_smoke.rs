@@ -1,3 +1,7 @@
+//! `for` loops: accumulators, products, carried variables, loops in branches
+//! and runtime bounds, split and interchanged loops, against finite
+//! differences and gradients written by hand.
+
 use approx::assert_relative_eq;
 use autodiff::differentiable;
 

@@ -12,7 +12,7 @@
 //! `abs`/`relu`, the bounds of `clamp`), where the documented convention is
 //! asserted instead of finite differences.
 
-mod common;
+use crate::common;
 
 use autodiff::{differentiable, Float};
 use common::{Cfg, On};

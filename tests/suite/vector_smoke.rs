@@ -1,3 +1,6 @@
+//! `Matrix` and `Vector` parameters: a softmax cross-entropy layer and the
+//! fused transposed products (`a.t() * u`), against finite differences.
+
 use approx::assert_relative_eq;
 use autodiff::{differentiable, sigmoid, softmax_cross_entropy, Matrix, Vector};
 

@@ -1,3 +1,6 @@
+//! First checks of scalar gradients: Rosenbrock and Beale against their
+//! hand-written gradients (f32 and f64), and a one-neuron loss with `wrt`.
+
 use approx::assert_relative_eq;
 use autodiff::differentiable;
 

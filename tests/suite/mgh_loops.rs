@@ -12,7 +12,7 @@
 //!
 //! The objective is always the sum of squares `f = Σ r_i²`.
 
-mod common;
+use crate::common;
 
 use autodiff::{differentiable, Float};
 use common::{Cfg, On, D64};

@@ -1,3 +1,6 @@
+//! Branches: the gradient of the arm taken, no NaN from the arm not taken,
+//! and nested `if`s.
+
 use approx::assert_relative_eq;
 use autodiff::differentiable;
 

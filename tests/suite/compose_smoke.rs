@@ -1,3 +1,6 @@
+//! Calls between differentiated functions, `#[custom_vjp]` rules, and a
+//! call through a function with a `Vector` result.
+
 use approx::assert_relative_eq;
 use autodiff::differentiable;
 

@@ -2,7 +2,7 @@
 //! each differentiated and compared with finite differences (and with the
 //! gradient worked out by hand where that is short).
 
-mod common;
+use crate::common;
 
 use autodiff::{differentiable, Float};
 use common::fd_grad;
@@ -566,7 +566,7 @@ fn vjp_scales_the_gradient() {
 
 // ---------------------------------------------------------------------------
 // Known bugs. Runtime ones are `#[ignore]`d tests (run them with
-// `cargo test --test syntax -- --ignored`); compile-time ones are commented
+// `cargo test --test suite syntax:: -- --ignored`); compile-time ones are commented
 // out, each with the error it gives.
 
 // An assignment to a `mut` parameter inside a nested block or an `if` arm
