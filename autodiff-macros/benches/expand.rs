@@ -20,6 +20,9 @@
 #[path = "../src/attr.rs"]
 mod attr;
 #[allow(dead_code)]
+#[path = "../src/cone.rs"]
+mod cone;
+#[allow(dead_code)]
 #[path = "../src/ctx.rs"]
 mod ctx;
 #[allow(dead_code)]

@@ -10,6 +10,8 @@
 //! `mod <name>;` line below; it reaches the shared helpers as `crate::common`.
 //! Run one module with `cargo test --test suite <name>::`.
 
+#![deny(warnings)]
+
 #[path = "../common/mod.rs"]
 mod common;
 
@@ -17,11 +19,13 @@ mod bench_models;
 mod branch_smoke;
 mod compose_smoke;
 mod cones;
+mod edge_cases;
 mod local_arrays;
 mod loop_smoke;
 mod mgh;
 mod mgh_loops;
 mod primitives;
+mod regressions;
 mod smoke;
 mod syntax;
 mod vector_outputs;

@@ -4,7 +4,7 @@
 //! and f32 and, on dual numbers, is its own exact oracle; `On::check` also
 //! compares with central finite differences.
 
-mod common;
+use crate::common;
 
 use autodiff::{differentiable, Float};
 use common::{Cfg, On};
@@ -262,7 +262,7 @@ mod inner_sum_of_sigmoid {
 #[test]
 fn transcendental_start_summed_by_an_inner_loop() {
     let a = [0.3, -0.5];
-    let (_, d) = crate::inner_sum_of_exp::f_grad(0.4, a);
+    let (_, d) = self::inner_sum_of_exp::f_grad(0.4, a);
     let e = 0.4f64.exp();
     approx::assert_relative_eq!(d, 2.0 * (e - 0.2) * e, max_relative = 1e-14);
     macro_rules! each {
