@@ -12,8 +12,8 @@ impl Lower<'_> {
     /// `a[i] = v` on a local array: a new version of `a`, written in place.
     pub(super) fn store(&mut self, ix: &syn::ExprIndex, value: Value) {
         let array = single_ident(&ix.expr)
-            .and_then(|name| self.locals.iter().rposition(|l| l.name == *name))
-            .and_then(|k| match self.locals[k].value {
+            .and_then(|name| self.locals.find(name))
+            .and_then(|k| match self.locals.get(k).value {
                 Value::Node(id) => self.graph.node(id).array.map(|var| (k, id, var)),
                 _ => None,
             });
@@ -43,7 +43,7 @@ impl Lower<'_> {
         let new = self
             .graph
             .add(Op::ArrStore(var), vec![version, idx, v], false, ix.span());
-        self.locals[k].value = Value::Node(new);
+        self.locals.set(k, Value::Node(new));
     }
 
     /// `[x; LEN]` or `[a, b, c]`: a local array, one dimension of floats.

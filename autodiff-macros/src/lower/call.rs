@@ -187,7 +187,7 @@ impl Lower<'_> {
     /// Whether `name` is, at this point, an array parameter read by its own
     /// name in the generated code (not shadowed by a local).
     fn is_array_param(&self, name: &Ident) -> bool {
-        match self.locals.iter().rev().find(|l| l.name == *name) {
+        match self.locals.find(name).map(|i| self.locals.get(i)) {
             Some(local) => matches!(&local.value, Value::Array { param, prefix, .. }
                 if prefix.is_empty() && self.sig.params[*param].ident == *name),
             None => false,
@@ -208,7 +208,7 @@ impl Lower<'_> {
     /// Whether `e` reads a differentiated parameter or a local that depends on one.
     pub(super) fn depends_on_diff(&self, e: &Expr) -> bool {
         self.reads(e).iter().any(|ident| {
-            match self.locals.iter().rev().find(|l| l.name == *ident) {
+            match self.locals.find(ident).map(|i| self.locals.get(i)) {
                 Some(local) => match &local.value {
                     Value::Node(id) => self.graph.node(*id).active,
                     Value::Array { param, .. } => self.sig.params[*param].diff,
@@ -249,7 +249,7 @@ impl Lower<'_> {
         let mut locals = Vec::new();
         let mut args = Vec::new();
         for ident in self.reads(e) {
-            if let Some(local) = self.locals.iter().rev().find(|l| l.name == ident) {
+            if let Some(local) = self.locals.find(&ident).map(|i| self.locals.get(i)) {
                 match &local.value {
                     // Parameters and loop variables keep their names in the
                     // generated code, so the expression reads them directly.

@@ -2,7 +2,7 @@
 //! variables merge in `Select` nodes; `for` loops over constant ranges
 //! become loop contexts with phis for the variables they carry.
 
-use super::{assigned_name, compound, FreeNames, Local, Lower, Value};
+use super::{assigned_name, compound, FreeNames, Lower, Value};
 use crate::graph::{Carried, Id, Loop, Op};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
@@ -59,29 +59,21 @@ impl Lower<'_> {
         let [Some(start), Some(end)] = bounds else {
             return Value::Poison;
         };
-        let runtime: Vec<Ident> = self.locals.iter().map(|l| l.name.clone()).collect();
-        let capacity = capacity(
-            start_expr,
-            end_expr,
-            inclusive,
-            &self.sig.generics,
-            &runtime,
-        );
+        let capacity = capacity(start_expr, end_expr, inclusive, &self.sig.generics, &|n| {
+            self.locals.find(n).is_some()
+        });
 
         // The variables this loop carries: assigned in the body, declared outside.
         let mut assigned = Assigned { names: Vec::new() };
         assigned.visit_block(&f.body);
         let mut carried: Vec<usize> = Vec::new();
         for name in assigned.names {
-            let found = self.locals.iter().rposition(|l| l.name == name);
+            let found = self.locals.find(&name);
             let index = match found {
                 Some(i) => i,
                 None if self.sig.param(&name).is_some() => {
                     let value = self.name(&name, &syn::parse_quote!(#name));
-                    self.locals.push(Local {
-                        name: name.clone(),
-                        value,
-                    });
+                    self.locals.push(name.clone(), value);
                     self.locals.len() - 1
                 }
                 None => continue,
@@ -92,17 +84,17 @@ impl Lower<'_> {
         }
         let mut inits = Vec::new();
         for &li in &carried {
-            match self.locals[li].value {
+            match self.locals.get(li).value {
                 Value::Node(id) => inits.push(id),
                 Value::Poison => return Value::Poison,
                 _ => {
-                    let name = self.locals[li].name.clone();
+                    let name = self.locals.get(li).name.clone();
                     return self.error(&name, "only float variables can be assigned in a loop");
                 }
             }
         }
         let mut phi_active: Vec<bool> = inits.iter().map(|i| self.graph.node(*i).active).collect();
-        let entry: Vec<Value> = self.locals.iter().map(|l| l.value.clone()).collect();
+        let entry = self.locals.mark();
         loop {
             let snapshot = self.graph.snapshot();
             let mark = self.cx.mark();
@@ -129,19 +121,16 @@ impl Lower<'_> {
                 })
                 .collect();
             for (&li, &phi) in carried.iter().zip(&phis) {
-                self.locals[li].value = Value::Node(phi);
+                self.locals.set(li, Value::Node(phi));
             }
             let scope = self.locals.len();
-            self.locals.push(Local {
-                name: var.clone(),
-                value: Value::Node(index),
-            });
+            self.locals.push(var.clone(), Value::Node(index));
             self.block(&f.body);
             self.locals.truncate(scope);
             self.graph.leave();
             let mut nexts = Vec::new();
             for &li in &carried {
-                match self.locals[li].value {
+                match self.locals.get(li).value {
                     Value::Node(id) => nexts.push(id),
                     _ => nexts.push(phis[nexts.len()]),
                 }
@@ -155,9 +144,7 @@ impl Lower<'_> {
                 }
                 self.graph.restore(snapshot);
                 self.cx.forget_since(mark);
-                for (local, v) in self.locals.iter_mut().zip(&entry) {
-                    local.value = v.clone();
-                }
+                self.locals.undo(entry);
                 continue;
             }
             for (k, &li) in carried.iter().enumerate() {
@@ -171,7 +158,7 @@ impl Lower<'_> {
                     next: nexts[k],
                     out,
                 });
-                self.locals[li].value = Value::Node(out);
+                self.locals.set(li, Value::Node(out));
             }
             return Value::Unit;
         }
@@ -187,12 +174,11 @@ impl Lower<'_> {
         };
         let b = self.graph.branch(cond);
         let arms = self.graph.branches[b].arms;
-        let before: Vec<Value> = self.locals.iter().map(|l| l.value.clone()).collect();
+        // Each arm starts from the variables as they were before the `if`;
+        // what it changed is undone after it and merged below.
         let mut results = Vec::with_capacity(2);
         for (k, arm) in arms.into_iter().enumerate() {
-            for (local, v) in self.locals.iter_mut().zip(&before) {
-                local.value = v.clone();
-            }
+            let mark = self.locals.mark();
             self.graph.enter(arm);
             let value = match (k, &i.else_branch) {
                 (0, _) => self.block(&i.then_branch),
@@ -200,14 +186,30 @@ impl Lower<'_> {
                 (_, None) => Value::Unit,
             };
             self.graph.leave();
-            let after: Vec<Value> = self.locals.iter().map(|l| l.value.clone()).collect();
-            results.push((value, after));
+            let changed = self.locals.undo(mark);
+            results.push((value, changed));
         }
-        let (else_value, else_locals) = results.pop().unwrap_or((Value::Poison, Vec::new()));
-        let (then_value, then_locals) = results.pop().unwrap_or((Value::Poison, Vec::new()));
-        for (idx, (t, e)) in then_locals.into_iter().zip(else_locals).enumerate() {
+        let (else_value, else_changed) = results.pop().unwrap_or((Value::Poison, Vec::new()));
+        let (then_value, then_changed) = results.pop().unwrap_or((Value::Poison, Vec::new()));
+        let mut changed: Vec<usize> = then_changed
+            .iter()
+            .chain(&else_changed)
+            .map(|(idx, _)| *idx)
+            .collect();
+        changed.sort_unstable();
+        changed.dedup();
+        let arm_value = |arm: &[(usize, Value)], idx: usize, before: &Value| match arm
+            .binary_search_by_key(&idx, |(k, _)| *k)
+        {
+            Ok(pos) => arm[pos].1.clone(),
+            Err(_) => before.clone(),
+        };
+        for idx in changed {
+            let before = self.locals.get(idx).value.clone();
+            let t = arm_value(&then_changed, idx, &before);
+            let e = arm_value(&else_changed, idx, &before);
             let merged = self.merge(b, cond, t, e, i.if_token.span);
-            self.locals[idx].value = merged;
+            self.locals.set(idx, merged);
         }
         match (&then_value, &else_value) {
             (Value::Unit, Value::Unit) => Value::Unit,
@@ -350,13 +352,13 @@ fn capacity(
     end: &Expr,
     inclusive: bool,
     generics: &syn::Generics,
-    runtime: &[Ident],
+    runtime: &dyn Fn(&Ident) -> bool,
 ) -> Option<TokenStream> {
     // A bound read from a variable or a parameter is only known at run time.
     let reads_runtime = |e: &Expr| {
         let mut free = FreeNames { names: Vec::new() };
         free.visit_expr(e);
-        free.names.iter().any(|n| runtime.contains(n))
+        free.names.iter().any(runtime)
     };
     if reads_runtime(start) || reads_runtime(end) {
         return None;

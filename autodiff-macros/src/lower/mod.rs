@@ -10,6 +10,7 @@
 mod array;
 mod call;
 mod control;
+mod scope;
 
 use crate::ctx::Ctxt;
 use crate::graph::{Graph, Id, Op};
@@ -17,6 +18,7 @@ use crate::prim;
 use crate::sig::{Shape, Sig};
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
+use scope::Scope;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{BinOp, Block, Expr, Ident, Lit, Pat, Stmt, UnOp};
@@ -39,11 +41,6 @@ pub enum Value {
     Poison,
 }
 
-struct Local {
-    name: Ident,
-    value: Value,
-}
-
 pub struct Lowered {
     pub graph: Graph,
     /// Paths of autodiff functions called by name, checked in the output.
@@ -60,7 +57,7 @@ pub fn lower(cx: &Ctxt, sig: &Sig, fn_name: &Ident, body: &Block) -> Lowered {
         sig,
         fn_name: fn_name.clone(),
         graph: Graph::default(),
-        locals: Vec::new(),
+        locals: Scope::default(),
         items: Vec::new(),
         depth: 0,
     };
@@ -69,10 +66,7 @@ pub fn lower(cx: &Ctxt, sig: &Sig, fn_name: &Ident, body: &Block) -> Lowered {
     for p in &sig.params {
         let ident = &p.ident;
         let value = lw.name(ident, &syn::parse_quote!(#ident));
-        lw.locals.push(Local {
-            name: p.ident.clone(),
-            value,
-        });
+        lw.locals.push(p.ident.clone(), value);
     }
     let out = match lw.block(body) {
         Value::Node(id) => Some(id),
@@ -106,7 +100,7 @@ struct Lower<'a> {
     sig: &'a Sig,
     fn_name: Ident,
     graph: Graph,
-    locals: Vec<Local>,
+    locals: Scope,
     items: Vec<syn::Item>,
     /// How many blocks deep the lowering is.
     depth: usize,
@@ -168,10 +162,7 @@ impl Lower<'_> {
     fn bind(&mut self, pat: &Pat, value: Value) {
         match pat {
             Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => {
-                self.locals.push(Local {
-                    name: p.ident.clone(),
-                    value,
-                });
+                self.locals.push(p.ident.clone(), value);
             }
             Pat::Type(p) => self.bind(&p.pat, value),
             Pat::Wild(_) => {}
@@ -233,14 +224,10 @@ impl Lower<'_> {
             );
             return;
         };
-        if let Some(local) = self.locals.iter_mut().rev().find(|l| l.name == *name) {
-            local.value = value;
-        } else {
+        match self.locals.find(name) {
+            Some(i) => self.locals.set(i, value),
             // A `mut` parameter: from here on, the name means the new value.
-            self.locals.push(Local {
-                name: name.clone(),
-                value,
-            });
+            None => self.locals.push(name.clone(), value),
         }
     }
 
@@ -305,8 +292,8 @@ impl Lower<'_> {
 
     /// A name: a local, a parameter, or a constant item (`PI`, `N`).
     fn name(&mut self, ident: &Ident, e: &Expr) -> Value {
-        if let Some(local) = self.locals.iter().rev().find(|l| l.name == *ident) {
-            return local.value.clone();
+        if let Some(i) = self.locals.find(ident) {
+            return self.locals.get(i).value.clone();
         }
         let Some(i) = self.sig.param(ident) else {
             return self.lit(e);
