@@ -2,17 +2,26 @@
 //! Like the figures of the seed article: data flows along the edges, and
 //! every operation shows its local derivative beside it.
 
+use crate::emit::Item;
 use crate::graph::{Ctx, Graph, Id, Op};
+use crate::index::Index;
 use crate::sig::Sig;
 use std::fmt::Write;
 use syn::Ident;
 
 pub fn render(g: &Graph, sig: &Sig, out: Id, name: &Ident) -> String {
     let reach = g.reachable(out);
+    let ix = Index::new(g, &reach, sig.params.len());
     let mut dot = String::new();
     let _ = writeln!(dot, "digraph {name} {{");
     dot.push_str("  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n");
-    write_ctx(&mut dot, g, sig, &reach, out, Ctx::TOP, 1);
+    let cx = Drawing {
+        g,
+        sig,
+        ix: &ix,
+        out,
+    };
+    write_ctx(&mut dot, &cx, Ctx::TOP, 1);
     for (i, n) in g.nodes.iter().enumerate() {
         if !reach[i] {
             continue;
@@ -30,21 +39,19 @@ pub fn render(g: &Graph, sig: &Sig, out: Id, name: &Ident) -> String {
     dot
 }
 
-fn write_ctx(
-    dot: &mut String,
-    g: &Graph,
-    sig: &Sig,
-    reach: &[bool],
+/// What every context of the drawing reads.
+struct Drawing<'a> {
+    g: &'a Graph,
+    sig: &'a Sig,
+    ix: &'a Index,
     out: Id,
-    ctx: Ctx,
-    depth: usize,
-) {
+}
+
+fn write_ctx(dot: &mut String, cx: &Drawing, ctx: Ctx, depth: usize) {
+    let Drawing { g, sig, out, .. } = *cx;
     let pad = "  ".repeat(depth);
-    for (i, n) in g.nodes.iter().enumerate() {
-        if !reach[i] || n.ctx != ctx {
-            continue;
-        }
-        let id = Id(i as u32);
+    for &id in &cx.ix.nodes[ctx.0 as usize] {
+        let (i, n) = (id.index(), g.node(id));
         let label = escape(&label(g, sig, id));
         let mut attrs = format!("label=\"{label}\"");
         match n.op {
@@ -65,20 +72,30 @@ fn write_ctx(
         }
         let _ = writeln!(dot, "{pad}n{i} [{attrs}];");
     }
-    for (b, branch) in g.branches.iter().enumerate() {
-        if branch.parent == ctx && reach[branch.cond.index()] {
+    for item in &cx.ix.items[ctx.0 as usize] {
+        let b = match item {
+            Item::Branch(b) => *b,
+            _ => continue,
+        };
+        let branch = &g.branches[b];
+        {
             for (k, arm) in branch.arms.iter().enumerate() {
                 let which = if k == 0 { "then" } else { "else" };
                 let _ = writeln!(dot, "{pad}subgraph cluster_if{b}_{which} {{\n{pad}  label=\"if n{}: {which}\"; style=dashed;", branch.cond.0);
-                write_ctx(dot, g, sig, reach, out, *arm, depth + 1);
+                write_ctx(dot, cx, *arm, depth + 1);
                 let _ = writeln!(dot, "{pad}}}");
             }
         }
     }
-    for (l, lp) in g.loops.iter().enumerate() {
-        if lp.parent == ctx && lp.carried.iter().any(|c| reach[c.out.index()]) {
+    for item in &cx.ix.items[ctx.0 as usize] {
+        let l = match item {
+            Item::Loop(l) => *l,
+            _ => continue,
+        };
+        let lp = &g.loops[l];
+        {
             let _ = writeln!(dot, "{pad}subgraph cluster_for{l} {{\n{pad}  label=\"for {} (once per iteration)\"; style=dashed;", lp.var);
-            write_ctx(dot, g, sig, reach, out, lp.body, depth + 1);
+            write_ctx(dot, cx, lp.body, depth + 1);
             let _ = writeln!(dot, "{pad}}}");
         }
     }

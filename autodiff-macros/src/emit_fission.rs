@@ -60,24 +60,29 @@ impl Emitter<'_> {
                 _ => None,
             })
             .collect();
+        let mut before_cut = vec![false; g.nodes.len()];
+        for it in &items[..split] {
+            if let Item::Node(x) = it {
+                before_cut[x.index()] = true;
+            }
+        }
         let first: Vec<Id> = (0..g.nodes.len())
             .map(|i| Id(i as u32))
             .filter(|id| {
                 let n = g.node(*id);
-                inner.iter().any(|k| g.within(n.ctx, g.loops[*k].body))
-                    || items[..split]
-                        .iter()
-                        .any(|it| matches!(it, Item::Node(x) if x == id))
+                before_cut[id.index()] || inner.iter().any(|k| g.within(n.ctx, g.loops[*k].body))
             })
             .collect();
         if first.iter().any(|id| carried[id.index()]) {
             return None;
         }
+        let mut in_first = vec![false; g.nodes.len()];
+        first.iter().for_each(|id| in_first[id.index()] = true);
         // The rest may read from the first part only values that are kept.
         let rest_reads_unkept = (0..g.nodes.len())
-            .filter(|&i| in_body(i) && self.reach[i] && !first.contains(&Id(i as u32)))
+            .filter(|&i| in_body(i) && self.reach[i] && !in_first[i])
             .flat_map(|i| g.nodes[i].args.iter())
-            .any(|a| first.contains(a) && !self.restored[a.index()]);
+            .any(|a| in_first[a.index()] && !self.restored[a.index()]);
         (!rest_reads_unkept).then_some(split)
     }
 
@@ -100,11 +105,13 @@ impl Emitter<'_> {
             Some(_) => Vec::new(),
             None => self.forward_items(first_items.clone(), false),
         };
-        let in_first = |id: &Id| {
-            first_items
-                .iter()
-                .any(|it| matches!(it, Item::Node(x) if x == id))
-        };
+        let mut first_nodes = vec![false; self.g.nodes.len()];
+        for it in &first_items {
+            if let Item::Node(x) = it {
+                first_nodes[x.index()] = true;
+            }
+        }
+        let in_first = |id: &Id| first_nodes[id.index()];
         let rest = self.forward_items(items[split..].to_vec(), false);
         // Operands are named once their nodes are emitted: after both parts.
         let mut first_stores = Vec::new();

@@ -148,7 +148,7 @@ pub struct Snapshot {
     branches: usize,
     loops: usize,
     ctxs: usize,
-    memo: HashMap<(Ctx, String), Id>,
+    memo: usize,
     arrays: usize,
 }
 
@@ -163,6 +163,9 @@ pub struct Graph {
     /// The context nodes are created in right now.
     pub current: Ctx,
     memo: HashMap<(Ctx, String), Id>,
+    /// The keys of `memo` in the order they were added, so that a
+    /// snapshot is a length and a rollback removes what came after it.
+    memo_log: Vec<(Ctx, String)>,
 }
 
 impl Default for Graph {
@@ -175,6 +178,7 @@ impl Default for Graph {
             ctx_parent: vec![Ctx::TOP],
             current: Ctx::TOP,
             memo: HashMap::new(),
+            memo_log: Vec::new(),
         }
     }
 }
@@ -248,6 +252,7 @@ impl Graph {
             array,
             boolean,
         });
+        self.memo_log.push((ctx, key.clone()));
         self.memo.insert((ctx, key), id);
         id
     }
@@ -284,7 +289,7 @@ impl Graph {
             branches: self.branches.len(),
             loops: self.loops.len(),
             ctxs: self.ctx_parent.len(),
-            memo: self.memo.clone(),
+            memo: self.memo_log.len(),
             arrays: self.arrays,
         }
     }
@@ -294,7 +299,9 @@ impl Graph {
         self.branches.truncate(s.branches);
         self.loops.truncate(s.loops);
         self.ctx_parent.truncate(s.ctxs);
-        self.memo = s.memo;
+        for key in self.memo_log.drain(s.memo..) {
+            self.memo.remove(&key);
+        }
         self.arrays = s.arrays;
     }
 
