@@ -3,7 +3,7 @@
 //! every operation shows its local derivative beside it.
 
 use crate::emit::Item;
-use crate::graph::{Ctx, Graph, Id, Op};
+use crate::graph::{Graph, Id, Op, Scope};
 use crate::index::Index;
 use crate::sig::Sig;
 use std::fmt::Write;
@@ -21,7 +21,7 @@ pub fn render(g: &Graph, sig: &Sig, out: Id, name: &Ident) -> String {
         ix: &ix,
         out,
     };
-    write_ctx(&mut dot, &cx, Ctx::TOP, 1);
+    write_ctx(&mut dot, &cx, Scope::TOP, 1);
     for (i, n) in g.nodes.iter().enumerate() {
         if !reach[i] {
             continue;
@@ -39,7 +39,7 @@ pub fn render(g: &Graph, sig: &Sig, out: Id, name: &Ident) -> String {
     dot
 }
 
-/// What every context of the drawing reads.
+/// What every scope of the drawing reads.
 struct Drawing<'a> {
     g: &'a Graph,
     sig: &'a Sig,
@@ -47,10 +47,10 @@ struct Drawing<'a> {
     out: Id,
 }
 
-fn write_ctx(dot: &mut String, cx: &Drawing, ctx: Ctx, depth: usize) {
+fn write_ctx(dot: &mut String, cx: &Drawing, scope: Scope, depth: usize) {
     let Drawing { g, sig, out, .. } = *cx;
     let pad = "  ".repeat(depth);
-    for &id in &cx.ix.nodes[ctx.0 as usize] {
+    for &id in &cx.ix.nodes[scope.0 as usize] {
         let (i, n) = (id.index(), g.node(id));
         let label = escape(&label(g, sig, id));
         let mut attrs = format!("label=\"{label}\"");
@@ -72,7 +72,7 @@ fn write_ctx(dot: &mut String, cx: &Drawing, ctx: Ctx, depth: usize) {
         }
         let _ = writeln!(dot, "{pad}n{i} [{attrs}];");
     }
-    for item in &cx.ix.items[ctx.0 as usize] {
+    for item in &cx.ix.items[scope.0 as usize] {
         let b = match item {
             Item::Branch(b) => *b,
             _ => continue,
@@ -87,7 +87,7 @@ fn write_ctx(dot: &mut String, cx: &Drawing, ctx: Ctx, depth: usize) {
             }
         }
     }
-    for item in &cx.ix.items[ctx.0 as usize] {
+    for item in &cx.ix.items[scope.0 as usize] {
         let l = match item {
             Item::Loop(l) => *l,
             _ => continue,

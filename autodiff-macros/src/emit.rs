@@ -8,14 +8,14 @@
 //! nothing it would have computed (a NaN, an infinity) reaches the gradient.
 
 use crate::expand::Names;
-use crate::graph::{Ctx, Graph, Id, Op};
+use crate::graph::{Graph, Id, Op, Scope};
 use crate::index::Index;
 use crate::sig::{self, Sig};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::Ident;
 
-/// What a context holds, in evaluation order.
+/// What a scope holds, in evaluation order.
 #[derive(Clone, Copy)]
 pub(crate) enum Item {
     Node(Id),
@@ -26,8 +26,8 @@ pub(crate) enum Item {
 /// One user's share of a node's adjoint.
 #[derive(Clone)]
 pub(crate) struct Contrib {
-    /// The context in which `expr` can be evaluated.
-    pub ctx: Ctx,
+    /// The scope in which `expr` can be evaluated.
+    pub scope: Scope,
     pub negated: bool,
     /// The share is `expr · 2^double`: factors of two (`x * x`, `powi(x,
     /// 2)`) are carried along and applied once, as a person would factor
@@ -79,8 +79,8 @@ pub struct Emitter<'a> {
     pub(crate) in_place: Vec<bool>,
     /// Lookup tables over the graph (see `index`).
     pub(crate) ix: Index,
-    /// Per context: the nodes that received a share computed there, which
-    /// the `if` or loop owning the context passes out when it is done.
+    /// Per scope: the nodes that received a share computed there, which
+    /// the `if` or loop owning the scope passes out when it is done.
     pending: Vec<Vec<u32>>,
 }
 
@@ -101,7 +101,7 @@ impl<'a> Emitter<'a> {
             out,
             reach,
             ix,
-            pending: vec![Vec::new(); g.ctx_parent.len()],
+            pending: vec![Vec::new(); g.scope_parent.len()],
             number: vec![None; n],
             next_number: 0,
             next_export: 0,
@@ -126,7 +126,7 @@ impl<'a> Emitter<'a> {
         em.halves = em.plan_halves();
         for p in 0..sig.params.len() {
             let elems = em.elems(p);
-            em.in_place[p] = elems.iter().any(|&id| g.node(id).ctx != Ctx::TOP)
+            em.in_place[p] = elems.iter().any(|&id| g.node(id).scope != Scope::TOP)
                 || em.distinct_literal_indices(&elems).is_none();
             em.write_once[p] = em.in_place[p] && em.each_element_once(&elems);
         }
@@ -142,22 +142,22 @@ impl<'a> Emitter<'a> {
             .collect()
     }
 
-    /// The nodes and branches of `ctx` that the output depends on, in order.
-    pub(crate) fn items(&self, ctx: Ctx) -> Vec<Item> {
-        self.ix.items[ctx.0 as usize].clone()
+    /// The nodes and branches of `scope` that the output depends on, in order.
+    pub(crate) fn items(&self, scope: Scope) -> Vec<Item> {
+        self.ix.items[scope.0 as usize].clone()
     }
 
     /// Records one share of `target`'s adjoint.
     pub(crate) fn share(&mut self, target: usize, c: Contrib) {
-        self.pending[c.ctx.0 as usize].push(target as u32);
+        self.pending[c.scope.0 as usize].push(target as u32);
         self.contribs[target].push(c);
     }
 
-    /// The nodes that received a share computed in one of `ctxs`, in id
+    /// The nodes that received a share computed in one of `scopes`, in id
     /// order, each once; the lists are emptied.
-    pub(crate) fn take_pending(&mut self, ctxs: &[Ctx]) -> Vec<usize> {
+    pub(crate) fn take_pending(&mut self, scopes: &[Scope]) -> Vec<usize> {
         let mut targets: Vec<usize> = Vec::new();
-        for c in ctxs {
+        for c in scopes {
             let list = std::mem::take(&mut self.pending[c.0 as usize]);
             targets.extend(list.into_iter().map(|t| t as usize));
         }
@@ -191,14 +191,14 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    /// The forward pass of `ctx`. With `recompute`, only the values the
+    /// The forward pass of `scope`. With `recompute`, only the values the
     /// backward pass needs, under the names they had the first time.
-    pub fn forward(&mut self, ctx: Ctx, recompute: bool) -> Vec<TokenStream> {
-        let items = self.items(ctx);
+    pub fn forward(&mut self, scope: Scope, recompute: bool) -> Vec<TokenStream> {
+        let items = self.items(scope);
         self.forward_items(items, recompute)
     }
 
-    /// The forward pass of some items of one context, in order.
+    /// The forward pass of some items of one scope, in order.
     pub(crate) fn forward_items(&mut self, items: Vec<Item>, recompute: bool) -> Vec<TokenStream> {
         let mut code = Vec::new();
         for item in items {
@@ -297,16 +297,16 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    /// The backward pass of `ctx`; the top context also gets the parameter
+    /// The backward pass of `scope`; the top scope also gets the parameter
     /// gradients, returned as the expressions to put in the result tuple.
-    pub fn backward(&mut self, ctx: Ctx) -> Vec<TokenStream> {
+    pub fn backward(&mut self, scope: Scope) -> Vec<TokenStream> {
         let mut code = Vec::new();
-        for item in self.items(ctx).into_iter().rev() {
+        for item in self.items(scope).into_iter().rev() {
             match item {
                 Item::Node(id) if self.g.node(id).active => self.backward_node(id, &mut code),
                 Item::Node(_) => {}
-                Item::Branch(b) => self.backward_branch(b, ctx, &mut code),
-                Item::Loop(l) => self.backward_loop(l, ctx, &mut code),
+                Item::Branch(b) => self.backward_branch(b, scope, &mut code),
+                Item::Loop(l) => self.backward_loop(l, scope, &mut code),
             }
         }
         code
@@ -328,12 +328,12 @@ impl<'a> Emitter<'a> {
         let (gbar, gneg, gdouble) = self.finish_signed(id, code);
         let whole = materialize(&gbar, gneg, gdouble);
         let node = self.g.node(id);
-        let ctx = node.ctx;
+        let scope = node.scope;
         let ad = &self.names.ad;
         let y = self.operand(id);
         let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
-        // (argument, context, negated, extra factors of two, expression)
-        let mut shares: Vec<(usize, Ctx, bool, u32, TokenStream)> = Vec::new();
+        // (argument, scope, negated, extra factors of two, expression)
+        let mut shares: Vec<(usize, Scope, bool, u32, TokenStream)> = Vec::new();
         match &node.op {
             Op::Elem(p) => {
                 if self.in_place[*p] {
@@ -347,9 +347,15 @@ impl<'a> Emitter<'a> {
                     }
                 }
             }
-            Op::Add => shares.extend([(0, ctx, false, 0, gbar.clone()), (1, ctx, false, 0, gbar)]),
-            Op::Sub => shares.extend([(0, ctx, false, 0, gbar.clone()), (1, ctx, true, 0, gbar)]),
-            Op::Neg => shares.push((0, ctx, true, 0, gbar)),
+            Op::Add => shares.extend([
+                (0, scope, false, 0, gbar.clone()),
+                (1, scope, false, 0, gbar),
+            ]),
+            Op::Sub => shares.extend([
+                (0, scope, false, 0, gbar.clone()),
+                (1, scope, true, 0, gbar),
+            ]),
+            Op::Neg => shares.push((0, scope, true, 0, gbar)),
             Op::Select(b) => {
                 let arms = self.g.branches[*b].arms;
                 shares.extend([
@@ -364,7 +370,7 @@ impl<'a> Emitter<'a> {
                 if self.halves.contains(&id) {
                     shares.push((
                         0,
-                        ctx,
+                        scope,
                         false,
                         1,
                         quote!(#ad::mul_vjp_same_half(#a, #b, #y, #gbar)),
@@ -372,7 +378,7 @@ impl<'a> Emitter<'a> {
                 } else {
                     shares.push((
                         0,
-                        ctx,
+                        scope,
                         false,
                         0,
                         quote!(#ad::mul_vjp_same(#a, #b, #y, #gbar)),
@@ -391,14 +397,14 @@ impl<'a> Emitter<'a> {
                 for (k, _) in diff.iter().enumerate().filter(|(_, d)| **d) {
                     if name == "tmul_add" && k == 2 {
                         // The bias of `w.t() * x + b` gets the adjoint as it is.
-                        shares.push((k, ctx, false, 0, gbar.clone()));
+                        shares.push((k, scope, false, 0, gbar.clone()));
                         continue;
                     }
                     if name == "powi" && self.halves.contains(&id) {
                         // `n xⁿ⁻¹ = 2 · (n/2) xⁿ⁻¹`: the 2 of a square is carried along.
                         shares.push((
                             k,
-                            ctx,
+                            scope,
                             false,
                             1,
                             quote!(#ad::powi_vjp0_half(#(#args,)* #y, #gbar)),
@@ -406,7 +412,7 @@ impl<'a> Emitter<'a> {
                         continue;
                     }
                     let f = format_ident!("{}_vjp{}", name, k);
-                    shares.push((k, ctx, false, 0, quote!(#ad::#f(#(#args,)* #y, #gbar))));
+                    shares.push((k, scope, false, 0, quote!(#ad::#f(#(#args,)* #y, #gbar))));
                 }
             }
             Op::ArrLoad(_) => self.backward_load(id, whole, code),
@@ -429,7 +435,7 @@ impl<'a> Emitter<'a> {
                 code.push(quote!(let (_, (#(#names,)*)) = #pullback(#(#args,)* #whole);));
                 for (k, name) in names.into_iter().enumerate() {
                     if self.g.node(node.args[k]).active {
-                        shares.push((k, ctx, false, 0, name));
+                        shares.push((k, scope, false, 0, name));
                     }
                 }
             }
@@ -444,7 +450,7 @@ impl<'a> Emitter<'a> {
             | Op::Not => {}
         }
         let is_call = matches!(node.op, Op::Call { .. });
-        for (k, ctx, negated, double, expr) in shares {
+        for (k, scope, negated, double, expr) in shares {
             let target = node.args[k];
             if self.g.node(target).active && self.g.node(target).array.is_none() {
                 let (negated, double) = if is_call {
@@ -455,7 +461,7 @@ impl<'a> Emitter<'a> {
                 self.share(
                     target.index(),
                     Contrib {
-                        ctx,
+                        scope,
                         negated,
                         double,
                         expr,
@@ -481,8 +487,8 @@ impl<'a> Emitter<'a> {
         // share from inside an `if` arm or a loop body must have left it
         // through the mirrored `if` or loop. Summing it here anyway would
         // be a wrong gradient, so this is an error, never a fallback.
-        let here = self.g.node(id).ctx;
-        if parts.iter().any(|c| !self.g.within(here, c.ctx)) {
+        let here = self.g.node(id).scope;
+        if parts.iter().any(|c| !self.g.within(here, c.scope)) {
             let msg = format!(
                 "autodiff internal error in `{}`: a share of this value's adjoint escaped its branch or loop; please report this function",
                 self.names.grad.to_string().trim_end_matches("_grad")

@@ -47,7 +47,7 @@ impl Emitter<'_> {
         let Some(var) = node.array else { return };
         let da = hygienic(format!("da{var}"));
         let ad = self.names.ad.clone();
-        let ctx = node.ctx;
+        let scope = node.scope;
         let args: Vec<TokenStream> = node.args.iter().map(|x| self.operand(*x)).collect();
         let mut shares: Vec<(Id, TokenStream)> = Vec::new();
         match &node.op {
@@ -79,7 +79,7 @@ impl Emitter<'_> {
                 target.index(),
                 Contrib {
                     double: 0,
-                    ctx,
+                    scope,
                     negated: false,
                     expr,
                 },

@@ -5,7 +5,7 @@
 //! NaN it would have made can reach the gradient.
 
 use crate::emit::{hygienic, sum, Contrib, Emitter};
-use crate::graph::{Ctx, Id, Op};
+use crate::graph::{Id, Op, Scope};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
@@ -40,11 +40,11 @@ impl Emitter<'_> {
             return;
         }
         let ad = &self.names.ad;
-        let tuple = |arm: Ctx| -> Vec<TokenStream> {
+        let tuple = |arm: Scope| -> Vec<TokenStream> {
             exports
                 .iter()
                 .map(|id| {
-                    if self.g.within(self.g.node(*id).ctx, arm) {
+                    if self.g.within(self.g.node(*id).scope, arm) {
                         self.operand(*id)
                     } else if self.g.node(*id).boolean {
                         quote!(false)
@@ -64,7 +64,7 @@ impl Emitter<'_> {
     /// Mirrors an `if` in the backward pass. Each arm runs its own nodes'
     /// backward steps; what the arm owes to nodes outside it leaves the arm
     /// as one value per node (0 from the arm that owes nothing).
-    pub(crate) fn backward_branch(&mut self, b: usize, ctx: Ctx, code: &mut Vec<TokenStream>) {
+    pub(crate) fn backward_branch(&mut self, b: usize, scope: Scope, code: &mut Vec<TokenStream>) {
         let branch = &self.g.branches[b];
         let arms = branch.arms;
         let cond = self.operand(branch.cond);
@@ -88,16 +88,20 @@ impl Emitter<'_> {
         let mut names = Vec::new();
         let mut sums: [Vec<TokenStream>; 2] = [Vec::new(), Vec::new()];
         for target in self.take_pending(&arms) {
-            if !self.contribs[target].iter().any(|c| arms.contains(&c.ctx)) {
+            if !self.contribs[target]
+                .iter()
+                .any(|c| arms.contains(&c.scope))
+            {
                 continue;
             }
             let all = std::mem::take(&mut self.contribs[target]);
             let (owed, kept): (Vec<Contrib>, Vec<Contrib>) =
-                all.into_iter().partition(|c| arms.contains(&c.ctx));
+                all.into_iter().partition(|c| arms.contains(&c.scope));
             self.contribs[target] = kept;
             let value = self.operand(Id(target as u32));
             for (k, arm) in arms.iter().enumerate() {
-                let parts: Vec<Contrib> = owed.iter().filter(|c| c.ctx == *arm).cloned().collect();
+                let parts: Vec<Contrib> =
+                    owed.iter().filter(|c| c.scope == *arm).cloned().collect();
                 sums[k].push(if parts.is_empty() {
                     quote!(#ad::zero_like(#value))
                 } else {
@@ -110,7 +114,7 @@ impl Emitter<'_> {
                 target,
                 Contrib {
                     double: 0,
-                    ctx,
+                    scope,
                     negated: false,
                     expr: e.to_token_stream(),
                 },

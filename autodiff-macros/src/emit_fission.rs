@@ -35,7 +35,7 @@ impl Emitter<'_> {
         {
             return None;
         }
-        let in_body = |i: usize| g.within(g.nodes[i].ctx, lp.body);
+        let in_body = |i: usize| g.within(g.nodes[i].scope, lp.body);
         if (0..g.nodes.len()).any(|i| in_body(i) && g.nodes[i].array.is_some()) {
             return None;
         }
@@ -70,7 +70,7 @@ impl Emitter<'_> {
             .map(|i| Id(i as u32))
             .filter(|id| {
                 let n = g.node(*id);
-                before_cut[id.index()] || inner.iter().any(|k| g.within(n.ctx, g.loops[*k].body))
+                before_cut[id.index()] || inner.iter().any(|k| g.within(n.scope, g.loops[*k].body))
             })
             .collect();
         if first.iter().any(|id| carried[id.index()]) {
@@ -184,9 +184,9 @@ impl Emitter<'_> {
         let plain = body
             .iter()
             .all(|it| matches!(it, Item::Node(id) if g.node(*id).array.is_none()));
-        let outside = |id: Id| !g.within(g.node(id).ctx, lp.body);
+        let outside = |id: Id| !g.within(g.node(id).scope, lp.body);
         let kept =
-            (0..g.nodes.len()).any(|i| self.restored[i] && g.within(g.nodes[i].ctx, inner.body));
+            (0..g.nodes.len()).any(|i| self.restored[i] && g.within(g.nodes[i].scope, inner.body));
         if !plain
             || kept
             || !self.stored_values(k).is_empty()
@@ -199,11 +199,11 @@ impl Emitter<'_> {
         // whole loop, not values computed before the inner loop (those
         // would be gone after the interchange).
         let reads_ok = (0..g.nodes.len())
-            .filter(|&i| g.within(g.nodes[i].ctx, inner.body))
+            .filter(|&i| g.within(g.nodes[i].scope, inner.body))
             .flat_map(|i| g.nodes[i].args.iter())
             .all(|a| {
                 let n = g.node(*a);
-                g.within(n.ctx, inner.body)
+                g.within(n.scope, inner.body)
                     || outside(*a)
                     || matches!(n.op, Op::LoopIndex(v) if v == l)
             });

@@ -13,7 +13,7 @@
 //! recomputation, as a person would write it.
 
 use crate::emit::{hygienic, sum, Contrib, Emitter};
-use crate::graph::{Ctx, Id, Op};
+use crate::graph::{Id, Op, Scope};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use syn::Ident;
@@ -59,7 +59,7 @@ impl Emitter<'_> {
         }
         self.mark_needed();
         for (i, node) in g.nodes.iter().enumerate() {
-            if self.restored[i] && self.ix.body_of[node.ctx.0 as usize].is_none() {
+            if self.restored[i] && self.ix.body_of[node.scope.0 as usize].is_none() {
                 self.errors.push(syn::Error::new(
                     node.span,
                     "this read of a local array sits in an `if` or an inner loop of a loop that runs backwards, \
@@ -122,13 +122,13 @@ impl Emitter<'_> {
             }
         };
         while let Some(i) = work.pop() {
-            if !self.recomputed(g.nodes[i].ctx) {
+            if !self.recomputed(g.nodes[i].scope) {
                 continue;
             }
             if let Op::LoopPhi(l) = g.nodes[i].op {
                 // A nested loop runs forward again wherever its values are
                 // needed: its carried variable needs its start and its update.
-                if g.loops[l].parent != Ctx::TOP {
+                if g.loops[l].parent != Scope::TOP {
                     for c in g.loops[l].carried.iter().filter(|c| c.phi.index() == i) {
                         need(&mut self.needed, &mut work, c.init);
                         need(&mut self.needed, &mut work, c.next);
@@ -145,7 +145,7 @@ impl Emitter<'_> {
             let sized = g
                 .loops
                 .iter()
-                .any(|l| l.body == g.nodes[i].ctx && l.capacity.is_some());
+                .any(|l| l.body == g.nodes[i].scope && l.capacity.is_some());
             let costly = match &g.nodes[i].op {
                 // An inner loop's result costs a whole inner loop to
                 // recompute and one float to keep.
@@ -183,21 +183,21 @@ impl Emitter<'_> {
             return true;
         }
         g.loops.iter().any(|l| {
-            g.within(g.nodes[i].ctx, l.body)
+            g.within(g.nodes[i].scope, l.body)
                 && l.carried.iter().any(|c| g.node(c.phi).array == Some(var))
         })
     }
 
-    /// Whether values of `ctx` must be recomputed in the backward pass: it
+    /// Whether values of `scope` must be recomputed in the backward pass: it
     /// lies in the body of a loop that is not fused.
-    fn recomputed(&self, mut ctx: Ctx) -> bool {
-        while ctx != Ctx::TOP {
-            if let Some(l) = self.ix.body_of[ctx.0 as usize] {
+    fn recomputed(&self, mut scope: Scope) -> bool {
+        while scope != Scope::TOP {
+            if let Some(l) = self.ix.body_of[scope.0 as usize] {
                 if self.fused[l].is_none() {
                     return true;
                 }
             }
-            ctx = self.g.ctx_parent[ctx.0 as usize];
+            scope = self.g.scope_parent[scope.0 as usize];
         }
         false
     }
@@ -340,7 +340,7 @@ impl Emitter<'_> {
                             c.init.index(),
                             Contrib {
                                 double: 0,
-                                ctx: lp.parent,
+                                scope: lp.parent,
                                 negated: false,
                                 expr: e,
                             },
@@ -370,7 +370,7 @@ impl Emitter<'_> {
                     next.index(),
                     Contrib {
                         double: 0,
-                        ctx: body,
+                        scope: body,
                         negated: false,
                         expr: seed.clone(),
                     },
@@ -381,19 +381,19 @@ impl Emitter<'_> {
         let mut decls = Vec::new();
         let mut adds = Vec::new();
         for target in self.take_pending(&[body]) {
-            let tctx = self.g.node(Id(target as u32)).ctx;
+            let tctx = self.g.node(Id(target as u32)).scope;
             let is_phi = lp.carried.iter().any(|c| c.phi.index() == target);
             if is_phi
                 || self.g.within(tctx, body) && !matches!(self.g.nodes[target].op, Op::Param(_))
             {
                 continue;
             }
-            if !self.contribs[target].iter().any(|c| c.ctx == body) {
+            if !self.contribs[target].iter().any(|c| c.scope == body) {
                 continue;
             }
             let all = std::mem::take(&mut self.contribs[target]);
             let (owed, kept): (Vec<Contrib>, Vec<Contrib>) =
-                all.into_iter().partition(|c| c.ctx == body);
+                all.into_iter().partition(|c| c.scope == body);
             self.contribs[target] = kept;
             let a = hygienic(format!("acc{}", self.next_export));
             self.next_export += 1;
@@ -406,7 +406,7 @@ impl Emitter<'_> {
                 target,
                 Contrib {
                     double: 0,
-                    ctx: lp.parent,
+                    scope: lp.parent,
                     negated: false,
                     expr: a.into_token_stream(),
                 },
@@ -418,7 +418,7 @@ impl Emitter<'_> {
     /// The backward pass of a loop that was not fused: the iterations in
     /// reverse, each restoring its stored phis and recomputing what its
     /// derivatives read.
-    pub(crate) fn backward_loop(&mut self, l: usize, ctx: Ctx, code: &mut Vec<TokenStream>) {
+    pub(crate) fn backward_loop(&mut self, l: usize, scope: Scope, code: &mut Vec<TokenStream>) {
         if self.fused[l].is_some() {
             return;
         }
@@ -470,7 +470,7 @@ impl Emitter<'_> {
                     init.index(),
                     Contrib {
                         double: 0,
-                        ctx,
+                        scope,
                         negated: false,
                         expr: d.clone(),
                     },

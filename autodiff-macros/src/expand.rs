@@ -6,7 +6,7 @@ use crate::attr::{self, Attr};
 use crate::ctx::Ctxt;
 use crate::emit::Emitter;
 use crate::fallback;
-use crate::graph::{Ctx, Id};
+use crate::graph::{Id, Scope};
 use crate::lower::{self, Lowered};
 use crate::sig::{self, Param, Sig};
 use proc_macro2::{Span, TokenStream};
@@ -220,8 +220,8 @@ impl Names {
 fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> TokenStream {
     let mut em = Emitter::new(&lowered.graph, sig, names, out);
     let mut fwd = em.prologue();
-    fwd.extend(em.forward(Ctx::TOP, false));
-    let mut bwd = em.backward(Ctx::TOP);
+    fwd.extend(em.forward(Scope::TOP, false));
+    let mut bwd = em.backward(Scope::TOP);
     let grads: Vec<TokenStream> = (0..sig.params.len())
         .filter(|&i| sig.params[i].diff)
         .map(|i| em.param_grad(i, &mut bwd))

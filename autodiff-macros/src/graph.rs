@@ -79,18 +79,18 @@ pub enum Op {
 /// Where a node is evaluated: at the top of the function, or inside an arm
 /// of an `if` (only when that arm runs).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct Ctx(pub u32);
+pub struct Scope(pub u32);
 
-impl Ctx {
-    pub const TOP: Ctx = Ctx(0);
+impl Scope {
+    pub const TOP: Scope = Scope(0);
 }
 
-/// One `if`: its condition and the contexts of its two arms. Nodes created
-/// while lowering an arm carry that arm's context.
+/// One `if`: its condition and the scopes of its two arms. Nodes created
+/// while lowering an arm carry that arm's scope.
 pub struct Branch {
     pub cond: Id,
-    pub parent: Ctx,
-    pub arms: [Ctx; 2],
+    pub parent: Scope,
+    pub arms: [Scope; 2],
     /// The first node id created inside the arms: the branch's place among
     /// its parent's nodes.
     pub start: u32,
@@ -102,7 +102,7 @@ pub struct Node {
     /// Whether the node depends on a differentiated parameter.
     pub active: bool,
     /// Where it is evaluated. Leaves (parameters, literals) are always at the top.
-    pub ctx: Ctx,
+    pub scope: Scope,
     /// Where the node came from, for messages.
     pub span: Span,
     /// For a version of a local array, the array variable: every version
@@ -123,8 +123,8 @@ pub struct Loop {
     /// The array length that bounds the trip count, when it can be named
     /// on stable Rust (see `lower::capacity`).
     pub capacity: Option<proc_macro2::TokenStream>,
-    pub parent: Ctx,
-    pub body: Ctx,
+    pub parent: Scope,
+    pub body: Scope,
     /// The first node id created in the body: the loop's place among its
     /// parent's nodes.
     pub start_pos: u32,
@@ -147,7 +147,7 @@ pub struct Snapshot {
     nodes: usize,
     branches: usize,
     loops: usize,
-    ctxs: usize,
+    scopes: usize,
     memo: usize,
     arrays: usize,
 }
@@ -158,14 +158,14 @@ pub struct Graph {
     pub arrays: usize,
     pub branches: Vec<Branch>,
     pub loops: Vec<Loop>,
-    /// Parent of each context; the top context is its own parent.
-    pub ctx_parent: Vec<Ctx>,
-    /// The context nodes are created in right now.
-    pub current: Ctx,
-    memo: HashMap<(Ctx, String), Id>,
+    /// Parent of each scope; the top scope is its own parent.
+    pub scope_parent: Vec<Scope>,
+    /// The scope nodes are created in right now.
+    pub current: Scope,
+    memo: HashMap<(Scope, String), Id>,
     /// The keys of `memo` in the order they were added, so that a
     /// snapshot is a length and a rollback removes what came after it.
-    memo_log: Vec<(Ctx, String)>,
+    memo_log: Vec<(Scope, String)>,
 }
 
 impl Default for Graph {
@@ -175,8 +175,8 @@ impl Default for Graph {
             arrays: 0,
             branches: Vec::new(),
             loops: Vec::new(),
-            ctx_parent: vec![Ctx::TOP],
-            current: Ctx::TOP,
+            scope_parent: vec![Scope::TOP],
+            current: Scope::TOP,
             memo: HashMap::new(),
             memo_log: Vec::new(),
         }
@@ -221,17 +221,17 @@ impl Graph {
             let _ = write!(key, " {}", a.0);
         }
         let leaf = matches!(op, Op::Param(_) | Op::Lit(_));
-        let ctx = if leaf { Ctx::TOP } else { self.current };
-        // A value computed in an enclosing context is available here too.
-        let mut look = ctx;
+        let scope = if leaf { Scope::TOP } else { self.current };
+        // A value computed in an enclosing scope is available here too.
+        let mut look = scope;
         loop {
             if let Some(&id) = self.memo.get(&(look, key.clone())) {
                 return id;
             }
-            if look == Ctx::TOP {
+            if look == Scope::TOP {
                 break;
             }
-            look = self.ctx_parent[look.0 as usize];
+            look = self.scope_parent[look.0 as usize];
         }
         let boolean = matches!(op, Op::Cmp(_) | Op::And | Op::Or | Op::Not);
         let active = !boolean && (leaf_active || args.iter().any(|a| self.node(*a).active));
@@ -247,13 +247,13 @@ impl Graph {
             op,
             args,
             active,
-            ctx,
+            scope,
             span,
             array,
             boolean,
         });
-        self.memo_log.push((ctx, key.clone()));
-        self.memo.insert((ctx, key), id);
+        self.memo_log.push((scope, key.clone()));
+        self.memo.insert((scope, key), id);
         id
     }
 
@@ -261,10 +261,10 @@ impl Graph {
     /// [`Graph::enter`] and [`Graph::leave`].
     pub fn branch(&mut self, cond: Id) -> usize {
         let parent = self.current;
-        let mut arms = [Ctx::TOP; 2];
+        let mut arms = [Scope::TOP; 2];
         for arm in &mut arms {
-            *arm = Ctx(self.ctx_parent.len() as u32);
-            self.ctx_parent.push(parent);
+            *arm = Scope(self.scope_parent.len() as u32);
+            self.scope_parent.push(parent);
         }
         let start = self.nodes.len() as u32;
         self.branches.push(Branch {
@@ -276,11 +276,11 @@ impl Graph {
         self.branches.len() - 1
     }
 
-    /// A new context nested in the current one, for a loop body.
-    pub fn child_ctx(&mut self) -> Ctx {
-        let ctx = Ctx(self.ctx_parent.len() as u32);
-        self.ctx_parent.push(self.current);
-        ctx
+    /// A new scope nested in the current one, for a loop body.
+    pub fn child_scope(&mut self) -> Scope {
+        let scope = Scope(self.scope_parent.len() as u32);
+        self.scope_parent.push(self.current);
+        scope
     }
 
     pub fn snapshot(&self) -> Snapshot {
@@ -288,7 +288,7 @@ impl Graph {
             nodes: self.nodes.len(),
             branches: self.branches.len(),
             loops: self.loops.len(),
-            ctxs: self.ctx_parent.len(),
+            scopes: self.scope_parent.len(),
             memo: self.memo_log.len(),
             arrays: self.arrays,
         }
@@ -298,7 +298,7 @@ impl Graph {
         self.nodes.truncate(s.nodes);
         self.branches.truncate(s.branches);
         self.loops.truncate(s.loops);
-        self.ctx_parent.truncate(s.ctxs);
+        self.scope_parent.truncate(s.scopes);
         for key in self.memo_log.drain(s.memo..) {
             self.memo.remove(&key);
         }
@@ -319,24 +319,24 @@ impl Graph {
         self.nodes[id.index()].boolean = true;
     }
 
-    pub fn enter(&mut self, ctx: Ctx) {
-        self.current = ctx;
+    pub fn enter(&mut self, scope: Scope) {
+        self.current = scope;
     }
 
     pub fn leave(&mut self) {
-        self.current = self.ctx_parent[self.current.0 as usize];
+        self.current = self.scope_parent[self.current.0 as usize];
     }
 
     /// Whether `inner` is `outer` or nested inside it.
-    pub fn within(&self, mut inner: Ctx, outer: Ctx) -> bool {
+    pub fn within(&self, mut inner: Scope, outer: Scope) -> bool {
         loop {
             if inner == outer {
                 return true;
             }
-            if inner == Ctx::TOP {
+            if inner == Scope::TOP {
                 return false;
             }
-            inner = self.ctx_parent[inner.0 as usize];
+            inner = self.scope_parent[inner.0 as usize];
         }
     }
 

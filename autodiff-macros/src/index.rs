@@ -1,18 +1,18 @@
 //! Stage 4a: lookup tables over the graph, built once before emission, so
-//! that no pass scans every node for each context, loop, branch or
+//! that no pass scans every node for each scope, loop, branch or
 //! parameter: the expansion stays linear in the size of the function.
 
 use crate::emit::Item;
-use crate::graph::{Ctx, Graph, Id, Op};
+use crate::graph::{Graph, Id, Op, Scope};
 
 pub struct Index {
-    /// Per context: its reachable nodes, branches and loops, in order.
+    /// Per scope: its reachable nodes, branches and loops, in order.
     pub items: Vec<Vec<Item>>,
-    /// Per context: every reachable node evaluated in it, in id order.
+    /// Per scope: every reachable node evaluated in it, in id order.
     pub nodes: Vec<Vec<Id>>,
-    /// Per context: the contexts directly inside it.
-    pub children: Vec<Vec<Ctx>>,
-    /// Per context: the loop whose body it is.
+    /// Per scope: the scopes directly inside it.
+    pub children: Vec<Vec<Scope>>,
+    /// Per scope: the loop whose body it is.
     pub body_of: Vec<Option<usize>>,
     /// Per node: the reachable nodes that use it, once per use, other
     /// than the loop bookkeeping (`LoopOut`) that refers to carried values.
@@ -24,9 +24,9 @@ pub struct Index {
 
 impl Index {
     pub fn new(g: &Graph, reach: &[bool], params: usize) -> Index {
-        let ctxs = g.ctx_parent.len();
-        let mut items: Vec<Vec<(u32, Item)>> = vec![Vec::new(); ctxs];
-        let mut nodes = vec![Vec::new(); ctxs];
+        let scopes = g.scope_parent.len();
+        let mut items: Vec<Vec<(u32, Item)>> = vec![Vec::new(); scopes];
+        let mut nodes = vec![Vec::new(); scopes];
         let mut users = vec![Vec::new(); g.nodes.len()];
         let mut param_nodes = vec![Vec::new(); params];
         for (i, n) in g.nodes.iter().enumerate() {
@@ -34,7 +34,7 @@ impl Index {
                 continue;
             }
             let id = Id(i as u32);
-            let c = n.ctx.0 as usize;
+            let c = n.scope.0 as usize;
             nodes[c].push(id);
             if !matches!(
                 n.op,
@@ -58,16 +58,16 @@ impl Index {
                 items[branch.parent.0 as usize].push((branch.start, Item::Branch(b)));
             }
         }
-        let mut body_of = vec![None; ctxs];
+        let mut body_of = vec![None; scopes];
         for (l, lp) in g.loops.iter().enumerate() {
             body_of[lp.body.0 as usize] = Some(l);
             if lp.carried.iter().any(|c| reach[c.out.index()]) {
                 items[lp.parent.0 as usize].push((lp.start_pos, Item::Loop(l)));
             }
         }
-        let mut children = vec![Vec::new(); ctxs];
-        for (c, parent) in g.ctx_parent.iter().enumerate().skip(1) {
-            children[parent.0 as usize].push(Ctx(c as u32));
+        let mut children = vec![Vec::new(); scopes];
+        for (c, parent) in g.scope_parent.iter().enumerate().skip(1) {
+            children[parent.0 as usize].push(Scope(c as u32));
         }
         let items = items
             .into_iter()
@@ -90,11 +90,11 @@ impl Index {
         }
     }
 
-    /// The reachable nodes of `ctx` and of the contexts inside it, except
+    /// The reachable nodes of `scope` and of the scopes inside it, except
     /// those inside loop bodies (their values live only in the loop).
-    pub fn nodes_within_outside_loops(&self, ctx: Ctx) -> Vec<Id> {
+    pub fn nodes_within_outside_loops(&self, scope: Scope) -> Vec<Id> {
         let mut out = Vec::new();
-        let mut stack = vec![ctx];
+        let mut stack = vec![scope];
         while let Some(c) = stack.pop() {
             out.extend_from_slice(&self.nodes[c.0 as usize]);
             for &child in &self.children[c.0 as usize] {

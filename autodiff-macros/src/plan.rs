@@ -4,7 +4,7 @@
 //! square is factored out of a sum.
 
 use crate::emit::Emitter;
-use crate::graph::{Ctx, Id, Op};
+use crate::graph::{Id, Op, Scope};
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 
@@ -87,12 +87,12 @@ impl Emitter<'_> {
     /// (`x[2 * i]`, `x[2 * i + 1]`).
     pub(crate) fn each_element_once(&self, elems: &[Id]) -> bool {
         let g = self.g;
-        let around = |ctx: Ctx| -> Vec<usize> {
+        let around = |scope: Scope| -> Vec<usize> {
             (0..g.loops.len())
-                .filter(|&l| g.within(ctx, g.loops[l].body))
+                .filter(|&l| g.within(scope, g.loops[l].body))
                 .collect()
         };
-        let in_a_body = |id: &Id| self.ix.body_of[g.node(*id).ctx.0 as usize].is_some();
+        let in_a_body = |id: &Id| self.ix.body_of[g.node(*id).scope.0 as usize].is_some();
         if elems.is_empty() || !elems.iter().all(in_a_body) {
             return false;
         }
@@ -104,7 +104,7 @@ impl Emitter<'_> {
                     _ => return self.strided(elems, &around),
                 }
             }
-            let mut loops = around(g.node(*only).ctx);
+            let mut loops = around(g.node(*only).scope);
             vars.sort_unstable();
             loops.sort_unstable();
             if vars == loops {
@@ -116,15 +116,15 @@ impl Emitter<'_> {
 
     /// `x[a·i + b]` reads in one loop `i` (and no loop around it), all with
     /// the same `a` and distinct `b < a`.
-    pub(crate) fn strided(&self, elems: &[Id], around: &dyn Fn(Ctx) -> Vec<usize>) -> bool {
+    pub(crate) fn strided(&self, elems: &[Id], around: &dyn Fn(Scope) -> Vec<usize>) -> bool {
         let g = self.g;
-        let ctx = g.node(elems[0]).ctx;
-        let [l] = around(ctx)[..] else { return false };
+        let scope = g.node(elems[0]).scope;
+        let [l] = around(scope)[..] else { return false };
         let mut offsets = Vec::new();
         let mut stride = None;
         for e in elems {
             let node = g.node(*e);
-            let ([index], true) = (&node.args[..], node.ctx == ctx) else {
+            let ([index], true) = (&node.args[..], node.scope == scope) else {
                 return false;
             };
             let Some((a, b)) = self.affine(*index, l) else {
@@ -208,7 +208,7 @@ impl Emitter<'_> {
     pub(crate) fn fusable(&self, l: usize) -> Option<Vec<TokenStream>> {
         let g = self.g;
         let lp = &g.loops[l];
-        if lp.parent != Ctx::TOP {
+        if lp.parent != Scope::TOP {
             return None;
         }
         if g.loops.iter().any(|inner| g.within(inner.parent, lp.body)) {
@@ -236,7 +236,7 @@ impl Emitter<'_> {
                 let users: Vec<usize> = self.users(at);
                 let [u] = users[..] else { return None };
                 let user = &g.nodes[u];
-                let chain_ok = user.ctx == lp.body
+                let chain_ok = user.scope == lp.body
                     && match user.op {
                         Op::Add => user.args[0] != user.args[1],
                         Op::Sub => user.args[0] == at && user.args[1] != at,
@@ -276,7 +276,7 @@ impl Emitter<'_> {
             return self.feeds_fused_loop(id);
         };
         let user = &self.g.nodes[u];
-        if user.ctx != Ctx::TOP || self.feeds_fused_loop(id).is_some() {
+        if user.scope != Scope::TOP || self.feeds_fused_loop(id).is_some() {
             return None;
         }
         match user.op {

@@ -1,6 +1,6 @@
-//! Stage 3b: control flow. `if` arms become contexts whose differing
+//! Stage 3b: control flow. `if` arms become scopes whose differing
 //! variables merge in `Select` nodes; `for` loops over constant ranges
-//! become loop contexts with phis for the variables they carry.
+//! become loop scopes with phis for the variables they carry.
 
 use super::{assigned_name, compound, FreeNames, Lower, Value};
 use crate::graph::{Carried, Id, Loop, Op};
@@ -99,7 +99,7 @@ impl Lower<'_> {
             let snapshot = self.graph.snapshot();
             let mark = self.cx.mark();
             let l = self.graph.loops.len();
-            let body = self.graph.child_ctx();
+            let body = self.graph.child_scope();
             self.graph.loops.push(Loop {
                 var: var.clone(),
                 start,
@@ -164,7 +164,7 @@ impl Lower<'_> {
         }
     }
 
-    /// `if c { a } else { b }`: both arms are lowered in their own context;
+    /// `if c { a } else { b }`: both arms are lowered in their own scope;
     /// every variable they leave different, and the value, become `Select`
     /// nodes. The backward pass mirrors the branch with the same condition,
     /// so the arm not taken is never evaluated in either pass.

@@ -10,7 +10,7 @@
 mod array;
 mod call;
 mod control;
-mod scope;
+mod vars;
 
 use crate::ctx::Ctxt;
 use crate::graph::{Graph, Id, Op};
@@ -18,10 +18,10 @@ use crate::prim;
 use crate::sig::{Shape, Sig};
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
-use scope::Scope;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{BinOp, Block, Expr, Ident, Lit, Pat, Stmt, UnOp};
+use vars::Vars;
 
 /// What a name or an expression stands for while lowering.
 #[derive(Clone)]
@@ -57,7 +57,7 @@ pub fn lower(cx: &Ctxt, sig: &Sig, fn_name: &Ident, body: &Block) -> Lowered {
         sig,
         fn_name: fn_name.clone(),
         graph: Graph::default(),
-        locals: Scope::default(),
+        locals: Vars::default(),
         items: Vec::new(),
         depth: 0,
     };
@@ -100,7 +100,7 @@ struct Lower<'a> {
     sig: &'a Sig,
     fn_name: Ident,
     graph: Graph,
-    locals: Scope,
+    locals: Vars,
     items: Vec<syn::Item>,
     /// How many blocks deep the lowering is.
     depth: usize,

@@ -1,4 +1,4 @@
-//! Stage 3e: the variables in scope while lowering, with the bookkeeping
+//! Stage 3e: the variables visible while lowering, with the bookkeeping
 //! that keeps lowering linear: a name finds its innermost binding through
 //! a map, not a scan of every variable declared so far, and an `if` arm or
 //! a loop body learns which variables it changed from a trail of the
@@ -14,7 +14,7 @@ pub struct Local {
 }
 
 #[derive(Default)]
-pub struct Scope {
+pub struct Vars {
     locals: Vec<Local>,
     /// For each name (without `r#`), the positions binding it, innermost last.
     by_name: HashMap<String, Vec<usize>>,
@@ -31,7 +31,7 @@ fn key(name: &Ident) -> String {
     }
 }
 
-impl Scope {
+impl Vars {
     pub fn len(&self) -> usize {
         self.locals.len()
     }
@@ -70,7 +70,7 @@ impl Scope {
         self.trail.push((i, old));
     }
 
-    /// A point to come back to with [`Scope::undo`].
+    /// A point to come back to with [`Vars::undo`].
     pub fn mark(&self) -> usize {
         self.trail.len()
     }
