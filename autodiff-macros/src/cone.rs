@@ -22,7 +22,7 @@ use std::collections::HashSet;
 /// Reads only the sum under this one node and stops at each square, so it
 /// costs the size of that sum, not of the graph.
 pub fn is_cone(g: &Graph, id: Id) -> bool {
-    let node = g.node(id);
+    let node = &g[id];
     match (&node.op, node.args.as_slice()) {
         (Op::Prim(p), [s]) if p.name == "sqrt" => sum_of_squares(g, *s),
         _ => false,
@@ -41,7 +41,7 @@ fn sum_of_squares(g: &Graph, s: Id) -> bool {
         if !seen.insert(id) {
             continue;
         }
-        let node = g.node(id);
+        let node = &g[id];
         match (&node.op, node.args.as_slice()) {
             (Op::Mul, [a, b]) if a == b => {}
             (Op::Prim(p), [_, k]) if p.name == "powi" && even_power(g, *k) => {}
@@ -70,7 +70,7 @@ fn sum_of_squares(g: &Graph, s: Id) -> bool {
 
 /// `a.powi(k)` with `k` an even literal above 0: a square.
 fn even_power(g: &Graph, k: Id) -> bool {
-    match &g.node(k).op {
+    match &g[k].op {
         Op::Lit(t) => syn::parse2::<syn::LitInt>(t.clone())
             .ok()
             .and_then(|k| k.base10_parse::<i64>().ok())
@@ -84,7 +84,7 @@ fn even_power(g: &Graph, k: Id) -> bool {
 /// `T::one()` and `T::zero()`. Anything else (a `const` of the user's, a
 /// path like `PI`) is unknown, which only means no special case.
 fn constant(g: &Graph, id: Id) -> Option<f64> {
-    match &g.node(id).op {
+    match &g[id].op {
         Op::Lit(t) => number(&syn::parse2::<syn::Expr>(t.clone()).ok()?),
         Op::Const { expr, locals } if locals.is_empty() => {
             generic_constant(&syn::parse2::<syn::Expr>(expr.clone()).ok()?)

@@ -27,7 +27,7 @@ pub fn render(g: &Graph, sig: &Sig, out: Id, name: &Ident) -> String {
             continue;
         }
         for a in &n.args {
-            let style = if g.node(*a).active && n.active {
+            let style = if g[*a].active && n.active {
                 ""
             } else {
                 " [style=dashed]"
@@ -51,7 +51,7 @@ fn write_ctx(dot: &mut String, cx: &Drawing, scope: Scope, depth: usize) {
     let Drawing { g, sig, out, .. } = *cx;
     let pad = "  ".repeat(depth);
     for &id in &cx.ix.nodes[scope.0 as usize] {
-        let (i, n) = (id.index(), g.node(id));
+        let (i, n) = (id.index(), &g[id]);
         let label = escape(&label(g, sig, id));
         let mut attrs = format!("label=\"{label}\"");
         match n.op {
@@ -102,7 +102,7 @@ fn write_ctx(dot: &mut String, cx: &Drawing, scope: Scope, depth: usize) {
 }
 
 fn label(g: &Graph, sig: &Sig, id: Id) -> String {
-    let n = g.node(id);
+    let n = &g[id];
     let arg = |k: usize| short(g, sig, n.args[k]);
     match &n.op {
         Op::Param(p) => sig.params[*p].ident.to_string(),
@@ -137,7 +137,7 @@ fn label(g: &Graph, sig: &Sig, id: Id) -> String {
 }
 
 fn short(g: &Graph, sig: &Sig, id: Id) -> String {
-    match &g.node(id).op {
+    match &g[id].op {
         Op::Lit(t) => t.to_string(),
         Op::Param(p) => sig.params[*p].ident.to_string(),
         Op::LoopIndex(l) => g.loops[*l].var.to_string(),

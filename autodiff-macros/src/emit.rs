@@ -126,7 +126,7 @@ impl<'a> Emitter<'a> {
         em.halves = em.plan_halves();
         for p in 0..sig.params.len() {
             let elems = em.elems(p);
-            em.in_place[p] = elems.iter().any(|&id| g.node(id).scope != Scope::TOP)
+            em.in_place[p] = elems.iter().any(|&id| g[id].scope != Scope::TOP)
                 || em.distinct_literal_indices(&elems).is_none();
             em.write_once[p] = em.in_place[p] && em.each_element_once(&elems);
         }
@@ -138,7 +138,7 @@ impl<'a> Emitter<'a> {
         self.ix.param_nodes[p]
             .iter()
             .copied()
-            .filter(|id| matches!(self.g.node(*id).op, Op::Elem(_)))
+            .filter(|id| matches!(self.g[*id].op, Op::Elem(_)))
             .collect()
     }
 
@@ -168,7 +168,7 @@ impl<'a> Emitter<'a> {
 
     /// How a node's value is written where it is used.
     pub fn operand(&self, id: Id) -> TokenStream {
-        let node = self.g.node(id);
+        let node = &self.g[id];
         if let Some(var) = node.array {
             return hygienic(format!("a{var}")).into_token_stream();
         }
@@ -204,9 +204,7 @@ impl<'a> Emitter<'a> {
         for item in items {
             match item {
                 Item::Node(id) if recompute && !self.recomputes(id) => {}
-                Item::Node(id) if self.g.node(id).array.is_some() => {
-                    self.forward_array(id, &mut code)
-                }
+                Item::Node(id) if self.g[id].array.is_some() => self.forward_array(id, &mut code),
                 Item::Node(id) => {
                     let value = self.forward_value(id);
                     let t = self.bind(id);
@@ -228,7 +226,7 @@ impl<'a> Emitter<'a> {
         !self.stored_values(l).is_empty()
             || self.g.loops[l].carried.iter().any(|c| {
                 let out_needed = self.needed[c.out.index()] && !self.restored[c.out.index()];
-                self.g.node(c.phi).array.is_none() && (out_needed || self.needed[c.phi.index()])
+                self.g[c.phi].array.is_none() && (out_needed || self.needed[c.phi.index()])
             })
     }
 
@@ -250,7 +248,7 @@ impl<'a> Emitter<'a> {
     }
 
     fn forward_value(&self, id: Id) -> TokenStream {
-        let node = self.g.node(id);
+        let node = &self.g[id];
         let ad = &self.names.ad;
         let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
         match &node.op {
@@ -303,7 +301,7 @@ impl<'a> Emitter<'a> {
         let mut code = Vec::new();
         for item in self.items(scope).into_iter().rev() {
             match item {
-                Item::Node(id) if self.g.node(id).active => self.backward_node(id, &mut code),
+                Item::Node(id) if self.g[id].active => self.backward_node(id, &mut code),
                 Item::Node(_) => {}
                 Item::Branch(b) => self.backward_branch(b, scope, &mut code),
                 Item::Loop(l) => self.backward_loop(l, scope, &mut code),
@@ -313,7 +311,7 @@ impl<'a> Emitter<'a> {
     }
 
     fn backward_node(&mut self, id: Id, code: &mut Vec<TokenStream>) {
-        if self.g.node(id).array.is_some() {
+        if self.g[id].array.is_some() {
             return self.backward_array(id, code);
         }
         if id != self.out && self.contribs[id.index()].is_empty() {
@@ -327,7 +325,7 @@ impl<'a> Emitter<'a> {
         // onto the shares instead of costing an operation of its own.
         let (gbar, gneg, gdouble) = self.finish_signed(id, code);
         let whole = materialize(&gbar, gneg, gdouble);
-        let node = self.g.node(id);
+        let node = &self.g[id];
         let scope = node.scope;
         let ad = &self.names.ad;
         let y = self.operand(id);
@@ -424,7 +422,7 @@ impl<'a> Emitter<'a> {
                     .iter()
                     .enumerate()
                     .map(|(k, a)| {
-                        if self.g.node(*a).active {
+                        if self.g[*a].active {
                             hygienic(format!("c{}_{k}", id.0)).into_token_stream()
                         } else {
                             quote!(_)
@@ -452,7 +450,7 @@ impl<'a> Emitter<'a> {
         let is_call = matches!(node.op, Op::Call { .. });
         for (k, scope, negated, double, expr) in shares {
             let target = node.args[k];
-            if self.g.node(target).active && self.g.node(target).array.is_none() {
+            if self.g[target].active && self.g[target].array.is_none() {
                 let (negated, double) = if is_call {
                     (negated, double)
                 } else {
@@ -487,13 +485,13 @@ impl<'a> Emitter<'a> {
         // share from inside an `if` arm or a loop body must have left it
         // through the mirrored `if` or loop. Summing it here anyway would
         // be a wrong gradient, so this is an error, never a fallback.
-        let here = self.g.node(id).scope;
+        let here = self.g[id].scope;
         if parts.iter().any(|c| !self.g.within(here, c.scope)) {
             let msg = format!(
                 "autodiff internal error in `{}`: a share of this value's adjoint escaped its branch or loop; please report this function",
                 self.names.grad.to_string().trim_end_matches("_grad")
             );
-            self.errors.push(syn::Error::new(self.g.node(id).span, msg));
+            self.errors.push(syn::Error::new(self.g[id].span, msg));
         }
         let (gbar, negated, double) = if id == self.out {
             (self.names.seed.to_token_stream(), false, 0)
@@ -502,7 +500,7 @@ impl<'a> Emitter<'a> {
         } else if parts.is_empty() {
             return (sig::zeros(&self.param_type(id), &self.names.ad), false, 0);
         } else {
-            let name = match (&self.g.node(id).op, self.number[i]) {
+            let name = match (&self.g[id].op, self.number[i]) {
                 (Op::Param(p), _) => grad_name(self.sig, *p),
                 (_, Some(n)) => hygienic(format!("d{n}")),
                 (_, None) => hygienic(format!("dn{i}")),
@@ -533,7 +531,7 @@ impl<'a> Emitter<'a> {
     }
 
     pub(crate) fn param_type(&self, id: Id) -> syn::Type {
-        match self.g.node(id).op {
+        match self.g[id].op {
             Op::Param(p) => self.sig.params[p].owned.clone(),
             _ => syn::parse_quote!(_),
         }

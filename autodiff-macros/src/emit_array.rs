@@ -14,7 +14,7 @@ use quote::quote;
 
 impl Emitter<'_> {
     pub(crate) fn forward_array(&mut self, id: Id, code: &mut Vec<TokenStream>) {
-        let node = self.g.node(id);
+        let node = &self.g[id];
         let Some(var) = node.array else { return };
         let (a, da) = (hygienic(format!("a{var}")), hygienic(format!("da{var}")));
         let args: Vec<TokenStream> = node.args.iter().map(|x| self.operand(*x)).collect();
@@ -43,7 +43,7 @@ impl Emitter<'_> {
     }
 
     pub(crate) fn backward_array(&mut self, id: Id, code: &mut Vec<TokenStream>) {
-        let node = self.g.node(id);
+        let node = &self.g[id];
         let Some(var) = node.array else { return };
         let da = hygienic(format!("da{var}"));
         let ad = self.names.ad.clone();
@@ -53,7 +53,7 @@ impl Emitter<'_> {
         match &node.op {
             Op::ArrStore(_) => {
                 let (i, value) = (&args[1], node.args[2]);
-                if self.g.node(value).active {
+                if self.g[value].active {
                     let d = hygienic(format!("w{}", id.0));
                     code.push(quote!(let #d = #da[#i];));
                     shares.push((value, quote!(#d)));
@@ -62,12 +62,12 @@ impl Emitter<'_> {
             }
             Op::ArrNew {
                 repeat: Some(_), ..
-            } if self.g.node(node.args[0]).active => {
+            } if self.g[node.args[0]].active => {
                 shares.push((node.args[0], quote!(#ad::sum_elems(#da))));
             }
             Op::ArrNew { repeat: None, .. } => {
                 for (k, e) in node.args.iter().enumerate() {
-                    if self.g.node(*e).active {
+                    if self.g[*e].active {
                         shares.push((*e, quote!(#da[#k])));
                     }
                 }
@@ -89,8 +89,8 @@ impl Emitter<'_> {
 
     /// A read `a[i]`: its adjoint goes into `da[i]`.
     pub(crate) fn backward_load(&mut self, id: Id, gbar: TokenStream, code: &mut Vec<TokenStream>) {
-        let node = self.g.node(id);
-        let Some(var) = self.g.node(node.args[0]).array else {
+        let node = &self.g[id];
+        let Some(var) = self.g[node.args[0]].array else {
             return;
         };
         let da = hygienic(format!("da{var}"));

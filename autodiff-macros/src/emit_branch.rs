@@ -29,9 +29,7 @@ impl Emitter<'_> {
             .flat_map(|arm| self.ix.nodes_within_outside_loops(*arm))
             .filter(|id| self.number[id.index()].is_some())
             .filter(|id| !recompute || self.needed[id.index()])
-            .filter(|id| {
-                !matches!(self.g.node(*id).op, Op::LoopPhi(_)) && self.g.node(*id).array.is_none()
-            })
+            .filter(|id| !matches!(self.g[*id].op, Op::LoopPhi(_)) && self.g[*id].array.is_none())
             .collect();
         if exports.is_empty() {
             // Nothing leaves the arms, but they may still write a local
@@ -44,9 +42,9 @@ impl Emitter<'_> {
             exports
                 .iter()
                 .map(|id| {
-                    if self.g.within(self.g.node(*id).scope, arm) {
+                    if self.g.within(self.g[*id].scope, arm) {
                         self.operand(*id)
-                    } else if self.g.node(*id).boolean {
+                    } else if self.g[*id].boolean {
                         quote!(false)
                     } else {
                         quote!(#ad::Zero::zero())

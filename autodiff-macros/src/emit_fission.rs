@@ -23,7 +23,7 @@ impl Emitter<'_> {
         let inner_out = |it: &Item| match it {
             Item::Loop(_) => true,
             Item::Node(id) => {
-                matches!(g.node(*id).op, Op::LoopOut(k) if g.loops[k].parent == lp.body)
+                matches!(g[*id].op, Op::LoopOut(k) if g.loops[k].parent == lp.body)
             }
             Item::Branch(_) => false,
         };
@@ -69,7 +69,7 @@ impl Emitter<'_> {
         let first: Vec<Id> = (0..g.nodes.len())
             .map(|i| Id(i as u32))
             .filter(|id| {
-                let n = g.node(*id);
+                let n = &g[*id];
                 before_cut[id.index()] || inner.iter().any(|k| g.within(n.scope, g.loops[*k].body))
             })
             .collect();
@@ -120,7 +120,7 @@ impl Emitter<'_> {
         let mut phi_stores = Vec::new();
         for (id, s) in stored {
             let t = self.operand(*id);
-            if matches!(self.g.node(*id).op, Op::LoopPhi(_)) {
+            if matches!(self.g[*id].op, Op::LoopPhi(_)) {
                 phi_stores.push(quote!(#s[#slot] = #t;));
             } else if in_first(id) {
                 first_stores.push(quote!(#s[#slot] = #t;));
@@ -167,7 +167,7 @@ impl Emitter<'_> {
         let [c] = &inner.carried[..] else { return None };
         let (_, store) = stored.iter().find(|(id, _)| *id == c.out)?;
         // The sum: the only use of the running value is `z + term`, the next value.
-        let next = g.node(c.next);
+        let next = &g[c.next];
         let one_use = (0..g.nodes.len())
             .filter(|&i| self.reach[i] && g.nodes[i].args.contains(&c.phi))
             .count()
@@ -183,8 +183,8 @@ impl Emitter<'_> {
         let body = self.items(inner.body);
         let plain = body
             .iter()
-            .all(|it| matches!(it, Item::Node(id) if g.node(*id).array.is_none()));
-        let outside = |id: Id| !g.within(g.node(id).scope, lp.body);
+            .all(|it| matches!(it, Item::Node(id) if g[*id].array.is_none()));
+        let outside = |id: Id| !g.within(g[id].scope, lp.body);
         let kept =
             (0..g.nodes.len()).any(|i| self.restored[i] && g.within(g.nodes[i].scope, inner.body));
         if !plain
@@ -202,7 +202,7 @@ impl Emitter<'_> {
             .filter(|&i| g.within(g.nodes[i].scope, inner.body))
             .flat_map(|i| g.nodes[i].args.iter())
             .all(|a| {
-                let n = g.node(*a);
+                let n = &g[*a];
                 g.within(n.scope, inner.body)
                     || outside(*a)
                     || matches!(n.op, Op::LoopIndex(v) if v == l)

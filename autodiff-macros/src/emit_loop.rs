@@ -184,7 +184,7 @@ impl Emitter<'_> {
         }
         g.loops.iter().any(|l| {
             g.within(g.nodes[i].scope, l.body)
-                && l.carried.iter().any(|c| g.node(c.phi).array == Some(var))
+                && l.carried.iter().any(|c| g[c.phi].array == Some(var))
         })
     }
 
@@ -243,7 +243,7 @@ impl Emitter<'_> {
             .carried
             .iter()
             .filter(|c| self.reach[c.out.index()] && self.needed[c.phi.index()])
-            .filter(|c| self.g.node(c.phi).array.is_none())
+            .filter(|c| self.g[c.phi].array.is_none())
             .map(|c| c.phi);
         let loads = self.ix.nodes[body.0 as usize]
             .iter()
@@ -270,7 +270,7 @@ impl Emitter<'_> {
         let live: Vec<_> = lp
             .carried
             .iter()
-            .filter(|c| self.reach[c.out.index()] && self.g.node(c.phi).array.is_none())
+            .filter(|c| self.reach[c.out.index()] && self.g[c.phi].array.is_none())
             // Run again, a loop carries only what is read again.
             .filter(|c| {
                 !recompute
@@ -287,9 +287,9 @@ impl Emitter<'_> {
         if let (false, Some(cap)) = (stored.is_empty(), lp.capacity.clone()) {
             for (id, s) in &stored {
                 let ad = &self.names.ad;
-                let first = match self.g.node(*id).op {
+                let first = match self.g[*id].op {
                     Op::ArrLoad(_) => {
-                        let a = self.operand(self.g.node(*id).args[0]);
+                        let a = self.operand(self.g[*id].args[0]);
                         quote!(#ad::elem_zero(&#a))
                     }
                     Op::LoopPhi(_) => self.operand(*id),
@@ -308,7 +308,7 @@ impl Emitter<'_> {
         let mut body = Vec::new();
         let (phis, loads): (Vec<_>, Vec<_>) = stored
             .iter()
-            .partition(|(id, _)| matches!(self.g.node(*id).op, Op::LoopPhi(_)));
+            .partition(|(id, _)| matches!(self.g[*id].op, Op::LoopPhi(_)));
         for (phi, s) in &phis {
             let t = self.operand(*phi);
             body.push(quote!(#s[#slot] = #t;));
@@ -334,7 +334,7 @@ impl Emitter<'_> {
                 code.extend(accumulators);
                 code.push(quote!(for #var in #range { #(#body)* #updates #(#backward)* #(#updates_acc)* }));
                 for (k, c) in self.g.loops[l].carried.iter().enumerate() {
-                    if self.g.node(c.init).active && !early[k].is_empty() {
+                    if self.g[c.init].active && !early[k].is_empty() {
                         let e = early[k].clone();
                         self.share(
                             c.init.index(),
@@ -365,7 +365,7 @@ impl Emitter<'_> {
         let lp = &self.g.loops[l];
         let body = lp.body;
         for (next, seed) in seeds {
-            if self.g.node(*next).active {
+            if self.g[*next].active {
                 self.share(
                     next.index(),
                     Contrib {
@@ -427,8 +427,8 @@ impl Emitter<'_> {
         let live: Vec<(Id, Id, Id, Id)> = lp
             .carried
             .iter()
-            .filter(|c| self.reach[c.out.index()] && self.g.node(c.phi).active)
-            .filter(|c| self.g.node(c.phi).array.is_none())
+            .filter(|c| self.reach[c.out.index()] && self.g[c.phi].active)
+            .filter(|c| self.g[c.phi].array.is_none())
             .map(|c| (c.phi, c.init, c.next, c.out))
             .collect();
         // The adjoint of each carried variable, walking back through iterations.
@@ -465,7 +465,7 @@ impl Emitter<'_> {
             if value.to_string() != d.to_string() {
                 carry.push((d.clone(), value));
             }
-            if self.g.node(init).active {
+            if self.g[init].active {
                 self.share(
                     init.index(),
                     Contrib {

@@ -53,14 +53,14 @@ impl Emitter<'_> {
                 } else {
                     code.push(quote!(let mut #name = #zeros;));
                     for (id, gbar) in elems.iter().zip(grads) {
-                        let idx = self.g.node(*id).args.iter().map(|a| self.operand(*a));
+                        let idx = self.g[*id].args.iter().map(|a| self.operand(*a));
                         code.push(quote!(#name #([#idx])* = #gbar;));
                     }
                 }
                 name.into_token_stream()
             }
             _ => match self.ix.param_nodes[p].first() {
-                Some(&n) if self.g.node(n).active => self.finish_adjoint(n, code),
+                Some(&n) if self.g[n].active => self.finish_adjoint(n, code),
                 _ => zeros,
             },
         }

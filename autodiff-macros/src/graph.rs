@@ -5,7 +5,6 @@
 use crate::prim::Prim;
 use proc_macro2::{Span, TokenStream};
 use std::collections::HashMap;
-use std::fmt::Write;
 use syn::Ident;
 
 /// Index of a node in [`Graph::nodes`].
@@ -162,10 +161,12 @@ pub struct Graph {
     pub scope_parent: Vec<Scope>,
     /// The scope nodes are created in right now.
     pub current: Scope,
-    memo: HashMap<(Scope, String), Id>,
-    /// The keys of `memo` in the order they were added, so that a
+    /// Hash-consing: for each operation and arguments, the nodes made so
+    /// far and the scope of each, oldest first.
+    memo: HashMap<Key, Vec<(Scope, Id)>>,
+    /// The keys of `memo` in the order nodes were added, so that a
     /// snapshot is a length and a rollback removes what came after it.
-    memo_log: Vec<(Scope, String)>,
+    memo_log: Vec<Key>,
 }
 
 impl Default for Graph {
@@ -183,6 +184,79 @@ impl Default for Graph {
     }
 }
 
+/// What makes two nodes the same value: the operation and its arguments.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    op: OpKey,
+    args: Vec<Id>,
+}
+
+/// An operation with the payload that distinguishes it (tokens by their
+/// text: `2.0` and `2.0` written twice are one literal).
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum OpKey {
+    Param(usize),
+    Elem(usize),
+    Lit(String),
+    Const(String),
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Neg,
+    Prim(&'static str),
+    Call(String),
+    Cmp(&'static str),
+    And,
+    Or,
+    Not,
+    Select(usize),
+    LoopIndex(usize),
+    /// Never shared: each phi is its own variable (the position makes it unique).
+    LoopPhi(usize, usize),
+    LoopOut(usize),
+    /// Each declaration is its own array, however alike.
+    ArrNew(usize),
+    ArrStore(usize),
+    ArrLoad(usize),
+}
+
+impl OpKey {
+    fn of(op: &Op, position: usize) -> OpKey {
+        match op {
+            Op::Param(i) => OpKey::Param(*i),
+            Op::Elem(i) => OpKey::Elem(*i),
+            Op::Lit(t) => OpKey::Lit(t.to_string()),
+            Op::Const { expr, .. } => OpKey::Const(expr.to_string()),
+            Op::Add => OpKey::Add,
+            Op::Sub => OpKey::Sub,
+            Op::Mul => OpKey::Mul,
+            Op::Div => OpKey::Div,
+            Op::Neg => OpKey::Neg,
+            Op::Prim(p) => OpKey::Prim(p.name),
+            Op::Call { func, .. } => OpKey::Call(func.to_string()),
+            Op::Cmp(c) => OpKey::Cmp(c),
+            Op::And => OpKey::And,
+            Op::Or => OpKey::Or,
+            Op::Not => OpKey::Not,
+            Op::Select(b) => OpKey::Select(*b),
+            Op::LoopIndex(l) => OpKey::LoopIndex(*l),
+            Op::LoopPhi(l) => OpKey::LoopPhi(*l, position),
+            Op::LoopOut(l) => OpKey::LoopOut(*l),
+            Op::ArrNew { var, .. } => OpKey::ArrNew(*var),
+            Op::ArrStore(v) => OpKey::ArrStore(*v),
+            Op::ArrLoad(v) => OpKey::ArrLoad(*v),
+        }
+    }
+}
+
+impl std::ops::Index<Id> for Graph {
+    type Output = Node;
+    fn index(&self, id: Id) -> &Node {
+        &self.nodes[id.index()]
+    }
+}
+
 impl Graph {
     pub fn node(&self, id: Id) -> &Node {
         &self.nodes[id.index()]
@@ -192,46 +266,17 @@ impl Graph {
     /// arguments: the shared subexpression is then computed once and its
     /// adjoint collects every use (the fan-out rule).
     pub fn add(&mut self, op: Op, args: Vec<Id>, leaf_active: bool, span: Span) -> Id {
-        let mut key = match &op {
-            Op::Param(i) => format!("param {i}"),
-            Op::Elem(i) => format!("elem {i}"),
-            Op::Lit(t) => format!("lit {t}"),
-            Op::Const { expr, .. } => format!("const {expr}"),
-            Op::Add => "+".into(),
-            Op::Sub => "-".into(),
-            Op::Mul => "*".into(),
-            Op::Div => "/".into(),
-            Op::Neg => "neg".into(),
-            Op::Prim(p) => p.name.into(),
-            Op::Call { func, .. } => format!("call {func}"),
-            Op::Cmp(c) => (*c).into(),
-            Op::And => "&&".into(),
-            Op::Or => "||".into(),
-            Op::Not => "!".into(),
-            Op::Select(b) => format!("select {b}"),
-            Op::LoopIndex(l) => format!("index {l}"),
-            Op::LoopPhi(l) => format!("phi {l} {}", self.nodes.len()),
-            Op::LoopOut(l) => format!("out {l}"),
-            // Each declaration is its own array, however alike.
-            Op::ArrNew { var, .. } => format!("array {var}"),
-            Op::ArrStore(v) => format!("store {v}"),
-            Op::ArrLoad(v) => format!("load {v}"),
+        let key = Key {
+            op: OpKey::of(&op, self.nodes.len()),
+            args: args.clone(),
         };
-        for a in &args {
-            let _ = write!(key, " {}", a.0);
-        }
         let leaf = matches!(op, Op::Param(_) | Op::Lit(_));
         let scope = if leaf { Scope::TOP } else { self.current };
         // A value computed in an enclosing scope is available here too.
-        let mut look = scope;
-        loop {
-            if let Some(&id) = self.memo.get(&(look, key.clone())) {
+        if let Some(found) = self.memo.get(&key) {
+            if let Some(&(_, id)) = found.iter().rev().find(|(s, _)| self.within(scope, *s)) {
                 return id;
             }
-            if look == Scope::TOP {
-                break;
-            }
-            look = self.scope_parent[look.0 as usize];
         }
         let boolean = matches!(op, Op::Cmp(_) | Op::And | Op::Or | Op::Not);
         let active = !boolean && (leaf_active || args.iter().any(|a| self.node(*a).active));
@@ -252,8 +297,8 @@ impl Graph {
             array,
             boolean,
         });
-        self.memo_log.push((scope, key.clone()));
-        self.memo.insert((scope, key), id);
+        self.memo_log.push(key.clone());
+        self.memo.entry(key).or_default().push((scope, id));
         id
     }
 
@@ -299,8 +344,13 @@ impl Graph {
         self.branches.truncate(s.branches);
         self.loops.truncate(s.loops);
         self.scope_parent.truncate(s.scopes);
-        for key in self.memo_log.drain(s.memo..) {
-            self.memo.remove(&key);
+        // Newest first: each key's newest entry is the last of its list.
+        while self.memo_log.len() > s.memo {
+            if let Some(key) = self.memo_log.pop() {
+                if let Some(list) = self.memo.get_mut(&key) {
+                    list.pop();
+                }
+            }
         }
         self.arrays = s.arrays;
     }

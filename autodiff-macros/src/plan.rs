@@ -92,19 +92,19 @@ impl Emitter<'_> {
                 .filter(|&l| g.within(scope, g.loops[l].body))
                 .collect()
         };
-        let in_a_body = |id: &Id| self.ix.body_of[g.node(*id).scope.0 as usize].is_some();
+        let in_a_body = |id: &Id| self.ix.body_of[g[*id].scope.0 as usize].is_some();
         if elems.is_empty() || !elems.iter().all(in_a_body) {
             return false;
         }
         if let [only] = elems {
             let mut vars: Vec<usize> = Vec::new();
-            for a in &g.node(*only).args {
-                match g.node(*a).op {
+            for a in &g[*only].args {
+                match g[*a].op {
                     Op::LoopIndex(l) if !vars.contains(&l) => vars.push(l),
                     _ => return self.strided(elems, &around),
                 }
             }
-            let mut loops = around(g.node(*only).scope);
+            let mut loops = around(g[*only].scope);
             vars.sort_unstable();
             loops.sort_unstable();
             if vars == loops {
@@ -118,12 +118,12 @@ impl Emitter<'_> {
     /// the same `a` and distinct `b < a`.
     pub(crate) fn strided(&self, elems: &[Id], around: &dyn Fn(Scope) -> Vec<usize>) -> bool {
         let g = self.g;
-        let scope = g.node(elems[0]).scope;
+        let scope = g[elems[0]].scope;
         let [l] = around(scope)[..] else { return false };
         let mut offsets = Vec::new();
         let mut stride = None;
         for e in elems {
-            let node = g.node(*e);
+            let node = &g[*e];
             let ([index], true) = (&node.args[..], node.scope == scope) else {
                 return false;
             };
@@ -141,14 +141,14 @@ impl Emitter<'_> {
     /// `(a, b)` if node `id` computes `a·i + b` from loop `l`'s variable.
     pub(crate) fn affine(&self, id: Id, l: usize) -> Option<(u128, u128)> {
         let g = self.g;
-        let lit = |id: Id| match &g.node(id).op {
+        let lit = |id: Id| match &g[id].op {
             Op::Lit(t) => syn::parse2::<syn::LitInt>(t.clone())
                 .ok()?
                 .base10_parse::<u128>()
                 .ok(),
             _ => None,
         };
-        let node = g.node(id);
+        let node = &g[id];
         match node.op {
             Op::LoopIndex(k) if k == l => Some((1, 0)),
             Op::Mul => {
@@ -188,7 +188,7 @@ impl Emitter<'_> {
                     .node(*id)
                     .args
                     .iter()
-                    .map(|a| match &self.g.node(*a).op {
+                    .map(|a| match &self.g[*a].op {
                         Op::Lit(t) => syn::parse2::<syn::LitInt>(t.clone())
                             .ok()?
                             .base10_parse()
@@ -220,13 +220,13 @@ impl Emitter<'_> {
         if lp
             .carried
             .iter()
-            .any(|c| g.node(c.phi).array.is_some() && g.node(c.phi).active)
+            .any(|c| g[c.phi].array.is_some() && g[c.phi].active)
         {
             return None;
         }
         let mut early = Vec::new();
         for c in &lp.carried {
-            if !g.node(c.phi).active || !self.reach[c.out.index()] {
+            if !g[c.phi].active || !self.reach[c.out.index()] {
                 early.push(TokenStream::new());
                 continue;
             }

@@ -14,7 +14,7 @@ impl Lower<'_> {
         let array = single_ident(&ix.expr)
             .and_then(|name| self.locals.find(name))
             .and_then(|k| match self.locals.get(k).value {
-                Value::Node(id) => self.graph.node(id).array.map(|var| (k, id, var)),
+                Value::Node(id) => self.graph[id].array.map(|var| (k, id, var)),
                 _ => None,
             });
         let Some((k, version, var)) = array else {
@@ -30,7 +30,7 @@ impl Lower<'_> {
         let Some(idx) = self.scalar(idx, ix.index.span()) else {
             return;
         };
-        if self.graph.node(idx).active {
+        if self.graph[idx].active {
             self.error(
                 &ix.index,
                 "an index cannot depend on a differentiated parameter",
@@ -93,7 +93,7 @@ impl Lower<'_> {
         let Some(index) = self.scalar(index, ix.index.span()) else {
             return Value::Poison;
         };
-        if self.graph.node(index).active {
+        if self.graph[index].active {
             return self.error(
                 &ix.index,
                 "an index cannot depend on a differentiated parameter",
@@ -117,7 +117,7 @@ impl Lower<'_> {
                     Value::Node(self.graph.add(Op::Elem(param), prefix, active, e.span()))
                 }
             }
-            Value::Node(version) => match self.graph.node(version).array {
+            Value::Node(version) => match self.graph[version].array {
                 Some(var) => Value::Node(self.graph.add(
                     Op::ArrLoad(var),
                     vec![version, index],

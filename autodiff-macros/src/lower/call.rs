@@ -163,7 +163,7 @@ impl Lower<'_> {
     /// Whether node `id` is emitted under the name `ident` the user wrote:
     /// a parameter, or a loop variable.
     pub(super) fn named_as_written(&self, id: Id, ident: &Ident) -> bool {
-        match self.graph.node(id).op {
+        match self.graph[id].op {
             // A `&f64` constant too: the expression is the user's own, written
             // for the reference.
             Op::Param(i) => self.sig.params[i].ident == *ident,
@@ -198,7 +198,7 @@ impl Lower<'_> {
     /// `#[differentiable]` (`f_grad`, `f_vjp`), for the message that says
     /// derivatives do not nest (see `bind`).
     pub(super) fn calls_generated(&self, id: Id) -> bool {
-        let Op::Call { func, .. } = &self.graph.node(id).op else {
+        let Op::Call { func, .. } = &self.graph[id].op else {
             return false;
         };
         let last = func.clone().into_iter().last().map(|t| t.to_string());
@@ -210,7 +210,7 @@ impl Lower<'_> {
         self.reads(e).iter().any(|ident| {
             match self.locals.find(ident).map(|i| self.locals.get(i)) {
                 Some(local) => match &local.value {
-                    Value::Node(id) => self.graph.node(*id).active,
+                    Value::Node(id) => self.graph[*id].active,
                     Value::Array { param, .. } => self.sig.params[*param].diff,
                     Value::Tuple(_) => true,
                     Value::Unit | Value::Poison => false,
@@ -230,7 +230,7 @@ impl Lower<'_> {
             let Some(id) = self.scalar(v, arg.span()) else {
                 return Value::Poison;
             };
-            if !diff && self.graph.node(id).active {
+            if !diff && self.graph[id].active {
                 return self.error(arg, format!("this argument of `{}` must be a constant: it cannot depend on a differentiated parameter", p.name));
             }
             ids.push(id);
@@ -254,7 +254,7 @@ impl Lower<'_> {
                     // Parameters and loop variables keep their names in the
                     // generated code, so the expression reads them directly.
                     Value::Node(id) if self.named_as_written(*id, &ident) => {
-                        if self.graph.node(*id).active {
+                        if self.graph[*id].active {
                             return self.error(culprit, msg);
                         }
                     }
@@ -265,7 +265,7 @@ impl Lower<'_> {
                             return self.error(culprit, msg);
                         }
                     }
-                    Value::Node(id) if !self.graph.node(*id).active => {
+                    Value::Node(id) if !self.graph[*id].active => {
                         if !locals.contains(&ident) {
                             args.push(*id);
                             locals.push(ident);

@@ -50,7 +50,7 @@ impl Lower<'_> {
         let bounds = [&**start_expr, &**end_expr].map(|e| {
             let v = self.expr(e);
             let id = self.scalar_of(v, e)?;
-            if self.graph.node(id).active {
+            if self.graph[id].active {
                 self.error(e, "loop bounds must be constants");
                 return None;
             }
@@ -93,7 +93,7 @@ impl Lower<'_> {
                 }
             }
         }
-        let mut phi_active: Vec<bool> = inits.iter().map(|i| self.graph.node(*i).active).collect();
+        let mut phi_active: Vec<bool> = inits.iter().map(|i| self.graph[*i].active).collect();
         let entry = self.locals.mark();
         loop {
             let snapshot = self.graph.snapshot();

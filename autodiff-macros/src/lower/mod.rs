@@ -320,7 +320,7 @@ impl Lower<'_> {
 
     fn scalar(&mut self, v: Value, span: Span) -> Option<Id> {
         match v {
-            Value::Node(id) if self.graph.node(id).array.is_some() => {
+            Value::Node(id) if self.graph[id].array.is_some() => {
                 self.cx.error_at(
                     span,
                     "this local array must be indexed down to a float here, as in `a[0]`",
@@ -358,7 +358,7 @@ impl Lower<'_> {
     /// every level of a long sum would make lowering quadratic.
     fn scalar_of(&mut self, v: Value, e: &Expr) -> Option<Id> {
         match v {
-            Value::Node(id) if self.graph.node(id).array.is_none() => Some(id),
+            Value::Node(id) if self.graph[id].array.is_none() => Some(id),
             Value::Poison => None,
             other => self.scalar(other, e.span()),
         }
@@ -372,9 +372,9 @@ impl Lower<'_> {
         };
         // `w.t() * x` reads `w` in place rather than copying its transpose
         // in both passes.
-        if let (Op::Mul, Op::Prim(t)) = (&op, &self.graph.node(a).op) {
+        if let (Op::Mul, Op::Prim(t)) = (&op, &self.graph[a].op) {
             if t.name == "t" {
-                let w = self.graph.node(a).args[0];
+                let w = self.graph[a].args[0];
                 return Value::Node(
                     self.graph
                         .add(Op::Prim(&prim::TMUL), vec![w, b], false, span),
@@ -384,9 +384,9 @@ impl Lower<'_> {
         // `w.t() * x + b` starts the product's sums at `b`: one pass.
         if let Op::Add = op {
             for (p, c) in [(a, b), (b, a)] {
-                if let Op::Prim(t) = &self.graph.node(p).op {
+                if let Op::Prim(t) = &self.graph[p].op {
                     if t.name == "tmul" {
-                        let (w, x) = (self.graph.node(p).args[0], self.graph.node(p).args[1]);
+                        let (w, x) = (self.graph[p].args[0], self.graph[p].args[1]);
                         let args = vec![w, x, c];
                         return Value::Node(self.graph.add(
                             Op::Prim(&prim::TMUL_ADD),
