@@ -53,6 +53,7 @@ rule_markers!(
     softplus,
     softmax,
     log_softmax,
+    logsumexp,
     outer,
     mse,
     bce_with_logits,

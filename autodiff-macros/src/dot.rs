@@ -120,7 +120,7 @@ fn label(g: &Graph, sig: &Sig, id: Id) -> String {
         Op::Prim(p) if crate::cone::is_cone(g, id) => {
             format!("{}\n∂/∂x = 1/(2y), 0 at y = 0 (a norm)", p.name)
         }
-        Op::Prim(p) => format!("{}\n{}", p.name, local_derivative(p.name)),
+        Op::Prim(p) => format!("{}\n{}", p.name, p.label),
         Op::Call { func, .. } => format!("{func}(…)\nits own pullback"),
         Op::Cmp(c) => format!("{c} (no derivative)"),
         Op::And => "&&".into(),
@@ -147,59 +147,6 @@ fn short(g: &Graph, sig: &Sig, id: Id) -> String {
 
 /// The local derivative of each primitive, as the article writes it beside
 /// the node (`y` is the node's value).
-fn local_derivative(name: &str) -> &'static str {
-    match name {
-        "sqrt" => "∂/∂x = 1/(2y)",
-        "cbrt" => "∂/∂x = 1/(3y²)",
-        "exp" => "∂/∂x = y",
-        "exp2" => "∂/∂x = y ln 2",
-        "exp_m1" => "∂/∂x = eˣ",
-        "ln" => "∂/∂x = 1/x",
-        "ln_1p" => "∂/∂x = 1/(1+x)",
-        "log2" => "∂/∂x = 1/(x ln 2)",
-        "log10" => "∂/∂x = 1/(x ln 10)",
-        "log" => "∂/∂x = 1/(x ln b)",
-        "sin" => "∂/∂x = cos x",
-        "cos" => "∂/∂x = −sin x",
-        "tan" => "∂/∂x = 1 + y²",
-        "asin" => "∂/∂x = 1/√(1−x²)",
-        "acos" => "∂/∂x = −1/√(1−x²)",
-        "atan" => "∂/∂x = 1/(1+x²)",
-        "atan2" => "∂/∂y = x/r², ∂/∂x = −y/r²",
-        "sinh" => "∂/∂x = cosh x",
-        "cosh" => "∂/∂x = sinh x",
-        "tanh" => "∂/∂x = 1 − y²",
-        "abs" => "∂/∂x = sign x",
-        "recip" => "∂/∂x = −y²",
-        "powi" => "∂/∂x = n xⁿ⁻¹",
-        "powf" => "∂/∂x = e xᵉ⁻¹, ∂/∂e = y ln x",
-        "hypot" => "∂/∂a = a/y, ∂/∂b = b/y",
-        "max" | "min" => "∂ = 1 to the selected argument",
-        "clamp" => "∂/∂x = 1 inside [lo, hi]",
-        "mul_add" => "∂/∂a = b, ∂/∂b = a, ∂/∂c = 1",
-        "sigmoid" => "∂/∂z = y(1 − y)",
-        "relu" => "∂/∂x = [x > 0]",
-        "softplus" => "∂/∂x = σ(x)",
-        "t" => "x̄ = ḡᵀ",
-        "tmul" => "aᵀb: ā = b ḡᵀ, b̄ = a ḡ",
-        "tmul_add" => "aᵀb + c: ā = b ḡᵀ, b̄ = a ḡ, c̄ = ḡ",
-        "dot" => "∂/∂a = b, ∂/∂b = a",
-        "sum" => "∂/∂xᵢ = 1",
-        "mean" => "∂/∂xᵢ = 1/n",
-        "norm" => "∂/∂x = x/y",
-        "norm_sq" => "∂/∂x = 2x",
-        "logsumexp" => "∂/∂x = softmax(x)",
-        "softmax" => "z̄ = y ⊙ (ḡ − ⟨ḡ, y⟩)",
-        "log_softmax" => "z̄ = ḡ − softmax(z) Σḡ",
-        "outer" => "ā = ḡ b, b̄ = ḡᵀ a",
-        "mse" => "∂/∂p = 2(p − t)/n",
-        "bce_with_logits" => "∂/∂z = (σ(z) − y)/n",
-        "huber" => "∂/∂p = clamp(p − t, −δ, δ)/n",
-        "softmax_cross_entropy" => "∂/∂z = softmax(z) − onehot",
-        _ => "",
-    }
-}
-
 fn escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('"', "\\\"")

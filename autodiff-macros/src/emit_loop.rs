@@ -18,37 +18,6 @@ use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use syn::Ident;
 
-/// Primitives whose value a loop running backwards keeps per iteration
-/// rather than computing again (when the trip count sizes an array).
-const EXPENSIVE: &[&str] = &[
-    "exp",
-    "exp2",
-    "exp_m1",
-    "ln",
-    "ln_1p",
-    "log",
-    "log2",
-    "log10",
-    "powf",
-    "sin",
-    "cos",
-    "tan",
-    "asin",
-    "acos",
-    "atan",
-    "atan2",
-    "sinh",
-    "cosh",
-    "tanh",
-    "sigmoid",
-    "softplus",
-    "cbrt",
-    "hypot",
-    "softmax",
-    "log_softmax",
-    "logsumexp",
-];
-
 impl Emitter<'_> {
     /// Decides which values the backward pass reads and which loops run
     /// their backward steps during the forward pass.
@@ -151,7 +120,7 @@ impl Emitter<'_> {
                 // recompute and one float to keep.
                 Op::LoopOut(_) => true,
                 // So does a transcendental function, next to a load.
-                Op::Prim(p) => EXPENSIVE.contains(&p.name),
+                Op::Prim(p) => p.kept,
                 _ => false,
             };
             if sized && costly {

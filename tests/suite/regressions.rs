@@ -502,3 +502,28 @@ fn bool_parameter_in_a_nested_condition() {
     assert_eq!(bool_in_arm::f_grad(1.0, false), (1.0, 1.0));
     assert_eq!(bool_in_arm::f_grad(-1.0, false), (1.0, -2.0));
 }
+
+// ---------------------------------------------------------------------------
+// Exported functions are differentiable.
+
+mod logsumexp_fn {
+    use autodiff::{differentiable, Vector};
+    /// `autodiff::logsumexp` was exported but unknown to the macro.
+    #[differentiable]
+    pub fn f(z: Vector<f64, 3>) -> f64 {
+        autodiff::logsumexp(z) * 2.0
+    }
+}
+
+#[test]
+fn logsumexp_as_a_function() {
+    let z = autodiff::Vector::from([0.5, -1.0, 2.0]);
+    let (v, g) = logsumexp_fn::f_grad(z);
+    let e: Vec<f64> = [0.5f64, -1.0, 2.0].iter().map(|x| x.exp()).collect();
+    let s: f64 = e.iter().sum();
+    approx::assert_relative_eq!(v, 2.0 * s.ln(), max_relative = 1e-15);
+    let g: [f64; 3] = g.into();
+    for k in 0..3 {
+        approx::assert_relative_eq!(g[k], 2.0 * e[k] / s, max_relative = 1e-14);
+    }
+}
