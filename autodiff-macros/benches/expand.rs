@@ -50,6 +50,9 @@ mod emit_loop;
 #[path = "../src/emit_params.rs"]
 mod emit_params;
 #[allow(dead_code)]
+#[path = "../src/emit_tangent.rs"]
+mod emit_tangent;
+#[allow(dead_code)]
 #[path = "../src/expand.rs"]
 mod expand;
 #[allow(dead_code)]
@@ -65,6 +68,9 @@ mod index;
 #[path = "../src/lower/mod.rs"]
 mod lower;
 #[allow(dead_code)]
+#[path = "../src/names.rs"]
+mod names;
+#[allow(dead_code)]
 #[path = "../src/plan.rs"]
 mod plan;
 #[allow(dead_code)]
@@ -73,6 +79,9 @@ mod prim;
 #[allow(dead_code)]
 #[path = "../src/sig.rs"]
 mod sig;
+#[allow(dead_code)]
+#[path = "../src/signatures.rs"]
+mod signatures;
 
 use proc_macro2::TokenStream;
 

@@ -89,7 +89,7 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     let generics = &item.sig.generics;
     let where_clause = &generics.where_clause;
     let pullback = format_ident!("{}_pullback", name, span = name.span());
-    let turbofish = crate::expand::generic_args(generics);
+    let turbofish = crate::names::generic_args(generics);
     let (value, seed) = (hygienic("value"), hygienic("seed"));
     let body = if idents.len() == 1 {
         quote!((#value, (#rule(#(#idents,)* #value, #seed),)))

@@ -7,9 +7,10 @@
 //! the same condition: the arm that did not run is never evaluated, so
 //! nothing it would have computed (a NaN, an infinity) reaches the gradient.
 
-use crate::expand::Names;
 use crate::graph::{Graph, Id, Op, Scope};
 use crate::index::Index;
+use crate::names::Names;
+pub(crate) use crate::names::{grad_name, hygienic};
 use crate::sig::{self, Sig};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
@@ -79,14 +80,12 @@ pub struct Emitter<'a> {
     pub(crate) in_place: Vec<bool>,
     /// Lookup tables over the graph (see `index`).
     pub(crate) ix: Index,
+    /// Forward mode: the forward walk also writes every tangent (see
+    /// `emit_tangent`), and loops carry tangents instead of keeping values.
+    pub(crate) tangents: bool,
     /// Per scope: the nodes that received a share computed there, which
     /// the `if` or loop owning the scope passes out when it is done.
     pending: Vec<Vec<u32>>,
-}
-
-pub(crate) fn hygienic(name: String) -> Ident {
-    // Mixed-site: a user's own `t0` or `d_x` can never collide with these.
-    Ident::new(&name, Span::mixed_site())
 }
 
 impl<'a> Emitter<'a> {
@@ -101,6 +100,7 @@ impl<'a> Emitter<'a> {
             out,
             reach,
             ix,
+            tangents: false,
             pending: vec![Vec::new(); g.scope_parent.len()],
             number: vec![None; n],
             next_number: 0,
@@ -204,14 +204,30 @@ impl<'a> Emitter<'a> {
         for item in items {
             match item {
                 Item::Node(id) if recompute && !self.recomputes(id) => {}
-                Item::Node(id) if self.g[id].array.is_some() => self.forward_array(id, &mut code),
+                Item::Node(id) if self.g[id].array.is_some() => {
+                    self.forward_array(id, &mut code);
+                    if self.tangents {
+                        self.tangent_array(id, &mut code);
+                    }
+                }
+                Item::Node(id)
+                    if self.tangents
+                        && self.g[id].active
+                        && matches!(self.g[id].op, Op::Call { .. }) =>
+                {
+                    self.tangent_call(id, &mut code)
+                }
                 Item::Node(id) => {
                     let value = self.forward_value(id);
                     let t = self.bind(id);
                     code.push(quote!(let #t = #value;));
+                    if self.tangents {
+                        self.tangent_node(id, &mut code);
+                    }
                 }
                 Item::Branch(b) => self.forward_branch(b, recompute, &mut code),
                 Item::Loop(l) if recompute && !self.loop_needed(l) => {}
+                Item::Loop(l) if self.tangents => self.tangent_loop(l, &mut code),
                 Item::Loop(l) => self.forward_loop(l, recompute, &mut code),
             }
         }
@@ -562,7 +578,7 @@ fn scaled(e: &TokenStream, double: u32) -> TokenStream {
         return e.clone();
     }
     let k = 1i32 << double.min(30);
-    let ad = crate::expand::ad_path();
+    let ad = crate::names::ad_path();
     quote!(#ad::times(#e, #k))
 }
 
@@ -573,7 +589,7 @@ pub(crate) fn materialize(g: &TokenStream, negated: bool, double: u32) -> TokenS
         (true, 0) => quote!(-#g),
         (n, d) => {
             let k = (1i32 << d.min(30)) * if n { -1 } else { 1 };
-            let ad = crate::expand::ad_path();
+            let ad = crate::names::ad_path();
             quote!(#ad::times(#g, #k))
         }
     }
@@ -594,21 +610,4 @@ fn comparison(c: &str) -> TokenStream {
 fn binary(args: &[TokenStream], op: TokenStream) -> TokenStream {
     let (a, b) = (&args[0], &args[1]);
     quote!(#a #op #b)
-}
-
-/// `d_x` for parameter `x` (and for `r#x`: the `r#` is not part of a name
-/// built from it). `d_1` where `d_{name}` could not be a snake-case name
-/// (`_x`) or could be another generated one (`n3` would give `d_n3`, the
-/// adjoint of an unnumbered node): a name never starts with a digit, so
-/// `d_1` cannot be any parameter's `d_{name}`.
-pub(crate) fn grad_name(sig: &Sig, p: usize) -> Ident {
-    let name = syn::ext::IdentExt::unraw(&sig.params[p].ident).to_string();
-    let node_like = name
-        .strip_prefix('n')
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-    if name.starts_with('_') || node_like {
-        hygienic(format!("d_{p}"))
-    } else {
-        hygienic(format!("d_{name}"))
-    }
 }

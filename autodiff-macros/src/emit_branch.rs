@@ -52,8 +52,21 @@ impl Emitter<'_> {
                 })
                 .collect()
         };
-        let names: Vec<TokenStream> = exports.iter().map(|id| self.operand(*id)).collect();
-        let (then_vals, else_vals) = (tuple(arms[0]), tuple(arms[1]));
+        let mut names: Vec<TokenStream> = exports.iter().map(|id| self.operand(*id)).collect();
+        let (mut then_vals, mut else_vals) = (tuple(arms[0]), tuple(arms[1]));
+        if self.tangents {
+            // Forward mode: each differentiated value leaves with its tangent.
+            for id in exports.iter().filter(|id| self.g[**id].active) {
+                let Some(dt) = self.tangent_of(*id) else {
+                    continue;
+                };
+                let zero = quote!(#ad::Zero::zero());
+                let inside = self.g.within(self.g[*id].scope, arms[0]);
+                then_vals.push(if inside { dt.clone() } else { zero.clone() });
+                else_vals.push(if inside { zero } else { dt.clone() });
+                names.push(dt);
+            }
+        }
         code.push(quote! {
             let (#(#names),*,) = if #cond { #(#then_code)* (#(#then_vals),*,) } else { #(#else_code)* (#(#else_vals),*,) };
         });

@@ -2,7 +2,7 @@
 //! untouched, and stubs with the right signatures, so the user sees the real
 //! mistake instead of a cascade of "cannot find function `f_grad`".
 
-use crate::expand::Names;
+use crate::names::Names;
 use crate::sig::Sig;
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -39,11 +39,13 @@ pub enum Op {
     Neg,
     /// A primitive function from autodiff-core.
     Prim(&'static Prim),
-    /// A call to a function with a pullback of its own: `func(args)` in the
-    /// forward pass, `pullback(args, ḡ)` in the backward pass.
+    /// A call to a function with rules of its own: `func(args)` in the
+    /// forward pass, `pullback(args, ḡ)` in the backward pass,
+    /// `pushforward(args, tangents)` in forward mode.
     Call {
         func: TokenStream,
         pullback: TokenStream,
+        pushforward: TokenStream,
     },
     /// A comparison (`<`, `==`, ...): a boolean with no derivative.
     Cmp(&'static str),

@@ -22,14 +22,17 @@ mod emit_branch;
 mod emit_fission;
 mod emit_loop;
 mod emit_params;
+mod emit_tangent;
 mod expand;
 mod fallback;
 mod graph;
 mod index;
 mod lower;
+mod names;
 mod plan;
 mod prim;
 mod sig;
+mod signatures;
 #[cfg(test)]
 mod snapshots;
 

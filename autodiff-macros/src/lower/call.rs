@@ -30,8 +30,11 @@ impl Lower<'_> {
             None if matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self")) && self.depends_on_diff(e) => {
                 let method = &m.method;
                 let pullback = quote::format_ident!("{}_pullback", method, span = method.span());
+                let pushforward =
+                    quote::format_ident!("{}_pushforward", method, span = method.span());
                 let args: Vec<&Expr> = m.args.iter().collect();
-                self.user_call(quote!(self.#method), quote!(self.#pullback), &args, method.span())
+                let rules = [quote!(self.#pullback), quote!(self.#pushforward)];
+                self.user_call(quote!(self.#method), rules, &args, method.span())
             }
             None => self.constant_or(
                 e,
@@ -91,29 +94,29 @@ impl Lower<'_> {
                 if f.path.segments.len() == 1 && last.ident == self.fn_name {
                     return self.error(&last.ident, "recursion cannot be differentiated: the call graph must be known at compile time");
                 }
-                let mut pullback = f.path.clone();
-                if let Some(seg) = pullback.segments.last_mut() {
-                    seg.ident =
-                        quote::format_ident!("{}_pullback", seg.ident, span = seg.ident.span());
-                }
+                let rule = |suffix: &str| {
+                    let mut path = f.path.clone();
+                    if let Some(seg) = path.segments.last_mut() {
+                        seg.ident =
+                            quote::format_ident!("{}_{suffix}", seg.ident, span = seg.ident.span());
+                    }
+                    path.to_token_stream()
+                };
                 let args: Vec<&Expr> = c.args.iter().collect();
-                self.user_call(
-                    f.path.to_token_stream(),
-                    pullback.to_token_stream(),
-                    &args,
-                    last.ident.span(),
-                )
+                let rules = [rule("pullback"), rule("pushforward")];
+                self.user_call(f.path.to_token_stream(), rules, &args, last.ident.span())
             }
         }
     }
 
     /// A call to a function differentiated elsewhere (by `#[differentiable]`
     /// or `#[custom_vjp]`): its pullback `<name>_pullback` supplies the
-    /// derivative. A function without one is a compile error at the call.
+    /// derivative in reverse mode, its pushforward `<name>_pushforward` in
+    /// forward mode. A function without them is a compile error at the call.
     pub(super) fn user_call(
         &mut self,
         func: TokenStream,
-        pullback: TokenStream,
+        [pullback, pushforward]: [TokenStream; 2],
         args: &[&Expr],
         span: Span,
     ) -> Value {
@@ -125,10 +128,16 @@ impl Lower<'_> {
             };
             ids.push(id);
         }
-        Value::Node(
-            self.graph
-                .add(Op::Call { func, pullback }, ids, false, span),
-        )
+        Value::Node(self.graph.add(
+            Op::Call {
+                func,
+                pullback,
+                pushforward,
+            },
+            ids,
+            false,
+            span,
+        ))
     }
 
     /// Whether a call path names a float method: `f64::sin`, `T::sin`,

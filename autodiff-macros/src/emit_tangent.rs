@@ -1,0 +1,247 @@
+//! Stage 4i: forward mode. The same walk as the forward pass, in the same
+//! order, with each differentiated value followed by its tangent: `let t5 =
+//! a * b; let dt5 = ta * b + a * tb;`. Branches hand tangents out of their
+//! arms beside the values; loops carry each variable's tangent beside it,
+//! so nothing is kept per iteration and no second pass runs. Tangents of
+//! primitives come from the table (`prim::Tangent`): most are the adjoint
+//! rules applied to the tangent, a few have rules of their own.
+
+use crate::emit::{hygienic, Emitter};
+use crate::emit_loop::simultaneous;
+use crate::graph::{Id, Op};
+use crate::names::tangent_name;
+use crate::prim::Tangent;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, ToTokens};
+
+impl Emitter<'_> {
+    /// How the tangent of `id` is written where it is used; `None` where
+    /// it is zero by construction (constants, values that depend on no
+    /// differentiated parameter).
+    pub(crate) fn tangent_of(&self, id: Id) -> Option<TokenStream> {
+        let node = &self.g[id];
+        if !node.active {
+            return None;
+        }
+        if let Some(var) = node.array {
+            return Some(hygienic(format!("ta{var}")).into_token_stream());
+        }
+        match &node.op {
+            Op::Param(p) => Some(tangent_name(self.sig, *p).into_token_stream()),
+            Op::Elem(p) => {
+                let t = tangent_name(self.sig, *p);
+                let idx = node.args.iter().map(|a| self.operand(*a));
+                Some(quote!(#t #([#idx])*))
+            }
+            Op::LoopOut(l) => {
+                let c = self.g.loops[*l].carried.iter().find(|c| c.out == id)?;
+                self.tangent_of(c.phi)
+            }
+            _ => match self.number[id.index()] {
+                Some(n) => Some(hygienic(format!("dt{n}")).into_token_stream()),
+                None => Some(self.internal_error("a tangent was used before it was computed")),
+            },
+        }
+    }
+
+    /// The tangent of `id`, or an explicit zero of its value's type.
+    pub(crate) fn tangent_or_zero(&self, id: Id) -> TokenStream {
+        self.tangent_of(id).unwrap_or_else(|| {
+            let (ad, v) = (&self.names.ad, self.operand(id));
+            quote!(#ad::zero_like(#v))
+        })
+    }
+
+    /// `let dtN = ...;` after node `id` was bound, if it has a tangent.
+    pub(crate) fn tangent_node(&mut self, id: Id, code: &mut Vec<TokenStream>) {
+        if !self.g[id].active || matches!(self.g[id].op, Op::LoopOut(_)) {
+            return;
+        }
+        let Some(expr) = self.tangent_expr(id) else {
+            return;
+        };
+        if let Some(n) = self.number[id.index()] {
+            let dt = hygienic(format!("dt{n}"));
+            code.push(quote!(let #dt = #expr;));
+        }
+    }
+
+    fn tangent_expr(&self, id: Id) -> Option<TokenStream> {
+        let node = &self.g[id];
+        let ad = &self.names.ad;
+        let arg = |k: usize| self.operand(node.args[k]);
+        let tan = |k: usize| self.tangent_of(node.args[k]);
+        let y = self.operand(id);
+        Some(match &node.op {
+            Op::Add => match (tan(0), tan(1)) {
+                (Some(a), Some(b)) => quote!(#a + #b),
+                (Some(a), None) => a,
+                (None, Some(b)) => b,
+                (None, None) => return None,
+            },
+            Op::Sub => match (tan(0), tan(1)) {
+                (Some(a), Some(b)) => quote!(#a - #b),
+                (Some(a), None) => a,
+                (None, Some(b)) => quote!(-#b),
+                (None, None) => return None,
+            },
+            Op::Neg => {
+                let a = tan(0)?;
+                quote!(-#a)
+            }
+            // d(ab) = da·b + a·db, for every pair of shapes `*` accepts:
+            // each term has the types of the product itself.
+            Op::Mul => {
+                let (a, b) = (arg(0), arg(1));
+                match (tan(0), tan(1)) {
+                    (Some(ta), Some(tb)) => quote!(#ta * #b + #a * #tb),
+                    (Some(ta), None) => quote!(#ta * #b),
+                    (None, Some(tb)) => quote!(#a * #tb),
+                    (None, None) => return None,
+                }
+            }
+            // d(a/b) = (da − y·db)/b.
+            Op::Div => {
+                let b = arg(1);
+                match (tan(0), tan(1)) {
+                    (Some(ta), Some(tb)) => quote!((#ta - #y * #tb) / #b),
+                    (Some(ta), None) => quote!(#ta / #b),
+                    (None, Some(tb)) => quote!(-(#y * #tb) / #b),
+                    (None, None) => return None,
+                }
+            }
+            Op::Select(_) => {
+                let c = arg(0);
+                let (a, b) = (
+                    self.tangent_or_zero(node.args[1]),
+                    self.tangent_or_zero(node.args[2]),
+                );
+                quote!(if #c { #a } else { #b })
+            }
+            Op::ArrLoad(_) => {
+                let ta = self.tangent_of(node.args[0])?;
+                let i = arg(1);
+                quote!(#ta[#i])
+            }
+            Op::Prim(p) => {
+                let args: Vec<TokenStream> = (0..node.args.len()).map(arg).collect();
+                let cone = p.name == "sqrt" && crate::cone::is_cone(self.g, id);
+                let name = if cone { "sqrt_cone" } else { p.name };
+                match p.tangent {
+                    Tangent::Rule => {
+                        let f = format_ident!("{}_jvp", name);
+                        let tans = (0..node.args.len()).map(|k| self.tangent_or_zero(node.args[k]));
+                        quote!(#ad::#f(#(#args,)* #y, #(#tans),*))
+                    }
+                    Tangent::Pushforward | Tangent::Inner => {
+                        let mut terms = Vec::new();
+                        for (k, _) in p.diff.iter().enumerate().filter(|(_, d)| **d) {
+                            let Some(t) = tan(k) else { continue };
+                            let f = format_ident!("{}_vjp{}", name, k);
+                            terms.push(if p.tangent == Tangent::Pushforward {
+                                quote!(#ad::#f(#(#args,)* #y, #t))
+                            } else {
+                                quote!(#ad::inner(#ad::#f(#(#args,)* #y, #ad::one_like(#y)), #t))
+                            });
+                        }
+                        if terms.is_empty() {
+                            return None;
+                        }
+                        quote!(#(#terms)+*)
+                    }
+                }
+            }
+            Op::Call { .. } => return None,
+            _ => return None,
+        })
+    }
+
+    /// `let (t5, dt5) = f_pushforward(args, tangents);`: a call to another
+    /// differentiated function (or a custom rule) gives value and tangent.
+    pub(crate) fn tangent_call(&mut self, id: Id, code: &mut Vec<TokenStream>) {
+        let node = &self.g[id];
+        let Op::Call { pushforward, .. } = &node.op else {
+            return;
+        };
+        let ad = &self.names.ad;
+        let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
+        let tans: Vec<TokenStream> = node
+            .args
+            .iter()
+            .map(|a| {
+                self.tangent_of(*a)
+                    .unwrap_or_else(|| quote!(#ad::NoTangent))
+            })
+            .collect();
+        let pushforward = pushforward.clone();
+        let t = self.bind(id);
+        let dt = match self.number[id.index()] {
+            Some(n) => hygienic(format!("dt{n}")),
+            None => return,
+        };
+        code.push(quote!(let (#t, #dt) = #pushforward(#(#args,)* #(#tans),*);));
+    }
+
+    /// A loop in forward mode: each carried variable's tangent is carried
+    /// beside it, so the loop runs once and keeps nothing.
+    pub(crate) fn tangent_loop(&mut self, l: usize, code: &mut Vec<TokenStream>) {
+        let lp = &self.g.loops[l];
+        let live: Vec<_> = lp
+            .carried
+            .iter()
+            .filter(|c| self.reach[c.out.index()] && self.g[c.phi].array.is_none())
+            .collect();
+        for c in &live {
+            let init = self.operand(c.init);
+            let t = self.bind(c.phi);
+            code.push(quote!(let mut #t = #init;));
+            if self.g[c.phi].active {
+                let start = self.tangent_or_zero(c.init);
+                if let Some(dt) = self.tangent_of(c.phi) {
+                    code.push(quote!(let mut #dt = #start;));
+                }
+            }
+        }
+        let body = self.forward(lp.body, false);
+        let mut pairs = Vec::new();
+        for c in live.iter().filter(|c| c.next != c.phi) {
+            pairs.push((self.operand(c.phi), self.operand(c.next)));
+            if let (true, Some(dt)) = (self.g[c.phi].active, self.tangent_of(c.phi)) {
+                pairs.push((dt, self.tangent_or_zero(c.next)));
+            }
+        }
+        let updates = simultaneous(pairs);
+        let (var, range) = (self.loop_var(l), self.range(l, false));
+        code.push(quote!(for #var in #range { #(#body)* #updates }));
+    }
+
+    /// The tangent array of a local array, beside it: created with it and
+    /// written where it is written.
+    pub(crate) fn tangent_array(&self, id: Id, code: &mut Vec<TokenStream>) {
+        let node = &self.g[id];
+        let Some(var) = node.array else { return };
+        if !self.array_active[var] {
+            return;
+        }
+        let (a, ta) = (hygienic(format!("a{var}")), hygienic(format!("ta{var}")));
+        let ad = &self.names.ad;
+        match &node.op {
+            Op::ArrNew { repeat, .. } => match (repeat, node.args.as_slice()) {
+                (Some(len), [x]) => match self.tangent_of(*x) {
+                    Some(tx) => code.push(quote!(let mut #ta = [#tx; #len];)),
+                    None => code.push(quote!(let mut #ta = #ad::zeros_like_array(&#a);)),
+                },
+                _ => {
+                    let elems = node.args.iter().map(|e| self.tangent_or_zero(*e));
+                    code.push(quote!(let mut #ta = [#(#elems),*];));
+                }
+            },
+            Op::ArrStore(_) => {
+                let i = self.operand(node.args[1]);
+                let tv = self.tangent_or_zero(node.args[2]);
+                code.push(quote!(#ta[#i] = #tv;));
+            }
+            _ => {}
+        }
+    }
+}
