@@ -8,7 +8,7 @@ use crate::emit::Emitter;
 use crate::fallback;
 use crate::graph::{Id, Scope};
 use crate::lower::{self, Lowered};
-use crate::names::{generic_args, internal_error, pullback_param, Names};
+use crate::names::{generic_args, internal_error, pullback_param, pushforward_tangent, Names};
 use crate::sig::{self, Sig};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
@@ -61,6 +61,15 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
         .map(|i| em.param_grad(i, &mut bwd))
         .collect();
     let value = em.operand(out);
+    // Forward mode: a second walk of the same graph, in tangent mode. The
+    // analyses of reverse mode ran again in `new` and found the same
+    // errors, if any, so only errors of the walk itself are new.
+    let mut tm = Emitter::new(&lowered.graph, sig, names, out);
+    tm.errors.clear();
+    tm.tangents = true;
+    let tfwd = tm.forward(Scope::TOP, false);
+    let (tvalue, tangent) = (tm.operand(out), tm.tangent_or_zero(out));
+    em.errors.append(&mut tm.errors);
     if let Some(mut first) = em.errors.pop() {
         for err in em.errors.drain(..) {
             first.combine(err);
@@ -116,6 +125,26 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
             (#v, (#(#all_grads,)*))
         }
     };
+    let jvp_sig = names.jvp_sig(item, sig);
+    let jvp = quote! {
+        #[inline]
+        #[allow(
+            dead_code,
+            unused_variables,
+            non_snake_case,
+            clippy::assign_op_pattern,
+            clippy::too_many_arguments,
+            clippy::type_complexity
+        )]
+        #jvp_sig {
+            use #krate::__private as #ad;
+            #keep
+            #(#items)*
+            #(#tfwd)*
+            (#tvalue, #tangent)
+        }
+    };
+    let pushforward = pushforward_body(item, sig, names);
     let grad = if sig.returns_tensor() {
         names.tensor_grad_stub(item, sig)
     } else {
@@ -156,6 +185,49 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
 
         #pullback
 
+        #jvp
+
+        #pushforward
+
         #graph_fn
+    }
+}
+
+/// `f_pushforward`: each tangent made the parameter's gradient type
+/// (`NoTangent` becomes a zero), then `f_jvp`.
+fn pushforward_body(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
+    let pf_sig = names.pushforward_sig(item, sig);
+    let ad = &names.ad;
+    let krate = &names.krate;
+    let jvp = quote::format_ident!(
+        "{}_jvp",
+        syn::ext::IdentExt::unraw(&item.sig.ident),
+        span = item.sig.ident.span()
+    );
+    let mut converts = Vec::new();
+    let mut tangents = Vec::new();
+    for (k, p) in sig.params.iter().enumerate() {
+        if !p.diff {
+            continue;
+        }
+        let (x, q) = (pullback_param(k), pushforward_tangent(k));
+        let like = match p.ty {
+            syn::Type::Reference(_) => quote!(#x),
+            _ => quote!(&#x),
+        };
+        converts.push(quote!(let #q = #ad::IntoTangent::into_tangent(#q, #like);));
+        tangents.push(q);
+    }
+    let args = (0..sig.params.len()).map(pullback_param);
+    let call = match &sig.receiver {
+        Some(_) => quote!(self.#jvp(#(#args,)* #(#tangents),*)),
+        None => quote!(#jvp(#(#args,)* #(#tangents),*)),
+    };
+    quote! {
+        #pf_sig {
+            use #krate::__private as #ad;
+            #(#converts)*
+            #call
+        }
     }
 }

@@ -23,6 +23,8 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
     };
     let graph = names.graph_fn(item, "");
     let pullback_sig = names.pullback_sig(item, sig);
+    let jvp_sig = names.jvp_sig(item, sig);
+    let pushforward_sig = names.pushforward_sig(item, sig);
     quote! {
         #errors
         // Loops must index (iterators have no compile-time trip count), so
@@ -36,6 +38,14 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
         #grad
         #[allow(unused_variables)]
         #pullback_sig {
+            ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
+        }
+        #[allow(unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
+        #jvp_sig {
+            ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
+        }
+        #[allow(unused_variables)]
+        #pushforward_sig {
             ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
         }
         #graph

@@ -110,6 +110,11 @@ pub(crate) fn pullback_param(k: usize) -> Ident {
     Ident::new(&format!("p{k}"), Span::mixed_site())
 }
 
+/// The `k`th tangent of a pushforward (see [`pullback_param`]).
+pub(crate) fn pushforward_tangent(k: usize) -> Ident {
+    Ident::new(&format!("q{k}"), Span::mixed_site())
+}
+
 /// `::<T, N>` naming the function's type and const parameters, or nothing.
 pub(crate) fn generic_args(generics: &syn::Generics) -> TokenStream {
     let args: Vec<&Ident> = generics

@@ -3,7 +3,7 @@
 //! other differentiated functions call, `f_graph`, and the same signatures
 //! again for the stubs of a refused function.
 
-use crate::names::{doc_link, pullback_param, Names};
+use crate::names::{doc_link, pullback_param, pushforward_tangent, tangent_name, Names};
 use crate::sig::{Param, Sig};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
@@ -126,6 +126,71 @@ impl Names {
             },
         )
     }
+
+    /// `fn f_jvp(params, t_p...) -> (R, R)`: the value and the tangent of
+    /// the result, given one tangent per differentiated parameter (of that
+    /// parameter's gradient type), in order.
+    pub fn jvp_sig(&self, item: &ItemFn, sig: &Sig) -> TokenStream {
+        let vis = &item.vis;
+        let unsafety = &item.sig.unsafety;
+        let jvp = format_ident!("{}_jvp", item.sig.ident.unraw(), span = item.sig.ident.span());
+        let (generics, where_clause) = (&sig.generics, &sig.generics.where_clause);
+        let receiver = sig.receiver.iter().map(|r| quote!(#r));
+        let params = sig.params.iter().map(|p| {
+            let (ident, ty) = (&p.ident, &p.ty);
+            quote!(#ident: #ty)
+        });
+        let tangents = (0..sig.params.len())
+            .filter(|&k| sig.params[k].diff || sig.params[k].refused)
+            .map(|k| {
+                let (t, ty) = (tangent_name(sig, k), sig.params[k].grad_ty());
+                quote!(#t: #ty)
+            });
+        let params: Vec<TokenStream> = receiver.chain(params).chain(tangents).collect();
+        let ret = &sig.ret;
+        let doc = jvp_doc(item, sig);
+        quote! {
+            #[doc = #doc]
+            #vis #unsafety fn #jvp #generics (#(#params),*) -> (#ret, #ret) #where_clause
+        }
+    }
+
+    /// `fn f_pushforward(params, tangents) -> (R, R)`: forward mode's
+    /// protocol for callers, one tangent per parameter. A differentiated
+    /// parameter takes its tangent or `NoTangent` (zero); a constant takes
+    /// anything, since it has none.
+    pub fn pushforward_sig(&self, item: &ItemFn, sig: &Sig) -> TokenStream {
+        let vis = &item.vis;
+        let unsafety = &item.sig.unsafety;
+        let name = format_ident!(
+            "{}_pushforward",
+            item.sig.ident.unraw(),
+            span = item.sig.ident.span()
+        );
+        let (generics, where_clause, krate) = (&sig.generics, &sig.generics.where_clause, &self.krate);
+        let receiver = sig.receiver.iter().map(|r| quote!(#r));
+        let params = sig.params.iter().enumerate().map(|(k, p)| {
+            let (ident, ty) = (pullback_param(k), &p.ty);
+            quote!(#ident: #ty)
+        });
+        let tangents = sig.params.iter().enumerate().map(|(k, p)| {
+            let q = pushforward_tangent(k);
+            if p.diff {
+                let ty = p.grad_ty();
+                quote!(#q: impl #krate::__private::IntoTangent<#ty>)
+            } else {
+                quote!(#q: impl ::core::marker::Sized)
+            }
+        });
+        let params: Vec<TokenStream> = receiver.chain(params).chain(tangents).collect();
+        let ret = &sig.ret;
+        quote! {
+            #[doc(hidden)]
+            #[inline]
+            #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
+            #vis #unsafety fn #name #generics (#(#params),*) -> (#ret, #ret) #where_clause
+        }
+    }
 }
 
 /// The rustdoc of `f_vjp` and `f_grad`: every component of the tuple they
@@ -197,4 +262,36 @@ fn docs(item: &ItemFn, sig: &Sig, seed: &str) -> (String, String) {
         entries(true)
     );
     (vjp, grad)
+}
+
+/// The rustdoc of `f_jvp`: the order of the tangents and what comes back.
+fn jvp_doc(item: &ItemFn, sig: &Sig) -> String {
+    let name = item.sig.ident.unraw().to_string();
+    let link = doc_link(&item.sig.ident);
+    let args: Vec<String> = sig
+        .params
+        .iter()
+        .map(|p| p.ident.unraw().to_string())
+        .collect();
+    let tangents: Vec<String> = (0..sig.params.len())
+        .filter(|&k| sig.params[k].diff || sig.params[k].refused)
+        .map(|k| tangent_name(sig, k).to_string())
+        .collect();
+    let recv = if sig.receiver.is_some() { "self." } else { "" };
+    let mut entries = String::new();
+    for (k, p) in sig.params.iter().enumerate() {
+        if p.diff || p.refused {
+            let ty = p.grad_ty().to_token_stream().to_string().replace(' ', "");
+            entries.push_str(&format!(
+                "\n - `{}`: the direction for `{}`, a `{ty}`",
+                tangent_name(sig, k),
+                p.ident.unraw()
+            ));
+        }
+    }
+    format!(
+        " Forward mode of {link}: `let (value, tangent) = {recv}{name}_jvp({}{});` gives the value and its directional derivative Σₖ ∂{name}/∂xₖ · tₖ, one tangent per differentiated parameter, in order:{entries}\n\n `tangent` has the result's type. Computed in one pass beside the value, with nothing kept per loop iteration.\n\n Generated by `#[differentiable]`.",
+        args.iter().map(|a| format!("{a}, ")).collect::<String>(),
+        tangents.join(", ")
+    )
 }
