@@ -19,12 +19,15 @@ pub mod arith;
 #[doc(hidden)]
 pub mod diagnostics;
 pub mod elementwise;
+pub mod forward;
+pub mod jvp;
 pub mod linalg;
 pub mod losses;
 pub mod rules;
 
 pub use activations::{relu, sigmoid, softplus};
 pub use elementwise::Elementwise;
+pub use forward::{inner, Inner, IntoTangent, NoTangent};
 pub use linalg::{
     log_softmax, logsumexp, outer, softmax, Matrix, RowVector, Shape, Transpose, Vector,
 };
@@ -68,6 +71,8 @@ pub mod __private {
     pub use crate::activations::*;
     pub use crate::arith::*;
     pub use crate::diagnostics::*;
+    pub use crate::forward::*;
+    pub use crate::jvp::*;
     pub use crate::linalg::*;
     pub use crate::losses::*;
     pub use crate::rules::*;

@@ -6,6 +6,10 @@
 //! Derivatives are written in the form that stays accurate near the edges of
 //! the domain; conventions at points of non-differentiability are documented
 //! on each rule.
+//!
+//! Every rule here is elementwise and linear in `g`, so `f_vjpK(args, y, t)`
+//! is also argument `K`'s share of the tangent of `y` along `t`: forward mode
+//! calls these same functions (see [`forward`](crate::forward)).
 
 use crate::elementwise::Elementwise;
 use num_traits::{Float, One, Zero};
