@@ -240,9 +240,9 @@ fn calls_callee(x: f64) -> f64 {
 
 #[test]
 fn custom_rule_names_do_not_clash() {
-    let (v, d) = square_of_pullback(3.0, 1.0);
+    let (v, d) = square_of_derivatives::pullback(3.0, 1.0);
     assert_eq!((v, d.0), (9.0, 6.0));
-    let (v, (dg, ds)) = scale_pullback(2.0, 5.0, 1.0);
+    let (v, (dg, ds)) = scale_derivatives::pullback(2.0, 5.0, 1.0);
     assert_eq!((v, dg, ds), (10.0, 5.0, 2.0));
     let (x, y) = (0.5, -1.5);
     let (v, dx, dy) = through_rules_grad(x, y);

@@ -27,7 +27,7 @@ pub mod rules;
 
 pub use activations::{relu, sigmoid, softplus};
 pub use elementwise::Elementwise;
-pub use forward::{inner, Inner, IntoTangent, NoTangent};
+pub use forward::{Inner, IntoTangent, NoTangent};
 pub use linalg::{
     log_softmax, logsumexp, outer, softmax, Matrix, RowVector, Shape, Transpose, Vector,
 };

@@ -5,7 +5,7 @@
 //! cotangent, and returns one cotangent per input.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::{FnArg, Ident, ItemFn, Pat, ReturnType, Type};
 
 /// A name the generated pullback introduces. Mixed-site, as in the main
@@ -24,8 +24,28 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
             return quote!(#err #input);
         }
     };
-    let rule: syn::Path = match syn::parse2(args) {
-        Ok(rule) => rule,
+    let parsed = syn::parse::Parser::parse2(
+        |input: syn::parse::ParseStream| {
+            let rule: syn::Path = input.parse()?;
+            let mut krate: Option<syn::Path> = None;
+            if input.parse::<Option<syn::Token![,]>>()?.is_some() && !input.is_empty() {
+                input.parse::<syn::Token![crate]>()?;
+                input.parse::<syn::Token![=]>()?;
+                let lit: syn::LitStr = input.parse()?;
+                krate = Some(lit.parse()?);
+            }
+            Ok((rule, krate))
+        },
+        args,
+    );
+    let (rule, krate): (syn::Path, TokenStream) = match parsed {
+        Ok((rule, krate)) => (
+            rule,
+            match krate {
+                Some(path) => quote!(#path),
+                None => quote!(::autodiff),
+            },
+        ),
         Err(_) => {
             let err = syn::Error::new_spanned(
                 &item.sig.ident,
@@ -39,6 +59,7 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut idents = Vec::new();
     let mut params = Vec::new();
     let mut grads = Vec::new();
+    let mut scalar = true;
     for input in &item.sig.inputs {
         match input {
             FnArg::Typed(pt) => match &*pt.pat {
@@ -49,6 +70,7 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
                     let ty = &pt.ty;
                     idents.push(ident.clone());
                     params.push(quote!(#ident: #ty));
+                    scalar &= is_scalar(ty, &item.sig.generics);
                     grads.push(match &**ty {
                         Type::Reference(r) => (*r.elem).clone(),
                         other => other.clone(),
@@ -88,7 +110,8 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     let vis = &item.vis;
     let generics = &item.sig.generics;
     let where_clause = &generics.where_clause;
-    let pullback = format_ident!("{}_pullback", name, span = name.span());
+    let pullback = Ident::new("pullback", name.span());
+    let derivatives = crate::signatures::derivatives_name(name);
     let turbofish = crate::names::generic_args(generics);
     let (value, seed) = (hygienic("value"), hygienic("seed"));
     let body = if idents.len() == 1 {
@@ -103,20 +126,111 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
     let doc = format!(
-        " Pullback of `{}` through the rule `{}`, for `#[differentiable]` callers.",
+        " The derivatives of `{}` through the rule `{}`, for `#[differentiable]` callers.",
         syn::ext::IdentExt::unraw(name),
         quote!(#rule).to_string().replace(' ', "")
     );
+    scalar &= is_scalar(&ret, generics);
+    let pushforward = pushforward(&item, &rule, &krate, &idents, &params, &grads, &ret, scalar);
     quote! {
         #item
 
         #[doc = #doc]
         #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #derivatives {}
+
+        impl #derivatives {
+            #pushforward
+
+            #[doc(hidden)]
+            #[inline]
+            #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
+            #vis fn #pullback #generics (#(#params,)* #seed: #ret) -> (#ret, (#(#grads,)*)) #where_clause {
+                let #value = #name #turbofish(#(#idents),*);
+                #body
+            }
+        }
+    }
+}
+
+/// `f32`, `f64`, a type parameter of the function, or a reference to one:
+/// the types whose tangents a cotangent rule also gives.
+fn is_scalar(ty: &Type, generics: &syn::Generics) -> bool {
+    match ty {
+        Type::Reference(r) => is_scalar(&r.elem, generics),
+        Type::Paren(p) => is_scalar(&p.elem, generics),
+        Type::Group(g) => is_scalar(&g.elem, generics),
+        Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
+            i == "f32" || i == "f64" || generics.type_params().any(|t| t.ident == *i)
+        }),
+        _ => false,
+    }
+}
+
+/// `f_pushforward`, forward mode's protocol. For scalars a cotangent rule
+/// is also a tangent rule: with `ḡ = 1` it returns every partial
+/// derivative, and the tangent is `Σₖ ∂f/∂xₖ tₖ`. For anything else there
+/// is no tangent rule, and calling it is a compile error that says so.
+#[allow(clippy::too_many_arguments)]
+fn pushforward(
+    item: &ItemFn,
+    rule: &syn::Path,
+    krate: &TokenStream,
+    idents: &[Ident],
+    params: &[TokenStream],
+    grads: &[Type],
+    ret: &Type,
+    scalar: bool,
+) -> TokenStream {
+    let name = &item.sig.ident;
+    let vis = &item.vis;
+    let pf = Ident::new("pushforward", name.span());
+    let turbofish = crate::names::generic_args(&item.sig.generics);
+    let q: Vec<Ident> = (0..idents.len())
+        .map(|k| hygienic(&format!("q{k}")))
+        .collect();
+    let (value, seed) = (hygienic("value"), hygienic("seed"));
+    let g: Vec<Ident> = (0..idents.len())
+        .map(|k| hygienic(&format!("g{k}")))
+        .collect();
+    let attrs = quote! {
+        #[doc(hidden)]
         #[inline]
         #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
-        #vis fn #pullback #generics (#(#params,)* #seed: #ret) -> (#ret, (#(#grads,)*)) #where_clause {
+    };
+    if !scalar {
+        let out = hygienic("AutodiffJvpOut");
+        let mut generics = item.sig.generics.clone();
+        generics.params.push(syn::parse_quote!(#out));
+        generics
+            .make_where_clause()
+            .predicates
+            .push(syn::parse_quote!(#out: #krate::__private::JvpNeedsScalarCustomRule));
+        let where_clause = &generics.where_clause;
+        return quote! {
+            #attrs
+            #[allow(unused_variables)]
+            #vis fn #pf #generics (#(#params,)* #(#q: impl ::core::marker::Sized),*) -> #out #where_clause {
+                ::core::unreachable!("forward mode needs a tangent rule here")
+            }
+        };
+    }
+    let generics = &item.sig.generics;
+    let where_clause = &generics.where_clause;
+    let partials = if idents.len() == 1 {
+        quote!(let #(#g)* = #rule(#(#idents,)* #value, #seed);)
+    } else {
+        quote!(let (#(#g),*) = #rule(#(#idents,)* #value, #seed);)
+    };
+    quote! {
+        #attrs
+        #vis fn #pf #generics (#(#params,)* #(#q: impl #krate::__private::IntoTangent<#grads>),*) -> (#ret, #ret) #where_clause {
             let #value = #name #turbofish(#(#idents),*);
-            #body
+            let #seed = <#ret as #krate::__private::One>::one();
+            #partials
+            #(let #q = #krate::__private::IntoTangent::into_tangent(#q, &#g);)*
+            (#value, #(#g * #q)+*)
         }
     }
 }

@@ -145,6 +145,7 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
         }
     };
     let pushforward = pushforward_body(item, sig, names);
+    let rules = names.rules(item, sig, quote!(#pullback #pushforward));
     let grad = if sig.returns_tensor() {
         names.tensor_grad_stub(item, sig)
     } else {
@@ -183,11 +184,9 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
 
         #grad
 
-        #pullback
-
         #jvp
 
-        #pushforward
+        #rules
 
         #graph_fn
     }

@@ -25,6 +25,20 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
     let pullback_sig = names.pullback_sig(item, sig);
     let jvp_sig = names.jvp_sig(item, sig);
     let pushforward_sig = names.pushforward_sig(item, sig);
+    let rules = names.rules(
+        item,
+        sig,
+        quote! {
+            #[allow(unused_variables)]
+            #pullback_sig {
+                ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
+            }
+            #[allow(unused_variables)]
+            #pushforward_sig {
+                ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
+            }
+        },
+    );
     quote! {
         #errors
         // Loops must index (iterators have no compile-time trip count), so
@@ -36,18 +50,11 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
             ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
         }
         #grad
-        #[allow(unused_variables)]
-        #pullback_sig {
-            ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
-        }
         #[allow(unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
         #jvp_sig {
             ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
         }
-        #[allow(unused_variables)]
-        #pushforward_sig {
-            ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
-        }
+        #rules
         #graph
     }
 }

@@ -149,6 +149,9 @@ pub fn method_list() -> String {
 
 #[cfg(test)]
 mod tests {
+    // The expansion benchmark compiles this file with `--test` but no test
+    // harness, which drops the tests and leaves the import unused.
+    #![allow(unused_imports)]
     use super::*;
 
     /// Every function autodiff-core exports at its root (what users call

@@ -11,13 +11,41 @@ use syn::ext::IdentExt;
 use syn::{Ident, ItemFn};
 
 impl Names {
-    /// `fn f_pullback(params, seed) -> (R, (G0, G1, ...))`: one entry per
+    /// The rules other differentiated functions call, `pullback` and
+    /// `pushforward`, as associated functions of a struct named after the
+    /// function (`f_derivatives`), so that a caller names one path for both
+    /// modes: a function without rules is then one error at the call, not
+    /// one per mode. A method's rules are methods beside it instead
+    /// (`self.f_pullback`, `self.f_pushforward`): an `impl` holds no struct.
+    pub fn rules(&self, item: &ItemFn, sig: &Sig, fns: TokenStream) -> TokenStream {
+        if sig.receiver.is_some() {
+            return fns;
+        }
+        let vis = &item.vis;
+        let name = derivatives_name(&item.sig.ident);
+        let doc = format!(
+            " The derivative rules of `{}` that other `#[differentiable]` functions call.",
+            item.sig.ident.unraw()
+        );
+        quote! {
+            #[doc = #doc]
+            #[doc(hidden)]
+            #[allow(non_camel_case_types, dead_code)]
+            #vis struct #name {}
+
+            impl #name {
+                #fns
+            }
+        }
+    }
+
+    /// `fn pullback(params, seed) -> (R, (G0, G1, ...))`: one entry per
     /// parameter (`NoGrad` for constants), the protocol a calling
     /// `#[differentiable]` function relies on.
     pub fn pullback_sig(&self, item: &ItemFn, sig: &Sig) -> TokenStream {
         let vis = &item.vis;
         let unsafety = &item.sig.unsafety;
-        let name = format_ident!("{}_pullback", item.sig.ident, span = item.sig.ident.span());
+        let name = rule_name(item, sig, "pullback");
         let (generics, where_clause, seed, krate) = (
             &sig.generics,
             &sig.generics.where_clause,
@@ -133,7 +161,11 @@ impl Names {
     pub fn jvp_sig(&self, item: &ItemFn, sig: &Sig) -> TokenStream {
         let vis = &item.vis;
         let unsafety = &item.sig.unsafety;
-        let jvp = format_ident!("{}_jvp", item.sig.ident.unraw(), span = item.sig.ident.span());
+        let jvp = format_ident!(
+            "{}_jvp",
+            item.sig.ident.unraw(),
+            span = item.sig.ident.span()
+        );
         let (generics, where_clause) = (&sig.generics, &sig.generics.where_clause);
         let receiver = sig.receiver.iter().map(|r| quote!(#r));
         let params = sig.params.iter().map(|p| {
@@ -162,12 +194,9 @@ impl Names {
     pub fn pushforward_sig(&self, item: &ItemFn, sig: &Sig) -> TokenStream {
         let vis = &item.vis;
         let unsafety = &item.sig.unsafety;
-        let name = format_ident!(
-            "{}_pushforward",
-            item.sig.ident.unraw(),
-            span = item.sig.ident.span()
-        );
-        let (generics, where_clause, krate) = (&sig.generics, &sig.generics.where_clause, &self.krate);
+        let name = rule_name(item, sig, "pushforward");
+        let (generics, where_clause, krate) =
+            (&sig.generics, &sig.generics.where_clause, &self.krate);
         let receiver = sig.receiver.iter().map(|r| quote!(#r));
         let params = sig.params.iter().enumerate().map(|(k, p)| {
             let (ident, ty) = (pullback_param(k), &p.ty);
@@ -294,4 +323,21 @@ fn jvp_doc(item: &ItemFn, sig: &Sig) -> String {
         args.iter().map(|a| format!("{a}, ")).collect::<String>(),
         tangents.join(", ")
     )
+}
+
+/// `f_derivatives`, the struct holding `f`'s rules.
+pub(crate) fn derivatives_name(f: &Ident) -> Ident {
+    format_ident!("{}_derivatives", f.unraw(), span = f.span())
+}
+
+/// `pullback` inside `f_derivatives`, or `f_pullback` beside a method.
+fn rule_name(item: &ItemFn, sig: &Sig, rule: &str) -> Ident {
+    match sig.receiver {
+        Some(_) => format_ident!(
+            "{}_{rule}",
+            item.sig.ident.unraw(),
+            span = item.sig.ident.span()
+        ),
+        None => Ident::new(rule, item.sig.ident.span()),
+    }
 }

@@ -71,7 +71,7 @@ fn raw_identifiers() {
     assert_eq!(match_grad(3.0, &2.0), (18.0, 12.0, 9.0));
     assert_eq!(match_vjp(3.0, &2.0, 0.5), (18.0, 6.0, 4.5));
 
-    let (v, (d,)) = fn_pullback(0.0, 2.0);
+    let (v, (d,)) = fn_derivatives::pullback(0.0, 2.0);
     assert_eq!((v, d), (1.0, 2.0));
 
     assert_eq!(with_wrt_grad(2.0, 1.0, 5.0), (11.0, 5.0, 1.0));

@@ -43,6 +43,26 @@ macro_rules! check_as {
                 let [$($a),+] = v;
                 $m::f($($a),+)
             },
+        );
+        On::<$T>::check_jvp(
+            stringify!($m),
+            $cfg,
+            $pts,
+            |v| {
+                let [$($a),+] = v;
+                let (value, $($a),+) = $m::f_grad($($a),+);
+                (value, [$($a),+])
+            },
+            |v, t| {
+                let [$($a),+] = v;
+                // The tangents in order: `$a` only drives the repetition.
+                let mut k = 0usize;
+                $m::f_jvp($($a,)+ $({ let _ = &$a; k += 1; t[k - 1] }),+)
+            },
+            |v| {
+                let [$($a),+] = v;
+                $m::f($($a),+)
+            },
         )
     };
 }

@@ -42,6 +42,26 @@ macro_rules! check {
                 let [$($a),+] = v;
                 $m::f($($a),+)
             },
+        );
+        On::<$T>::check_jvp(
+            stringify!($m),
+            $cfg,
+            $pts,
+            |v| {
+                let [$($a),+] = v;
+                let (value, $($a),+) = $m::f_grad($($a),+);
+                (value, [$($a),+])
+            },
+            |v, t| {
+                let [$($a),+] = v;
+                // The tangents in order: `$a` only drives the repetition.
+                let mut k = 0usize;
+                $m::f_jvp($($a,)+ $({ let _ = &$a; k += 1; t[k - 1] }),+)
+            },
+            |v| {
+                let [$($a),+] = v;
+                $m::f($($a),+)
+            },
         )
     };
 }
@@ -60,6 +80,14 @@ macro_rules! check_array {
             |v| $m::f(v),
             |v| $m::f_grad(v),
             |v, seed| $m::f_vjp(v, seed),
+            |v| $m::f(v),
+        );
+        On::<$T>::check_jvp(
+            stringify!($m),
+            $cfg,
+            $pts,
+            |v| $m::f_grad(v),
+            |v, t| $m::f_jvp(v, t),
             |v| $m::f(v),
         )
     };
@@ -284,6 +312,9 @@ fn transcendental_start_summed_by_an_inner_loop() {
                     }
                     pub fn f_vjp<T: Float>(x: T, s: T) -> (T, T) {
                         super::super::$m::f_vjp(x, [c(0.3), c(-0.5)], s)
+                    }
+                    pub fn f_jvp<T: Float>(x: T, t: T) -> (T, T) {
+                        super::super::$m::f_jvp(x, [c(0.3), c(-0.5)], t)
                     }
                 }
             )*};

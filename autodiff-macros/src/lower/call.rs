@@ -94,13 +94,18 @@ impl Lower<'_> {
                 if f.path.segments.len() == 1 && last.ident == self.fn_name {
                     return self.error(&last.ident, "recursion cannot be differentiated: the call graph must be known at compile time");
                 }
-                let rule = |suffix: &str| {
+                // `a::f::<T>` has its rules at `<a::f_derivatives>::pullback::<T>`:
+                // one path for both modes, so a function without rules is
+                // one error at the call ("cannot find type `f_derivatives`").
+                let rule = |rule: &str| {
                     let mut path = f.path.clone();
+                    let mut args = syn::PathArguments::None;
                     if let Some(seg) = path.segments.last_mut() {
-                        seg.ident =
-                            quote::format_ident!("{}_{suffix}", seg.ident, span = seg.ident.span());
+                        args = std::mem::take(&mut seg.arguments);
+                        seg.ident = crate::signatures::derivatives_name(&seg.ident);
                     }
-                    path.to_token_stream()
+                    let method = Ident::new(rule, last.ident.span());
+                    quote!(<#path>::#method #args)
                 };
                 let args: Vec<&Expr> = c.args.iter().collect();
                 let rules = [rule("pullback"), rule("pushforward")];
