@@ -217,3 +217,39 @@ fn a_tangent_of_the_argument_type_passes_unchanged() {
     assert_eq!(tangent(m, m.t()), m.t());
     assert_eq!(tangent(1.0, ad::NoTangent), 0.0);
 }
+
+/// The tangent of `a·b/c + ⟨softmax(v), v⟩`-like code as a generated
+/// `f_jvp` for `T: Float` would write it: the rules need no bound beyond
+/// `Float`, which is all a user's generic signature gives.
+fn generic_tangent<T: autodiff_core::Float>(a: T, b: T, v: Vector<T, 3>, t: [T; 2]) -> T {
+    let [ta, tb] = t;
+    let y = a * b;
+    let ty = ad::mul_jvp(a, b, y, ta, tb);
+    let q = y / b;
+    let tq = ad::div_jvp(y, b, q, ty, tb);
+    let s = ad::softmax(v);
+    let ts = ad::softmax_jvp(v, s, v * ta);
+    let r = ad::t(v);
+    let tr = ad::t_jvp(v, r, v * tb);
+    let u = ad::tmul(v, v);
+    let tu = ad::tmul_jvp(v, v, u, v * ta, v * tb);
+    let seed = ad::one_like(u);
+    tq + ad::inner(ts, s) + ad::inner(tr, r) + tu * seed
+}
+
+#[test]
+fn rules_need_only_float_bounds() {
+    let v = Vector::new([0.5, -1.0, 2.0]);
+    let (got64, got32) = (
+        generic_tangent(1.5f64, -2.0, v, [0.25, 0.75]),
+        generic_tangent(1.5f32, -2.0, Vector::new([0.5, -1.0, 2.0]), [0.25, 0.75]),
+    );
+    // By hand: `q = a`, so `tq = ta`; the transpose contributes
+    // `⟨v tb, v⟩` and `vᵀv` its tangent `⟨v ta, v⟩ + ⟨v, v tb⟩`.
+    let (ta, tb, vv) = (0.25, 0.75, v.dot(v));
+    let s = v.softmax();
+    let ts = s * (v * ta - Vector::new([s.dot(v * ta); 3]));
+    let want = ta + ts.dot(s) + vv * tb + vv * (ta + tb);
+    approx::assert_relative_eq!(got64, want, max_relative = 1e-14);
+    approx::assert_relative_eq!(got32, want as f32, max_relative = 1e-6);
+}
