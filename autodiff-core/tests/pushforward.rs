@@ -253,3 +253,24 @@ fn rules_need_only_float_bounds() {
     approx::assert_relative_eq!(got64, want, max_relative = 1e-14);
     approx::assert_relative_eq!(got32, want as f32, max_relative = 1e-6);
 }
+
+/// The two rules `forward`'s docs name as not their own pushforward really
+/// are not, so the forward mode must call the explicit `_jvp` for them.
+#[test]
+fn non_symmetric_jacobians_are_not_their_own_pushforward() {
+    let a = Matrix::new([[1.0, 2.0], [-0.5, 3.0]]);
+    let t = Matrix::new([[0.25, -1.0], [2.0, 0.5]]);
+    let y = a * a;
+    let push = ad::mul_jvp(a, a, y, t, t);
+    assert_eq!(push, t * a + a * t);
+    assert_ne!(ad::mul_vjp_same(a, a, y, t), push);
+
+    let z = Vector::new([0.5, -1.0, 2.0]);
+    let tz = Vector::new([1.0, 0.0, 0.0]);
+    let ly = z.log_softmax();
+    let push = ad::log_softmax_jvp(z, ly, tz);
+    let shift = z.softmax()[0];
+    approx::assert_relative_eq!(push.to_array()[..], [1.0 - shift, -shift, -shift][..]);
+    let pull = ad::log_softmax_vjp0(z, ly, tz);
+    assert!((pull - push).norm() > 0.1, "{pull:?} vs {push:?}");
+}
