@@ -8,6 +8,11 @@
 //! traits, and are `#[inline(always)]`, so after inlining the generated
 //! gradient is the arithmetic a careful person would write by hand.
 //!
+//! Forward mode (`f_jvp`) reuses the pullbacks of elementwise primitives as
+//! their pushforwards and calls `op_jvp(args, y, tangents)` from [`jvp`] for
+//! the rest; [`forward`] holds its call protocol ([`NoTangent`],
+//! [`IntoTangent`], [`inner`]).
+//!
 //! Everything is `#![no_std]` and allocation-free. Float maths goes through
 //! [`num_traits::Float`]: std's intrinsics with the `std` feature, `libm`
 //! without it.
