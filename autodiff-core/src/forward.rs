@@ -114,38 +114,21 @@ impl<X: ZeroTangent> IntoTangent<X> for NoTangent {
     }
 }
 
-/// The types whose zero [`NoTangent`] stands for.
-///
-/// Scalars are `f32` and `f64` by name, not every [`Float`]: a blanket
-/// `impl<T: Float>` would overlap with the array impl (num-traits may one
-/// day implement `Float` for arrays, so rustc rejects the pair), and arrays
-/// matter more to callers, who mostly use concrete floats. A generic caller
-/// passes `T::zero()` instead, or bounds on `NoTangent: IntoTangent<T>`;
-/// another float type can implement this trait itself.
+/// The types whose zero [`NoTangent`] stands for: every argument type a
+/// call between differentiated functions can pass, which are floats
+/// (generic `T` included, which is what generic callers need), vectors and
+/// matrices. Arrays are not among them: a call's arguments are numbers,
+/// never whole arrays, and a blanket impl for every [`Float`] cannot sit
+/// beside one for arrays (num-traits could implement `Float` for arrays).
 pub trait ZeroTangent: Copy {
     /// The zero tangent.
     fn zero_tangent() -> Self;
 }
 
-impl ZeroTangent for f32 {
+impl<T: Float> ZeroTangent for T {
     #[inline(always)]
     fn zero_tangent() -> Self {
-        0.0
-    }
-}
-
-impl ZeroTangent for f64 {
-    #[inline(always)]
-    fn zero_tangent() -> Self {
-        0.0
-    }
-}
-
-/// Element by element, so `[[f64; N]; M]` and arrays of vectors work too.
-impl<A: ZeroTangent, const N: usize> ZeroTangent for [A; N] {
-    #[inline(always)]
-    fn zero_tangent() -> Self {
-        [A::zero_tangent(); N]
+        T::zero()
     }
 }
 

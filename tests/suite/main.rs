@@ -20,6 +20,7 @@ mod branch_smoke;
 mod compose_smoke;
 mod cones;
 mod edge_cases;
+mod forward;
 mod local_arrays;
 mod loop_smoke;
 mod mgh;
