@@ -14,13 +14,32 @@
 )]
 pub trait GradNeedsScalarResult {}
 
-/// Bound on the `f_pushforward` that `#[custom_vjp]` emits when the function
-/// takes or returns anything but scalars: a cotangent rule of vectors or
-/// arrays gives no tangents, so forward mode (`_jvp`) through such a call
-/// fails with this message instead of a wrong or missing derivative.
+/// Bound on the `pushforward` that `#[custom_vjp]` emits when its cotangent
+/// rule cannot give tangents (a `Matrix` result, or inputs no
+/// differentiated caller can pass), so forward mode (`_jvp`) through such a
+/// call fails with this message instead of a wrong or missing derivative.
 #[diagnostic::on_unimplemented(
-    message = "forward mode (`_jvp`) cannot go through a `#[custom_vjp]` function of vectors or arrays",
+    message = "forward mode (`_jvp`) cannot go through this `#[custom_vjp]` function: its result is neither a number nor a `Vector`",
     label = "this call has a cotangent rule but no tangent rule",
-    note = "a `#[custom_vjp]` rule serves forward mode only when every input and the result are scalars (`f64`, `f32` or a float `T`); use reverse mode (`_grad`, `_vjp`) through this function, or write it with `#[differentiable]`"
+    note = "a `#[custom_vjp]` rule serves forward mode when its inputs are numbers, `Vector`s or `Matrix`es and its result is a number or a `Vector` (one rule call per output); for a `Matrix` result, write the function with `#[differentiable]`"
 )]
 pub trait JvpNeedsScalarCustomRule {}
+
+/// Bound on the `f_jacobian` that `#[differentiable]` emits for a function
+/// with a scalar result, whose derivative is its gradient: `f_grad`.
+#[diagnostic::on_unimplemented(
+    message = "`_jacobian` needs a vector result (`[T; M]` or `Vector<T, M>`); this function returns a number",
+    label = "no `_jacobian` for a function with a scalar result",
+    note = "its derivative is a gradient: call `f_grad(args...)`, which returns `(value, d_x, ...)`"
+)]
+pub trait JacobianNeedsVectorResult {}
+
+/// Bound on the `f_jacobian` that `#[differentiable]` emits when its shapes
+/// are not covered: a `Matrix` or two-dimensional result, or a `Matrix` or
+/// nested-array parameter.
+#[diagnostic::on_unimplemented(
+    message = "`_jacobian` covers results `[T; M]` or `Vector<T, M>` and differentiated parameters that are scalars, `[T; N]` or `Vector<T, N>`",
+    label = "no `_jacobian` for these shapes",
+    note = "use `_jvp` (one direction per call) or `_vjp` (one seed per call) to build the derivative you need"
+)]
+pub trait JacobianShapes {}

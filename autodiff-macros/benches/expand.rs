@@ -65,6 +65,9 @@ mod graph;
 #[path = "../src/index.rs"]
 mod index;
 #[allow(dead_code)]
+#[path = "../src/jacobian.rs"]
+mod jacobian;
+#[allow(dead_code)]
 #[path = "../src/lower/mod.rs"]
 mod lower;
 #[allow(dead_code)]

@@ -120,6 +120,14 @@ fn huber_jvp(r: f64, delta: f64, t_r: f64) -> (f64, f64) {
     let dt7 = if t1 { dt3 } else { dt6 };
     (t7, dt7)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn huber_jacobian<AutodiffJacobianOut>(r: f64, delta: f64) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
+}
 /// The derivative rules of `huber` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]

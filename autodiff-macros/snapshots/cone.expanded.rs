@@ -105,6 +105,14 @@ fn ackley_term_jvp(x: f64, y: f64, t_x: f64, t_y: f64) -> (f64, f64) {
     let dt13 = dt9 + dt12;
     (t13, dt13)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn ackley_term_jacobian<AutodiffJacobianOut>(x: f64, y: f64) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
+}
 /// The derivative rules of `ackley_term` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]

@@ -118,6 +118,17 @@ fn beale_jvp<T: num_traits::Float>(x: T, y: T, t_x: T, t_y: T) -> (T, T) {
     let dt16 = dt14 + dt15;
     (t16, dt16)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn beale_jacobian<T: num_traits::Float, AutodiffJacobianOut>(
+    x: T,
+    y: T,
+) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
+}
 /// The derivative rules of `beale` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]

@@ -108,7 +108,6 @@ fn layer_jvp(x: [f64; 6], t_x: [f64; 6]) -> (f64, f64) {
     use ::autodiff::__private as __ad;
     let _ = layer;
     let mut a0 = [0.0; 3];
-    let mut da0 = __ad::zeros_like_array(&a0);
     let mut ta0 = __ad::zeros_like_array(&a0);
     for j in 0..3 {
         for i in 0..2 {
@@ -142,6 +141,14 @@ fn layer_jvp(x: [f64; 6], t_x: [f64; 6]) -> (f64, f64) {
     }
     let t13 = t8;
     (t13, dt8)
+}
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn layer_jacobian<AutodiffJacobianOut>(x: [f64; 6]) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
 }
 /// The derivative rules of `layer` that other `#[differentiable]` functions call.
 #[doc(hidden)]
@@ -277,7 +284,6 @@ fn prefix_jvp(x: [f64; 5], t_x: [f64; 5]) -> (f64, f64) {
     use ::autodiff::__private as __ad;
     let _ = prefix;
     let mut a0 = [1.0; 5];
-    let mut da0 = __ad::zeros_like_array(&a0);
     let mut ta0 = __ad::zeros_like_array(&a0);
     let t0 = x[0];
     a0[0] = t0;
@@ -305,6 +311,14 @@ fn prefix_jvp(x: [f64; 5], t_x: [f64; 5]) -> (f64, f64) {
     let t10 = t6 + t9;
     let dt10 = dt6 + dt9;
     (t10, dt10)
+}
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn prefix_jacobian<AutodiffJacobianOut>(x: [f64; 5]) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
 }
 /// The derivative rules of `prefix` that other `#[differentiable]` functions call.
 #[doc(hidden)]

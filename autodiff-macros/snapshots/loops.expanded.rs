@@ -111,6 +111,16 @@ fn ext_rosenbrock_jvp<const N: usize>(x: [f64; N], t_x: [f64; N]) -> (f64, f64) 
     let t14 = t1;
     (t14, dt1)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn ext_rosenbrock_jacobian<const N: usize, AutodiffJacobianOut>(
+    x: [f64; N],
+) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
+}
 /// The derivative rules of `ext_rosenbrock` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]
@@ -243,6 +253,14 @@ fn product_jvp(x: [f64; 4], t_x: [f64; 4]) -> (f64, f64) {
     let t6 = t5 * 0.5;
     let dt6 = dt0 * 0.5;
     (t6, dt6)
+}
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn product_jacobian<AutodiffJacobianOut>(x: [f64; 4]) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
 }
 /// The derivative rules of `product` that other `#[differentiable]` functions call.
 #[doc(hidden)]
@@ -441,6 +459,19 @@ fn seed_net_jvp(
     }
     let t13 = t0;
     (t13, dt0)
+}
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn seed_net_jacobian<AutodiffJacobianOut>(
+    w: [[f64; 4]; 16],
+    b: [f64; 4],
+    x: &[f64; 16],
+    y: &[f64; 4],
+) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
 }
 /// The derivative rules of `seed_net` that other `#[differentiable]` functions call.
 #[doc(hidden)]

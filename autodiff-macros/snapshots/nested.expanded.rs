@@ -174,6 +174,16 @@ fn trigonometric_jvp<T: Float, const N: usize>(x: [T; N], t_x: [T; N]) -> (T, T)
     let t20 = t2;
     (t20, dt2)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn trigonometric_jacobian<T: Float, const N: usize, AutodiffJacobianOut>(
+    x: [T; N],
+) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
+}
 /// The derivative rules of `trigonometric` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]

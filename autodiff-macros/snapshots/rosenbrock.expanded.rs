@@ -81,6 +81,14 @@ fn rosenbrock_jvp(x: f64, y: f64, t_x: f64, t_y: f64) -> (f64, f64) {
     let dt6 = dt1 + dt5;
     (t6, dt6)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn rosenbrock_jacobian<AutodiffJacobianOut>(x: f64, y: f64) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
+}
 /// The derivative rules of `rosenbrock` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]

@@ -100,6 +100,19 @@ fn seed_loss_jvp(
     let dt2 = __ad::inner(__ad::mse_vjp0(t1, label, t2, __ad::one_like(t2)), dt1);
     (t2, dt2)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn seed_loss_jacobian<AutodiffJacobianOut>(
+    w: Matrix<f64, 16, 4>,
+    b: Vector<f64, 4>,
+    x: Vector<f64, 16>,
+    label: Vector<f64, 4>,
+) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
+}
 /// The derivative rules of `seed_loss` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]

@@ -115,6 +115,19 @@ fn neuron_loss_jvp(
     let dt10 = __ad::powi_vjp0(t9, 2, t10, dt9);
     (t10, dt10)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn neuron_loss_jacobian<AutodiffJacobianOut>(
+    w: [f64; 2],
+    b: f64,
+    x: [f64; 2],
+    label: f64,
+) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
+}
 /// The derivative rules of `neuron_loss` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]

@@ -70,7 +70,7 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
                     let ty = &pt.ty;
                     idents.push(ident.clone());
                     params.push(quote!(#ident: #ty));
-                    scalar &= is_scalar(ty, &item.sig.generics);
+                    scalar &= is_scalar(ty, &item.sig.generics) || is_tensor(ty);
                     grads.push(match &**ty {
                         Type::Reference(r) => (*r.elem).clone(),
                         other => other.clone(),
@@ -130,7 +130,6 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
         syn::ext::IdentExt::unraw(name),
         quote!(#rule).to_string().replace(' ', "")
     );
-    scalar &= is_scalar(&ret, generics);
     let pushforward = pushforward(&item, &rule, &krate, &idents, &params, &grads, &ret, scalar);
     quote! {
         #item
@@ -154,6 +153,16 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     }
 }
 
+/// A `Vector`, `RowVector` or `Matrix`, or a reference to one: an argument
+/// a differentiated caller can pass.
+fn is_tensor(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(r) => is_tensor(&r.elem),
+        Type::Path(p) => crate::sig::is_tensor_path(&p.path),
+        _ => false,
+    }
+}
+
 /// `f32`, `f64`, a type parameter of the function, or a reference to one:
 /// the types whose tangents a cotangent rule also gives.
 fn is_scalar(ty: &Type, generics: &syn::Generics) -> bool {
@@ -168,10 +177,11 @@ fn is_scalar(ty: &Type, generics: &syn::Generics) -> bool {
     }
 }
 
-/// `f_pushforward`, forward mode's protocol. For scalars a cotangent rule
-/// is also a tangent rule: with `ḡ = 1` it returns every partial
-/// derivative, and the tangent is `Σₖ ∂f/∂xₖ tₖ`. For anything else there
-/// is no tangent rule, and calling it is a compile error that says so.
+/// `pushforward`, forward mode's protocol, from the cotangent rule: for a
+/// scalar result, `ḡ = 1` gives every gradient and the tangent is
+/// `Σₖ ⟨gₖ, tₖ⟩`; for a `Vector<T, M>` result, `ḡ = eᵣ` gives the gradients
+/// of output `r` (M calls of the rule). Anything else has no tangent
+/// rule, and calling it is a compile error that says so.
 #[allow(clippy::too_many_arguments)]
 fn pushforward(
     item: &ItemFn,
@@ -181,7 +191,7 @@ fn pushforward(
     params: &[TokenStream],
     grads: &[Type],
     ret: &Type,
-    scalar: bool,
+    callable: bool,
 ) -> TokenStream {
     let name = &item.sig.ident;
     let vis = &item.vis;
@@ -190,7 +200,12 @@ fn pushforward(
     let q: Vec<Ident> = (0..idents.len())
         .map(|k| hygienic(&format!("q{k}")))
         .collect();
-    let (value, seed) = (hygienic("value"), hygienic("seed"));
+    let (value, seed, tangent, r) = (
+        hygienic("value"),
+        hygienic("seed"),
+        hygienic("tangent"),
+        hygienic("r"),
+    );
     let g: Vec<Ident> = (0..idents.len())
         .map(|k| hygienic(&format!("g{k}")))
         .collect();
@@ -199,7 +214,9 @@ fn pushforward(
         #[inline]
         #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
     };
-    if !scalar {
+    let scalar_out = is_scalar(ret, &item.sig.generics);
+    let vector_out = crate::jacobian::dim(ret).filter(|_| !matches!(ret, Type::Array(_)));
+    if !callable || !(scalar_out || vector_out.is_some()) {
         let out = hygienic("AutodiffJvpOut");
         let mut generics = item.sig.generics.clone();
         generics.params.push(syn::parse_quote!(#out));
@@ -223,14 +240,41 @@ fn pushforward(
     } else {
         quote!(let (#(#g),*) = #rule(#(#idents,)* #value, #seed);)
     };
+    let likes = idents.iter().zip(params).map(|(p, decl)| {
+        if decl.to_string().contains('&') {
+            quote!(#p)
+        } else {
+            quote!(&#p)
+        }
+    });
+    let converts = quote!(#(let #q = #krate::__private::IntoTangent::into_tangent(#q, #likes);)*);
+    let sum = quote!(#(#krate::__private::inner(#g, #q))+*);
+    let body = match vector_out {
+        None => quote! {
+            let #seed = <#ret as #krate::__private::One>::one();
+            #partials
+            (#value, #sum)
+        },
+        Some(out) => {
+            let (elem, m) = (&out.elem, &out.len);
+            quote! {
+                let mut #tangent = <#ret as #krate::__private::Zero>::zero();
+                for #r in 0..#m {
+                    let mut #seed = <#ret as #krate::__private::Zero>::zero();
+                    #seed[#r] = <#elem as #krate::__private::One>::one();
+                    #partials
+                    #tangent[#r] = #sum;
+                }
+                (#value, #tangent)
+            }
+        }
+    };
     quote! {
         #attrs
         #vis fn #pf #generics (#(#params,)* #(#q: impl #krate::__private::IntoTangent<#grads>),*) -> (#ret, #ret) #where_clause {
             let #value = #name #turbofish(#(#idents),*);
-            let #seed = <#ret as #krate::__private::One>::one();
-            #partials
-            #(let #q = #krate::__private::IntoTangent::into_tangent(#q, &#g);)*
-            (#value, #(#g * #q)+*)
+            #converts
+            #body
         }
     }
 }

@@ -126,9 +126,13 @@ impl<'a> Emitter<'a> {
         em.halves = em.plan_halves();
         for p in 0..sig.params.len() {
             let elems = em.elems(p);
-            em.in_place[p] = elems.iter().any(|&id| g[id].scope != Scope::TOP)
+            // The elements of a `Vector` or `Matrix` parameter are always
+            // accumulated in place, beside the adjoint of the whole.
+            let tensor = matches!(sig.params[p].shape, crate::sig::Shape::Tensor);
+            em.in_place[p] = (tensor && !elems.is_empty())
+                || elems.iter().any(|&id| g[id].scope != Scope::TOP)
                 || em.distinct_literal_indices(&elems).is_none();
-            em.write_once[p] = em.in_place[p] && em.each_element_once(&elems);
+            em.write_once[p] = !tensor && em.in_place[p] && em.each_element_once(&elems);
         }
         em
     }
@@ -351,7 +355,7 @@ impl<'a> Emitter<'a> {
         match &node.op {
             Op::Elem(p) => {
                 if self.in_place[*p] {
-                    let name = grad_name(self.sig, *p);
+                    let name = self.elem_grad_name(*p);
                     if self.write_once[*p] {
                         code.push(quote!(#name #([#args])* = #whole;));
                     } else if gdouble == 0 && gneg {

@@ -28,7 +28,8 @@ impl Emitter<'_> {
                     None => quote!([#(#args),*]),
                 };
                 code.push(quote!(let mut #a = #init;));
-                if self.array_active[var] {
+                // Forward mode has a tangent array instead (`emit_tangent`).
+                if self.array_active[var] && !self.tangents {
                     let ad = &self.names.ad;
                     code.push(quote!(let mut #da = #ad::zeros_like_array(&#a);));
                 }

@@ -3,7 +3,7 @@
 //! in place while the backward pass runs).
 
 use crate::emit::{grad_name, Emitter};
-
+use crate::graph::Op;
 use crate::sig::{self, Shape};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
@@ -16,7 +16,7 @@ impl Emitter<'_> {
             .filter(|&p| self.sig.params[p].diff && self.in_place[p] && !self.elems(p).is_empty())
             .map(|p| {
                 let param = &self.sig.params[p];
-                let name = grad_name(self.sig, p);
+                let name = self.elem_grad_name(p);
                 let zeros = sig::zeros(&param.owned, &self.names.ad);
                 quote!(let mut #name = #zeros;)
             })
@@ -59,10 +59,30 @@ impl Emitter<'_> {
                 }
                 name.into_token_stream()
             }
-            _ => match self.ix.param_nodes[p].first() {
-                Some(&n) if self.g[n].active => self.finish_adjoint(n, code),
-                _ => zeros,
-            },
+            _ => {
+                let whole = self.ix.param_nodes[p]
+                    .iter()
+                    .copied()
+                    .find(|n| matches!(self.g[*n].op, Op::Param(_)) && self.g[*n].active);
+                let whole = whole.map(|n| self.finish_adjoint(n, code));
+                let elems = (!self.elems(p).is_empty()).then(|| self.elem_grad_name(p));
+                match (whole, elems) {
+                    (Some(w), Some(e)) => quote!(#e + #w),
+                    (Some(w), None) => w,
+                    (None, Some(e)) => e.into_token_stream(),
+                    (None, None) => zeros,
+                }
+            }
+        }
+    }
+
+    /// Where the adjoints of parameter `p`'s elements accumulate: its
+    /// gradient for an array, beside the adjoint of the whole for a
+    /// `Vector` or `Matrix` (read both ways, as `v[i]` and as `v`).
+    pub(crate) fn elem_grad_name(&self, p: usize) -> syn::Ident {
+        match self.sig.params[p].shape {
+            Shape::Tensor => crate::names::hygienic(format!("de{p}")),
+            _ => grad_name(self.sig, p),
         }
     }
 }

@@ -48,7 +48,11 @@ impl Emitter<'_> {
     pub(crate) fn tangent_or_zero(&self, id: Id) -> TokenStream {
         self.tangent_of(id).unwrap_or_else(|| {
             let (ad, v) = (&self.names.ad, self.operand(id));
-            quote!(#ad::zero_like(#v))
+            if self.g[id].array.is_some() {
+                quote!(#ad::zeros_like_array(&#v))
+            } else {
+                quote!(#ad::zero_like(#v))
+            }
         })
     }
 

@@ -55,12 +55,19 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
     let mut em = Emitter::new(&lowered.graph, sig, names, out);
     let mut fwd = em.prologue();
     fwd.extend(em.forward(Scope::TOP, false));
-    let mut bwd = em.backward(Scope::TOP);
+    // A result built in a local array (`[T; M]`, `Vector::from([..])`):
+    // its adjoint array starts as the seed.
+    let mut bwd = Vec::new();
+    if let (Some(var), true) = (lowered.graph[out].array, lowered.graph[out].active) {
+        let (da, seed) = (crate::names::hygienic(format!("da{var}")), &names.seed);
+        bwd.push(quote!(#da = ::core::convert::Into::into(#seed);));
+    }
+    bwd.extend(em.backward(Scope::TOP));
     let grads: Vec<TokenStream> = (0..sig.params.len())
         .filter(|&i| sig.params[i].diff)
         .map(|i| em.param_grad(i, &mut bwd))
         .collect();
-    let value = em.operand(out);
+    let value = as_result(sig, em.operand(out), lowered.graph[out].array.is_some());
     // Forward mode: a second walk of the same graph, in tangent mode. The
     // analyses of reverse mode ran again in `new` and found the same
     // errors, if any, so only errors of the walk itself are new.
@@ -68,7 +75,11 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
     tm.errors.clear();
     tm.tangents = true;
     let tfwd = tm.forward(Scope::TOP, false);
-    let (tvalue, tangent) = (tm.operand(out), tm.tangent_or_zero(out));
+    let in_array = lowered.graph[out].array.is_some();
+    let (tvalue, tangent) = (
+        as_result(sig, tm.operand(out), in_array),
+        as_result(sig, tm.tangent_or_zero(out), in_array),
+    );
     em.errors.append(&mut tm.errors);
     if let Some(mut first) = em.errors.pop() {
         for err in em.errors.drain(..) {
@@ -146,7 +157,8 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
     };
     let pushforward = pushforward_body(item, sig, names);
     let rules = names.rules(item, sig, quote!(#pullback #pushforward));
-    let grad = if sig.returns_tensor() {
+    let jacobian = crate::jacobian::jacobian(item, sig, names);
+    let grad = if sig.returns_many() {
         names.tensor_grad_stub(item, sig)
     } else {
         quote! {
@@ -185,6 +197,8 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
         #grad
 
         #jvp
+
+        #jacobian
 
         #rules
 
@@ -228,5 +242,16 @@ fn pushforward_body(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
             #(#converts)*
             #call
         }
+    }
+}
+
+/// The result as the function's type: a vector built in a local array is
+/// converted (`Vector::from(a0)`); anything else is returned as it is.
+fn as_result(sig: &Sig, value: TokenStream, in_array: bool) -> TokenStream {
+    if in_array && sig.returns_tensor() {
+        let ret = &sig.ret;
+        quote!(<#ret as ::core::convert::From<_>>::from(#value))
+    } else {
+        value
     }
 }

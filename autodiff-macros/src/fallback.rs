@@ -11,7 +11,7 @@ use syn::ItemFn;
 pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> TokenStream {
     let errors = errors.to_compile_error();
     let (vjp_sig, grad_sig) = names.signatures(item, sig);
-    let grad = if sig.returns_tensor() {
+    let grad = if sig.returns_many() {
         names.tensor_grad_stub(item, sig)
     } else {
         quote! {
@@ -22,6 +22,7 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
         }
     };
     let graph = names.graph_fn(item, "");
+    let jacobian = crate::jacobian::jacobian(item, sig, names);
     let pullback_sig = names.pullback_sig(item, sig);
     let jvp_sig = names.jvp_sig(item, sig);
     let pushforward_sig = names.pushforward_sig(item, sig);
@@ -55,6 +56,7 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
             ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
         }
         #rules
+        #jacobian
         #graph
     }
 }

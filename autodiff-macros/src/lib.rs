@@ -27,6 +27,7 @@ mod expand;
 mod fallback;
 mod graph;
 mod index;
+mod jacobian;
 mod lower;
 mod names;
 mod plan;

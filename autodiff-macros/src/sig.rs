@@ -63,6 +63,26 @@ impl Sig {
         matches!(&self.ret, Type::Path(p) if is_tensor_path(&p.path))
     }
 
+    /// A one-dimensional array result, `[T; M]`.
+    pub fn returns_array(&self) -> bool {
+        matches!(&self.ret, Type::Array(_))
+    }
+
+    /// A result that is not a single number: a vector, matrix or array,
+    /// which has a pullback and a Jacobian but no gradient.
+    pub fn returns_many(&self) -> bool {
+        self.returns_tensor() || self.returns_array()
+    }
+
+    /// How many indices an element of tensor parameter `p` takes: one for
+    /// a `Vector` or `RowVector` (`v[i]`), two for a `Matrix` (`m[i][j]`).
+    pub fn tensor_dims(&self, p: usize) -> usize {
+        match &self.params[p].owned {
+            Type::Path(t) if t.path.segments.last().is_some_and(|s| s.ident == "Matrix") => 2,
+            _ => 1,
+        }
+    }
+
     /// The parameter called `name`; `r#x` and `x` are one name.
     pub fn param(&self, name: &Ident) -> Option<usize> {
         self.params.iter().position(|p| same_name(&p.ident, name))
@@ -302,12 +322,13 @@ fn check_return(cx: &Ctxt, ty: &Type, type_params: &[Ident]) -> bool {
             Some(id) => !is_int_or_bool(id) || type_params.contains(id),
             None => is_tensor_path(&p.path),
         },
+        Type::Array(a) => matches!(shape_of(&a.elem, type_params), Shape::Scalar),
         _ => false,
     };
     if !ok {
         cx.error_spanned(
             ty,
-            "a differentiated function must return a float (`f64`, `f32`, a generic `T`) or an autodiff `Vector` or `Matrix`",
+            "a differentiated function must return a float (`f64`, `f32`, a generic `T`), an array of them `[T; M]`, or an autodiff `Vector` or `Matrix`",
         );
     }
     ok

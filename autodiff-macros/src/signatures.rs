@@ -280,7 +280,7 @@ fn docs(item: &ItemFn, sig: &Sig, seed: &str) -> (String, String) {
         args.join(", "),
         entries(false)
     );
-    let seed_note = if sig.returns_tensor() {
+    let seed_note = if sig.returns_many() {
         format!("`{seed}` has the result's type: `{seed}` times ∂{name}/∂x is the vector-Jacobian product Σᵢ {seed}ᵢ ∂{name}ᵢ/∂x")
     } else {
         format!("`{seed}` has the result's type; with `{seed}` = 1 this is `{name}_grad`")

@@ -193,3 +193,40 @@ fn a_constant_argument_of_a_generic_callee() {
     assert_eq!(v, generic_caller(0.5f32, 3.0));
     assert_eq!(t, 2.0 * 0.5 * 3.0);
 }
+
+/// A custom rule of a vector with a scalar result, and one with a vector
+/// result: forward mode uses the cotangent rule (once, and once per output).
+#[autodiff::custom_vjp(energy_rule)]
+fn energy(v: Vector<f64, 2>) -> f64 {
+    v.dot(v) * 0.5
+}
+
+fn energy_rule(v: Vector<f64, 2>, _value: f64, g: f64) -> Vector<f64, 2> {
+    v * g
+}
+
+#[autodiff::custom_vjp(twist_rule)]
+fn twist(v: Vector<f64, 2>) -> Vector<f64, 2> {
+    Vector::new([v[0] * v[1], v[0] - v[1]])
+}
+
+/// J = [[v1, v0], [1, -1]]; the pullback is Jᵀ g.
+fn twist_rule(v: Vector<f64, 2>, _value: Vector<f64, 2>, g: Vector<f64, 2>) -> Vector<f64, 2> {
+    Vector::new([v[1] * g[0] + g[1], v[0] * g[0] - g[1]])
+}
+
+#[differentiable]
+fn uses_vector_rules(v: Vector<f64, 2>) -> f64 {
+    energy(twist(v)) + energy(v)
+}
+
+#[test]
+fn vector_custom_rules_in_forward_mode() {
+    let v = Vector::new([0.6, -1.4]);
+    let (value, g) = uses_vector_rules_grad(v);
+    for t in [Vector::new([1.0, 0.0]), Vector::new([0.3, 0.8])] {
+        let (vj, tj) = uses_vector_rules_jvp(v, t);
+        assert_eq!(vj, value);
+        crate::common::close("vector custom rules", tj, g.dot(t), 1e-15, 1e-300);
+    }
+}

@@ -3,6 +3,7 @@
 
 use super::{single_ident, Lower, Value};
 use crate::graph::Op;
+use crate::sig::Shape;
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::spanned::Spanned;
@@ -117,14 +118,33 @@ impl Lower<'_> {
                     Value::Node(self.graph.add(Op::Elem(param), prefix, active, e.span()))
                 }
             }
-            Value::Node(version) => match self.graph[version].array {
-                Some(var) => Value::Node(self.graph.add(
+            Value::Node(version) => match (self.graph[version].array, &self.graph[version].op) {
+                (Some(var), _) => Value::Node(self.graph.add(
                     Op::ArrLoad(var),
                     vec![version, index],
                     false,
                     e.span(),
                 )),
-                None => self.constant_or(e, &ix.expr, "only arrays can be indexed"),
+                // `v[i]` of a `Vector` parameter, `m[i][j]` of a `Matrix`: an
+                // element, like one of an array parameter.
+                (None, Op::Param(p)) if matches!(self.sig.params[*p].shape, Shape::Tensor) => {
+                    let param = *p;
+                    let dims = self.sig.tensor_dims(param);
+                    let active = self.sig.params[param].diff;
+                    if dims > 1 {
+                        Value::Array {
+                            param,
+                            prefix: vec![index],
+                            dims: dims - 1,
+                        }
+                    } else {
+                        Value::Node(
+                            self.graph
+                                .add(Op::Elem(param), vec![index], active, e.span()),
+                        )
+                    }
+                }
+                (None, _) => self.constant_or(e, &ix.expr, "only arrays can be indexed"),
             },
             Value::Tuple(_) | Value::Unit => {
                 self.error(&ix.expr, "only array parameters can be indexed")

@@ -67,6 +67,24 @@ impl Lower<'_> {
         if !self.depends_on_diff(e) {
             return self.constant_or(e, &last.ident, "");
         }
+        // `Vector::from([a, b, c])`, `Vector::new(..)`: the vector is the
+        // local array itself; a function returning a `Vector` ends with it.
+        let n = f.path.segments.len();
+        if n >= 2 && c.args.len() == 1 && (last.ident == "from" || last.ident == "new") {
+            let ty = &f.path.segments[n - 2].ident;
+            if ty == "Vector" || ty == "RowVector" {
+                let v = self.expr(&c.args[0]);
+                if let Value::Node(id) = v {
+                    if self.graph[id].array.is_some() {
+                        return v;
+                    }
+                }
+                return self.error(
+                    &c.args[0],
+                    "build a vector from an array of numbers, as in `Vector::from([x, y, z])`",
+                );
+            }
+        }
         let name = last.ident.to_string();
         let found = match prim::function(&name) {
             Some(p) => {

@@ -69,6 +69,24 @@ pub fn lower(cx: &Ctxt, sig: &Sig, fn_name: &Ident, body: &Block) -> Lowered {
         lw.locals.push(p.ident.clone(), value);
     }
     let out = match lw.block(body) {
+        // A local array is the result of a function returning `[T; M]` or
+        // a vector built from it (`Vector::from([a, b, c])`).
+        Value::Node(id) if lw.graph[id].array.is_some() && !sig.returns_many() => {
+            let span = body.stmts.last().map_or_else(|| body.span(), Spanned::span);
+            cx.error_at(
+                span,
+                "this function returns a number, and this is a local array; index it, as in `a[0]`, or return `[T; M]`",
+            );
+            None
+        }
+        Value::Node(id) if lw.graph[id].array.is_none() && sig.returns_array() => {
+            let span = body.stmts.last().map_or_else(|| body.span(), Spanned::span);
+            cx.error_at(
+                span,
+                "this function returns an array: end it with an array, as in `[a, b, c]`, or a local array",
+            );
+            None
+        }
         Value::Node(id) => Some(id),
         Value::Poison => None,
         Value::Array { .. } | Value::Tuple(_) | Value::Unit => {

@@ -1,0 +1,317 @@
+//! Stage 5: `f_jacobian` for functions with a one-dimensional result of
+//! length `M` (`[T; M]` or `Vector<T, M>`), from the two modes: forward
+//! mode needs one `_jvp` pass per input (the `N`s summed), reverse mode one
+//! `_vjp` pass per output (`M`); the cheaper is chosen from the shapes,
+//! which are constants, so the other branch is compiled away. The blocks
+//! are written in place in the values returned.
+//!
+//! | parameter      | block (result `[T; M]` or `Vector<T, M>`)        |
+//! |----------------|--------------------------------------------------|
+//! | `[T; N]`       | `[[T; N]; M]`, row `r` the gradient of output `r` |
+//! | `Vector<T, N>` | `Matrix<T, M, N>`                                |
+//! | scalar         | the result's type, `[T; M]` or `Vector<T, M>`    |
+
+use crate::names::{hygienic, Names};
+use crate::sig::{Shape, Sig};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+use syn::ext::IdentExt;
+use syn::{Ident, ItemFn, Type};
+
+/// The length and element type of a one-dimensional shape.
+pub(crate) struct Dim {
+    pub(crate) elem: Type,
+    pub(crate) len: TokenStream,
+}
+
+/// `[T; M]` or `Vector<T, M>` (or `RowVector`): its element and length.
+pub(crate) fn dim(ty: &Type) -> Option<Dim> {
+    match ty {
+        Type::Array(a) if !matches!(*a.elem, Type::Array(_)) => Some(Dim {
+            elem: (*a.elem).clone(),
+            len: a.len.to_token_stream(),
+        }),
+        Type::Paren(p) => dim(&p.elem),
+        Type::Group(g) => dim(&g.elem),
+        Type::Path(p) => {
+            let seg = p.path.segments.last()?;
+            if seg.ident != "Vector" && seg.ident != "RowVector" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+                return None;
+            };
+            let mut it = args.args.iter();
+            let elem = match it.next()? {
+                syn::GenericArgument::Type(t) => t.clone(),
+                _ => return None,
+            };
+            let len = it.next()?.to_token_stream();
+            Some(Dim { elem, len })
+        }
+        _ => None,
+    }
+}
+
+/// How one differentiated parameter enters the Jacobian.
+enum Input {
+    Array(Dim),
+    Vector(Dim),
+    Scalar,
+}
+
+fn input(sig: &Sig, p: usize) -> Option<Input> {
+    let param = &sig.params[p];
+    match param.shape {
+        Shape::Scalar => Some(Input::Scalar),
+        Shape::Array { dims: 1 } => dim(&param.owned).map(Input::Array),
+        Shape::Tensor if sig.tensor_dims(p) == 1 => dim(&param.owned).map(Input::Vector),
+        _ => None,
+    }
+}
+
+/// `f_jacobian`, or for shapes it does not cover, a stub whose every call
+/// is a compile error saying what is supported.
+pub fn jacobian(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
+    let diff: Vec<usize> = (0..sig.params.len())
+        .filter(|&p| sig.params[p].diff)
+        .collect();
+    let out = if sig.returns_array() || sig.returns_tensor() {
+        dim(&sig.ret)
+    } else {
+        None
+    };
+    let inputs: Option<Vec<Input>> = diff.iter().map(|&p| input(sig, p)).collect();
+    match (out, inputs) {
+        (Some(out), Some(inputs)) if !diff.is_empty() => {
+            generate(item, sig, names, &out, &diff, &inputs)
+        }
+        _ => stub(item, sig, names),
+    }
+}
+
+fn generate(
+    item: &ItemFn,
+    sig: &Sig,
+    names: &Names,
+    out: &Dim,
+    diff: &[usize],
+    inputs: &[Input],
+) -> TokenStream {
+    let (krate, ad) = (&names.krate, &names.ad);
+    let name = item.sig.ident.unraw();
+    let (vis, unsafety) = (&item.vis, &item.sig.unsafety);
+    let fn_name = format_ident!("{}_jacobian", name, span = item.sig.ident.span());
+    let (jvp, vjp) = (
+        format_ident!("{}_jvp", name, span = item.sig.ident.span()),
+        format_ident!("{}_vjp", name, span = item.sig.ident.span()),
+    );
+    let (t, m, ret) = (&out.elem, &out.len, &sig.ret);
+    let (generics, where_clause) = (&sig.generics, &sig.generics.where_clause);
+    let receiver = sig.receiver.iter().map(|r| quote!(#r));
+    let params: Vec<TokenStream> = receiver
+        .chain(sig.params.iter().map(|p| {
+            let (ident, ty) = (&p.ident, &p.ty);
+            quote!(#ident: #ty)
+        }))
+        .collect();
+    let args: Vec<&Ident> = sig.params.iter().map(|p| &p.ident).collect();
+    let call = |f: &Ident, extra: Vec<TokenStream>| match &sig.receiver {
+        Some(_) => quote!(self.#f(#(#args,)* #(#extra),*)),
+        None => quote!(#f(#(#args,)* #(#extra),*)),
+    };
+    let (zero, one) = (hygienic("zero".into()), hygienic("one".into()));
+    let (value, r, k) = (
+        hygienic("value".into()),
+        hygienic("r".into()),
+        hygienic("k".into()),
+    );
+    let blocks: Vec<Ident> = (0..inputs.len())
+        .map(|i| hygienic(format!("j{i}")))
+        .collect();
+    let block_ty = |input: &Input| match input {
+        Input::Array(d) => {
+            let n = &d.len;
+            quote!([[#t; #n]; #m])
+        }
+        Input::Vector(d) => {
+            let n = &d.len;
+            quote!(#krate::Matrix<#t, #m, #n>)
+        }
+        Input::Scalar => quote!(#ret),
+    };
+    let types: Vec<TokenStream> = inputs.iter().map(block_ty).collect();
+    let zeros_of = |ty: &Type| crate::sig::zeros(ty, ad);
+    let block_zero = |input: &Input| match input {
+        Input::Array(d) => {
+            let n = &d.len;
+            quote!([[#zero; #n]; #m])
+        }
+        Input::Vector(_) => quote!(#ad::Zero::zero()),
+        Input::Scalar => match &sig.ret {
+            Type::Array(_) => quote!([#zero; #m]),
+            _ => quote!(#ad::Zero::zero()),
+        },
+    };
+    let inits = blocks
+        .iter()
+        .zip(inputs)
+        .zip(&types)
+        .map(|((j, input), ty)| {
+            let z = block_zero(input);
+            quote!(let mut #j: #ty = #z;)
+        });
+    // Forward: one pass per input coordinate, tangent eₖ in that input and
+    // zero in the others; the tangent of the result is column k.
+    let (tv, v, t_out) = (
+        hygienic("tv".into()),
+        hygienic("v".into()),
+        hygienic("t".into()),
+    );
+    let tangent_zeros: Vec<TokenStream> = diff
+        .iter()
+        .map(|&p| zeros_of(&sig.params[p].owned))
+        .collect();
+    let mut forward = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let j = &blocks[i];
+        let basis = hygienic(format!("e{i}"));
+        let mut tangents = tangent_zeros.clone();
+        tangents[i] = basis.to_token_stream();
+        let pass = call(&jvp, tangents);
+        let owned = &sig.params[diff[i]].owned;
+        let store = match input {
+            Input::Array(_) => quote!(#j[#r][#k] = #tv[#r];),
+            Input::Vector(_) => quote!(#j[(#r, #k)] = #tv[#r];),
+            Input::Scalar => quote!(#j[#r] = #tv[#r];),
+        };
+        let body = quote! {
+            let (#v, #t_out) = #pass;
+            let #tv: [#t; #m] = ::core::convert::Into::into(#t_out);
+            for #r in 0..#m {
+                #store
+            }
+            #value = ::core::option::Option::Some(#v);
+        };
+        forward.push(match input {
+            Input::Array(d) | Input::Vector(d) => {
+                let n = &d.len;
+                let z = zeros_of(owned);
+                quote! {
+                    for #k in 0..#n {
+                        let mut #basis: #owned = #z;
+                        #basis[#k] = #one;
+                        #body
+                    }
+                }
+            }
+            Input::Scalar => quote! {
+                {
+                    let #basis: #owned = #one;
+                    #body
+                }
+            },
+        });
+    }
+    // Reverse: one pass per output, seed eᵣ; the gradients are row r.
+    let grads: Vec<Ident> = (0..inputs.len())
+        .map(|i| hygienic(format!("g{i}")))
+        .collect();
+    let seed = hygienic("seed".into());
+    let pass = call(&vjp, vec![quote!(::core::convert::Into::into(#seed))]);
+    let rows = inputs.iter().enumerate().map(|(i, input)| {
+        let (j, g) = (&blocks[i], &grads[i]);
+        match input {
+            Input::Array(_) | Input::Scalar => quote!(#j[#r] = #g;),
+            Input::Vector(d) => {
+                let n = &d.len;
+                quote!(for #k in 0..#n { #j[(#r, #k)] = #g[#k]; })
+            }
+        }
+    });
+    let sizes = inputs.iter().map(|input| match input {
+        Input::Array(d) | Input::Vector(d) => d.len.clone(),
+        Input::Scalar => quote!(1),
+    });
+    let primal = call(&item.sig.ident, Vec::new());
+    let doc = format!(
+        " The value of [`{name}`] and its Jacobian, one block per differentiated parameter, in order: `let (value, {}) = {name}_jacobian(...)`. Block `J` of an array parameter `[T; N]` is `[[T; N]; M]` (row r is the gradient of output r), of a `Vector<T, N>` a `Matrix<T, M, N>`, of a scalar the result's type.\n\n Computed with whichever mode needs fewer passes: forward (`_jvp`, one pass per input) or reverse (`_vjp`, one per output).\n\n Generated by `#[differentiable]`.",
+        (0..inputs.len()).map(|i| format!("j{i}")).collect::<Vec<_>>().join(", ")
+    );
+    quote! {
+        #[doc = #doc]
+        #[inline]
+        #[allow(
+            dead_code,
+            unused_variables,
+            clippy::too_many_arguments,
+            clippy::type_complexity,
+            clippy::needless_range_loop,
+            clippy::int_plus_one,
+            clippy::absurd_extreme_comparisons
+        )]
+        #vis #unsafety fn #fn_name #generics (#(#params),*) -> (#ret, #(#types),*) #where_clause {
+            use #krate::__private as #ad;
+            let #zero = <#t as #ad::Zero>::zero();
+            let #one = <#t as #ad::One>::one();
+            #(#inits)*
+            let mut #value = ::core::option::Option::None;
+            if #(#sizes)+* <= #m {
+                #(#forward)*
+            } else {
+                for #r in 0..#m {
+                    let mut #seed = [#zero; #m];
+                    #seed[#r] = #one;
+                    let (#v, #(#grads),*) = #pass;
+                    #(#rows)*
+                    #value = ::core::option::Option::Some(#v);
+                }
+            }
+            let #value = match #value {
+                ::core::option::Option::Some(#v) => #v,
+                ::core::option::Option::None => #primal,
+            };
+            (#value, #(#blocks),*)
+        }
+    }
+}
+
+/// `f_jacobian` for a function whose shapes it does not cover: generic in
+/// its result and bounded by a trait nothing implements, so a call says
+/// what is supported, and nothing else is affected.
+fn stub(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
+    let krate = &names.krate;
+    let (vis, unsafety) = (&item.vis, &item.sig.unsafety);
+    let fn_name = format_ident!(
+        "{}_jacobian",
+        item.sig.ident.unraw(),
+        span = item.sig.ident.span()
+    );
+    let out = Ident::new("AutodiffJacobianOut", Span::mixed_site());
+    let mut generics = sig.generics.clone();
+    generics.params.push(syn::parse_quote!(#out));
+    let bound = if sig.returns_many() {
+        quote!(JacobianShapes)
+    } else {
+        quote!(JacobianNeedsVectorResult)
+    };
+    generics
+        .make_where_clause()
+        .predicates
+        .push(syn::parse_quote!(#out: #krate::__private::#bound));
+    let where_clause = &generics.where_clause;
+    let receiver = sig.receiver.iter().map(|r| quote!(#r));
+    let params: Vec<TokenStream> = receiver
+        .chain(sig.params.iter().map(|p| {
+            let (ident, ty) = (&p.ident, &p.ty);
+            quote!(#ident: #ty)
+        }))
+        .collect();
+    quote! {
+        #[doc(hidden)]
+        #[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+        #vis #unsafety fn #fn_name #generics (#(#params),*) -> #out #where_clause {
+            ::core::unreachable!("no `_jacobian` for these shapes")
+        }
+    }
+}
