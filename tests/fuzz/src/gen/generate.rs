@@ -51,6 +51,12 @@ struct Gen<'a> {
     acc_only: bool,
     /// Generating a condition (no `if` expressions, no calls).
     in_cond: bool,
+    /// Only arithmetic and loads (the body of an accumulating loop nested
+    /// in an arm or a loop, unless `keeping_nested` is on).
+    cheap: bool,
+    /// Names being assigned by the statement under construction: arms of
+    /// `if` expressions in its right-hand side must not write them.
+    no_write: Vec<String>,
     /// Generating an `else if` condition.
     else_if: bool,
     helpers: Vec<Helper>,
@@ -188,6 +194,9 @@ impl<'a> Gen<'a> {
 
     /// Into [-1, 1] (or [0, 1]).
     fn squash(&mut self, e: Expr) -> (Expr, f64) {
+        if self.cheap {
+            return (Expr::Bin(BinOp::Mul, b(e), b(Expr::Lit(0.05))), 1.0);
+        }
         let e = match self.rng.below(5) {
             0 => Expr::Un(Un::Sin, b(e)),
             1 => Expr::Un(Un::Cos, b(e)),
@@ -214,6 +223,11 @@ impl<'a> Gen<'a> {
     /// A positive expression: (expression, lower bound, upper bound).
     fn positive(&mut self, d: usize) -> (Expr, f64, f64) {
         let c = *self.rng.pick(&[0.5, 1.0, 1.5, 2.0]);
+        if self.cheap {
+            let (e, bd) = self.leaf();
+            let sq = Expr::Bin(BinOp::Mul, b(e.clone()), b(e));
+            return (Expr::Bin(BinOp::Add, b(sq), b(Expr::Lit(c))), c, bd * bd + c);
+        }
         match self.rng.below(5) {
             0 | 1 => {
                 let (e, bd) = self.expr(d);
@@ -249,6 +263,9 @@ impl<'a> Gen<'a> {
             return self.leaf();
         }
         let d1 = d - 1;
+        if self.cheap {
+            return self.cheap_expr(d1);
+        }
         let r = self.rng.below(100);
         let (e, bd) = match r {
             0..=29 => {
@@ -321,6 +338,38 @@ impl<'a> Gen<'a> {
             _ => self.leaf(),
         };
         self.tame(e, bd)
+    }
+
+    /// `+ - * /` and unary minus only; divisors `leaf * leaf + c`.
+    fn cheap_expr(&mut self, d1: usize) -> (Expr, f64) {
+        let (x, bx) = self.expr(d1);
+        let (e, bd) = match self.rng.below(5) {
+            0 => (Expr::Neg(b(x)), bx),
+            1 => {
+                let (y, by) = self.expr(d1);
+                (Expr::Bin(BinOp::Add, b(x), b(y)), bx + by)
+            }
+            2 => {
+                let (y, by) = self.expr(d1);
+                (Expr::Bin(BinOp::Sub, b(x), b(y)), bx + by)
+            }
+            3 => {
+                let (y, by) = self.leaf();
+                (Expr::Bin(BinOp::Mul, b(x), b(y)), bx * by)
+            }
+            _ => {
+                let (y, _) = self.leaf();
+                let c = *self.rng.pick(&[0.5, 1.0, 2.0]);
+                let den = Expr::Bin(BinOp::Add, b(Expr::Bin(BinOp::Mul, b(y.clone()), b(y))), b(Expr::Lit(c)));
+                (Expr::Bin(BinOp::Div, b(x), b(den)), bx / c)
+            }
+        };
+        if bd > LIMIT {
+            // No squashing functions here: scale instead.
+            (Expr::Bin(BinOp::Mul, b(e), b(Expr::Lit(0.125))), bd / 8.0)
+        } else {
+            (e, bd)
+        }
     }
 
     fn unary(&mut self, d: usize) -> (Expr, f64) {

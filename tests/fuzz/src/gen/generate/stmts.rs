@@ -24,7 +24,11 @@ impl<'a> Gen<'a> {
     fn mutable_scalars(&self) -> Vec<Var> {
         self.visible()
             .into_iter()
-            .filter(|v| matches!(v.kind, Kind::Local { mutable: true }) && !self.no_read.contains(&v.name))
+            .filter(|v| {
+                matches!(v.kind, Kind::Local { mutable: true })
+                    && !self.no_read.contains(&v.name)
+                    && !self.no_write.contains(&v.name)
+            })
             .collect()
     }
 
@@ -165,6 +169,14 @@ impl<'a> Gen<'a> {
             return self.let_stmt();
         }
         let v = self.rng.pick(&ms).clone();
+        self.no_write.push(v.name.clone());
+        let st = self.assign_to(&v);
+        self.no_write.pop();
+        st
+    }
+
+    fn assign_to(&mut self, v: &Var) -> Vec<Stmt> {
+        let v = v.clone();
         let op = if self.f.on("compound") && self.rng.chance(0.7) {
             Some(*self.rng.pick(&[BinOp::Add, BinOp::Add, BinOp::Sub, BinOp::Mul, BinOp::Div]))
         } else if self.rng.chance(0.5) {
@@ -220,9 +232,20 @@ impl<'a> Gen<'a> {
         let arrs: Vec<Var> = self
             .visible()
             .into_iter()
-            .filter(|v| matches!(v.kind, Kind::LocalArr { .. }))
+            .filter(|v| matches!(v.kind, Kind::LocalArr { .. }) && !self.no_write.contains(&v.name))
             .collect();
+        if arrs.is_empty() {
+            return self.let_stmt();
+        }
         let a = self.rng.pick(&arrs).clone();
+        self.no_write.push(a.name.clone());
+        let st = self.arr_set_to(&a);
+        self.no_write.pop();
+        st
+    }
+
+    fn arr_set_to(&mut self, a: &Var) -> Vec<Stmt> {
+        let a = a.clone();
         let Kind::LocalArr { n, .. } = a.kind else {
             return Vec::new();
         };
@@ -354,7 +377,9 @@ impl<'a> Gen<'a> {
         self.loops.push((var.clone(), lo, hi));
         self.scopes.push(Vec::new());
         let mut body = Vec::new();
+        let was_cheap = self.cheap;
         if acc_only {
+            self.cheap = true;
             let k = 1 + self.rng.below(accs.len().min(2));
             let chosen: Vec<String> = accs[..k].iter().map(|v| v.name.clone()).collect();
             let (was_no_read, was_acc) = (self.no_read.clone(), self.acc_only);
@@ -378,6 +403,7 @@ impl<'a> Gen<'a> {
                 body.extend(self.acc_let());
             }
         }
+        self.cheap = was_cheap;
         self.scopes.pop();
         self.loops.pop();
         out.push(Stmt::For {
@@ -523,6 +549,8 @@ pub fn program(seed: u64, index: u64, f: &Features) -> Program {
         no_read: Vec::new(),
         acc_only: false,
         in_cond: false,
+        cheap: false,
+        no_write: Vec::new(),
         else_if: false,
         helpers: Vec::new(),
         fresh: 0,
