@@ -6,7 +6,6 @@
 //! code under test, is compared everywhere.
 
 pub use crate::common::{Cfg, On, Prec, D32, D64};
-pub use autodiff::num_traits::NumCast;
 pub use autodiff::{differentiable, Float};
 pub use core::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
 use std::cell::Cell;
