@@ -57,6 +57,11 @@ struct Gen<'a> {
     /// Names being assigned by the statement under construction: arms of
     /// `if` expressions in its right-hand side must not write them.
     no_write: Vec<String>,
+    /// Names conditions must not read (results of loops nested in arms or
+    /// loops, unless `loop_result_in_arm_cond` is on).
+    no_cond: Vec<String>,
+    /// A loop has been generated in this function.
+    had_loop: bool,
     /// Generating an `else if` condition.
     else_if: bool,
     helpers: Vec<Helper>,
@@ -151,7 +156,7 @@ impl<'a> Gen<'a> {
         let in_loop = !self.loops.is_empty();
         let mut arr_reads = Vec::new();
         for v in self.vars() {
-            if self.no_read.contains(&v.name) {
+            if self.no_read.contains(&v.name) || (self.in_cond && self.no_cond.contains(&v.name)) {
                 continue;
             }
             match &v.kind {

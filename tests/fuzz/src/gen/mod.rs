@@ -65,6 +65,9 @@ pub const FEATURES: &[&str] = &[
     "param_elem_in_cond", // array-parameter elements read in conditions
     "unwritten_local_array_in_loop", // a local array never written, read in a loop
     "bool_in_nested_cond", // a `bool` parameter in a condition inside an arm, a loop or an `else if`
+    // constructs that hit macro bugs found by this fuzzer (FUZZ_FINDINGS.md)
+    "local_array_across_loop", // a local array live across a loop that does not use it
+    "loop_result_in_arm_cond", // a loop in an arm or a loop body whose result a later condition reads
 ];
 
 /// Features that hit macro bugs known on main, off by default so that CI
@@ -77,6 +80,9 @@ pub const KNOWN_BUGS: &[&str] = &[
     "param_elem_in_cond", // fails to compile when read only in a condition
     "unwritten_local_array_in_loop", // fails to compile
     "bool_in_nested_cond", // fails to compile
+    // found by this fuzzer, see FUZZ_FINDINGS.md
+    "local_array_across_loop", // fails to compile: E0608 / E0369 on the array
+    "loop_result_in_arm_cond", // fails to compile: "cannot find value t2"
 ];
 
 /// The set of enabled features.

@@ -76,6 +76,11 @@ pub fn visit_stmt(s: &Stmt, f: &mut impl FnMut(&Stmt)) {
     walk_stmt(s, &mut |_| {}, f);
 }
 
+/// Every expression inside `s` (arms and loop bodies included).
+pub fn visit_stmt_exprs(s: &Stmt, f: &mut impl FnMut(&Expr)) {
+    walk_stmt(s, f, &mut |_| {});
+}
+
 /// Every name a function reads or writes (variables, arrays, helpers, flags).
 fn names_used(b: &Block) -> Vec<String> {
     let mut out = Vec::new();

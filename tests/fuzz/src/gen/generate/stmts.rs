@@ -70,7 +70,9 @@ impl<'a> Gen<'a> {
             0..=24 => self.let_stmt(),
             25..=31 if self.f.on("shadowing") => self.shadow(),
             32..=51 => self.assign(),
-            52..=58 if top && self.f.on("local_arrays") => self.arr_let(),
+            52..=58 if top && self.f.on("local_arrays") && (!self.had_loop || self.f.on("local_array_across_loop")) => {
+                self.arr_let()
+            }
             59..=68 if has_arr => self.arr_set(),
             69..=80 if self.f.on("branches") => self.if_stmt(),
             81..=99 if can_loop => self.for_stmt(),
@@ -221,11 +223,27 @@ impl<'a> Gen<'a> {
             depth: 0,
             from_call: false,
         });
-        vec![Stmt::ArrLet {
-            name,
+        let mut out = vec![Stmt::ArrLet {
+            name: name.clone(),
             mutable: false,
             init,
-        }]
+        }];
+        if !self.f.on("unwritten_local_array_in_loop") && self.rng.chance(0.7) {
+            // Written at once, so loops may read it.
+            let k = self.rng.below(n);
+            let (e, be) = self.expr(2);
+            if let Some(w) = self.lookup(&name) {
+                w.bound = w.bound.max(be);
+                w.kind = Kind::LocalArr { n, written: true };
+            }
+            out.push(Stmt::ArrSet {
+                name,
+                idx: Idx::Const(k),
+                op: None,
+                e,
+            });
+        }
+        out
     }
 
     fn arr_set(&mut self) -> Vec<Stmt> {
@@ -374,6 +392,7 @@ impl<'a> Gen<'a> {
                 e,
             });
         }
+        self.had_loop = true;
         self.loops.push((var.clone(), lo, hi));
         self.scopes.push(Vec::new());
         let mut body = Vec::new();
@@ -392,8 +411,12 @@ impl<'a> Gen<'a> {
             for a in &chosen {
                 body.push(self.acc_update(a));
             }
+            self.touch_arrays(&mut body, Some(&chosen[0]));
             self.no_read = was_no_read;
             self.acc_only = was_acc;
+            if !self.f.on("loop_result_in_arm_cond") {
+                self.no_cond.extend(chosen);
+            }
         } else {
             let n = 1 + self.rng.below(3);
             for _ in 0..n {
@@ -402,6 +425,7 @@ impl<'a> Gen<'a> {
             if body.is_empty() {
                 body.extend(self.acc_let());
             }
+            self.touch_arrays(&mut body, None);
         }
         self.cheap = was_cheap;
         self.scopes.pop();
@@ -414,6 +438,62 @@ impl<'a> Gen<'a> {
             body,
         });
         out
+    }
+
+    /// Unless `local_array_across_loop` is on, a loop uses every local array
+    /// in scope: an accumulating loop adds an element to `acc`, another
+    /// loop adds to an element.
+    fn touch_arrays(&mut self, body: &mut Vec<Stmt>, acc: Option<&String>) {
+        if self.f.on("local_array_across_loop") {
+            return;
+        }
+        let mut used = Vec::new();
+        for s in body.iter() {
+            super::super::shrink::visit_stmt(s, &mut |st| {
+                if let Stmt::ArrSet { name, .. } = st {
+                    used.push(name.clone());
+                }
+            });
+            super::super::shrink::visit_stmt_exprs(s, &mut |e| {
+                if let Expr::Index(name, _) = e {
+                    used.push(name.clone());
+                }
+            });
+        }
+        let arrs: Vec<Var> = self
+            .visible()
+            .into_iter()
+            .filter(|v| matches!(v.kind, Kind::LocalArr { .. }) && !used.contains(&v.name))
+            .collect();
+        for a in arrs {
+            let Kind::LocalArr { n, written } = a.kind else { continue };
+            let idx = self.index_for(n);
+            match acc {
+                Some(acc) => {
+                    let e = Expr::Bin(BinOp::Mul, b(Expr::Index(a.name.clone(), idx)), b(Expr::Lit(0.5)));
+                    body.push(Stmt::Assign {
+                        name: acc.clone(),
+                        op: Some(BinOp::Add),
+                        e,
+                    });
+                    let _ = written;
+                }
+                None => {
+                    let (e, be) = self.squashed(1);
+                    let m = self.trips(0);
+                    if let Some(w) = self.lookup(&a.name) {
+                        w.bound += m * be;
+                        w.kind = Kind::LocalArr { n, written: true };
+                    }
+                    body.push(Stmt::ArrSet {
+                        name: a.name,
+                        idx,
+                        op: Some(BinOp::Add),
+                        e,
+                    });
+                }
+            }
+        }
     }
 
     /// A statement of an accumulate-only loop body.
@@ -476,6 +556,8 @@ impl<'a> Gen<'a> {
     /// The body of a function over its parameters (already in scope).
     fn body(&mut self, budget: usize) -> Block {
         self.budget = budget;
+        self.had_loop = false;
+        self.no_cond.clear();
         let mut stmts = Vec::new();
         while self.budget > 0 {
             stmts.extend(self.stmt());
@@ -551,6 +633,8 @@ pub fn program(seed: u64, index: u64, f: &Features) -> Program {
         in_cond: false,
         cheap: false,
         no_write: Vec::new(),
+        no_cond: Vec::new(),
+        had_loop: false,
         else_if: false,
         helpers: Vec::new(),
         fresh: 0,
