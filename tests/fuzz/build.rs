@@ -20,7 +20,11 @@ fn num(var: &str, default: u64) -> u64 {
 }
 
 fn main() {
-    for v in ["AUTODIFF_FUZZ_SEED", "AUTODIFF_FUZZ_COUNT", "AUTODIFF_FUZZ_FEATURES"] {
+    for v in [
+        "AUTODIFF_FUZZ_SEED",
+        "AUTODIFF_FUZZ_COUNT",
+        "AUTODIFF_FUZZ_FEATURES",
+    ] {
         println!("cargo:rerun-if-env-changed={v}");
     }
     println!("cargo:rerun-if-changed=src/gen");
@@ -28,7 +32,8 @@ fn main() {
     let seed = num("AUTODIFF_FUZZ_SEED", 1);
     let count = num("AUTODIFF_FUZZ_COUNT", DEFAULT_COUNT);
     let spec = env::var("AUTODIFF_FUZZ_FEATURES").unwrap_or_default();
-    let features = gen::Features::parse(&spec).unwrap_or_else(|e| panic!("AUTODIFF_FUZZ_FEATURES: {e}"));
+    let features =
+        gen::Features::parse(&spec).unwrap_or_else(|e| panic!("AUTODIFF_FUZZ_FEATURES: {e}"));
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let code = gen::emit::suite(seed, count, &features, &spec);
     std::fs::write(format!("{out}/cases.rs"), code).expect("write cases.rs");

@@ -45,10 +45,16 @@ fn normalize(line: &str) -> String {
 
 fn classify_panic(msg: &str) -> String {
     for (needle, class) in [
-        ("vs dual-number oracle", "gradient differs from the dual-number oracle"),
+        (
+            "vs dual-number oracle",
+            "gradient differs from the dual-number oracle",
+        ),
         ("oracle value", "value differs from the dual-number oracle"),
         ("from _grad", "_grad value differs from the function"),
-        ("finite differences", "gradient differs from finite differences"),
+        (
+            "finite differences",
+            "gradient differs from finite differences",
+        ),
         ("vjp", "_vjp inconsistent with _grad"),
         ("no evaluation point", "no point checked"),
     ] {
@@ -73,7 +79,10 @@ impl Scratch {
         if !dir.join("Cargo.lock").exists() {
             std::fs::copy(ws.join("Cargo.lock"), dir.join("Cargo.lock"))?;
         }
-        Ok(Scratch { dir, ws: ws.to_path_buf() })
+        Ok(Scratch {
+            dir,
+            ws: ws.to_path_buf(),
+        })
     }
 
     /// Builds and runs `p`.
@@ -100,7 +109,9 @@ impl Scratch {
                 .find(|l| l.contains("error"))
                 .unwrap_or("error: (no message)");
             // `path:line:col: error[..]: msg` with --message-format=short.
-            let msg = first.split_once(": error").map_or(first.to_string(), |(_, m)| format!("error{m}"));
+            let msg = first
+                .split_once(": error")
+                .map_or(first.to_string(), |(_, m)| format!("error{m}"));
             return Ok(Some(Failure {
                 class: format!("compile: {}", normalize(&msg)),
                 message: err,
@@ -155,11 +166,17 @@ fn main() -> ExitCode {
         }
     };
     let mut p = gen::generate::program(seed, index, &features);
+    if !gen::shrink::respects(&p, &features) {
+        eprintln!("note: the generated case already uses a construct whose feature is off (a generator slip)");
+    }
     eprintln!("case {seed}/{index}: building the original (the first build compiles autodiff)");
     let orig = match scratch.run(&p) {
         Ok(Some(f)) => f,
         Ok(None) => {
-            println!("case {seed}/{index} passes: nothing to shrink\n{}", emit::source(&p));
+            println!(
+                "case {seed}/{index} passes: nothing to shrink\n{}",
+                emit::source(&p)
+            );
             return ExitCode::SUCCESS;
         }
         Err(e) => {
@@ -168,7 +185,9 @@ fn main() -> ExitCode {
         }
     };
     if orig.class == "no point checked" {
-        println!("case {seed}/{index}: no point could be checked (a generator problem, not shrunk)");
+        println!(
+            "case {seed}/{index}: no point could be checked (a generator problem, not shrunk)"
+        );
         println!("{}", emit::source(&p));
         return ExitCode::FAILURE;
     }
@@ -177,7 +196,10 @@ fn main() -> ExitCode {
     let mut tried = 0usize;
     'outer: loop {
         let here = size(&p);
-        for c in gen::shrink::candidates(&p).into_iter().filter(|c| size(c) < here) {
+        for c in gen::shrink::candidates(&p, &features)
+            .into_iter()
+            .filter(|c| size(c) < here)
+        {
             tried += 1;
             match scratch.run(&c) {
                 Ok(Some(f)) if f.class == orig.class => {
@@ -196,7 +218,10 @@ fn main() -> ExitCode {
         }
         break;
     }
-    println!("== minimal reproduction of case {seed}/{index} ({}), {tried} candidates tried", orig.class);
+    println!(
+        "== minimal reproduction of case {seed}/{index} ({}), {tried} candidates tried",
+        orig.class
+    );
     println!("{}", emit::source(&p));
     print!("{}", emit::points(&p));
     println!("== failure");

@@ -172,7 +172,10 @@ pub fn case(p: &Program, modname: &str, name: &str) -> String {
     let _ = writeln!(s, "    const B: {};", table(&fl, "bool", nb));
     let bound = "T: Prec + AddAssign + SubAssign + MulAssign + DivAssign";
     let dbound = "T::D: AddAssign + SubAssign + MulAssign + DivAssign";
-    let _ = writeln!(s, "    fn check<{bound}>(pt: usize) -> bool where {dbound} {{");
+    let _ = writeln!(
+        s,
+        "    fn check<{bound}>(pt: usize) -> bool where {dbound} {{"
+    );
     let _ = writeln!(s, "        let (c, fl) = (C[pt], B[pt]);");
     let (bt, bd, a) = (bindings(f, false), bindings(f, true), args(f));
     let _ = writeln!(s, "        let fv = |v: [T; NW]| {{ {bt}f({a}) }};");
@@ -189,8 +192,14 @@ pub fn case(p: &Program, modname: &str, name: &str) -> String {
         gather(f)
     );
     let _ = writeln!(s, "        let du = |v: [T::D; NW]| {{ {bd}f({a}) }};");
-    let _ = writeln!(s, "        let tr = |v: [T; NW], s: &Sig| {{ {bt}f_trace(s, {a}) }};");
-    let _ = writeln!(s, "        point::<T, NW>(NAME, SRC, W[pt], fv, gr, vj, du, tr)");
+    let _ = writeln!(
+        s,
+        "        let tr = |v: [T; NW], s: &Sig| {{ {bt}f_trace(s, {a}) }};"
+    );
+    let _ = writeln!(
+        s,
+        "        point::<T, NW>(NAME, SRC, W[pt], fv, gr, vj, du, tr)"
+    );
     let _ = writeln!(s, "    }}");
     let _ = writeln!(s, "    pub fn run() {{");
     let _ = writeln!(s, "        let mut checked = 0;");

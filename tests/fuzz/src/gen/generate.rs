@@ -14,11 +14,21 @@ const LIMIT: f64 = 30.0;
 #[derive(Clone, Debug)]
 enum Kind {
     /// A float parameter; `wrt` tells whether it is differentiated.
-    Param { wrt: bool },
-    ParamArr { n: usize, wrt: bool },
+    Param {
+        wrt: bool,
+    },
+    ParamArr {
+        n: usize,
+        wrt: bool,
+    },
     Flag,
-    Local { mutable: bool },
-    LocalArr { n: usize, written: bool },
+    Local {
+        mutable: bool,
+    },
+    LocalArr {
+        n: usize,
+        written: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -75,7 +85,10 @@ fn b(e: Expr) -> Box<Expr> {
 }
 
 fn is_select(e: &Expr) -> bool {
-    matches!(e, Expr::Var(_) | Expr::Index(..) | Expr::Lit(_) | Expr::LoopF(_))
+    matches!(
+        e,
+        Expr::Var(_) | Expr::Index(..) | Expr::Lit(_) | Expr::LoopF(_)
+    )
 }
 
 impl<'a> Gen<'a> {
@@ -167,9 +180,12 @@ impl<'a> Gen<'a> {
                         opts.push((Expr::Var(v.name.clone()), v.bound));
                     }
                 }
-                Kind::ParamArr { n, .. } if !cond_no_parr => arr_reads.push((v.name.clone(), *n, v.bound)),
+                Kind::ParamArr { n, .. } if !cond_no_parr => {
+                    arr_reads.push((v.name.clone(), *n, v.bound))
+                }
                 Kind::LocalArr { n, written }
-                    if !in_loop || *written || self.f.on("unwritten_local_array_in_loop") =>
+                    if (!in_loop || *written || self.f.on("unwritten_local_array_in_loop"))
+                        && !(self.acc_only && !self.f.on("keeping_nested")) =>
                 {
                     arr_reads.push((v.name.clone(), *n, v.bound))
                 }
@@ -231,7 +247,11 @@ impl<'a> Gen<'a> {
         if self.cheap {
             let (e, bd) = self.leaf();
             let sq = Expr::Bin(BinOp::Mul, b(e.clone()), b(e));
-            return (Expr::Bin(BinOp::Add, b(sq), b(Expr::Lit(c))), c, bd * bd + c);
+            return (
+                Expr::Bin(BinOp::Add, b(sq), b(Expr::Lit(c))),
+                c,
+                bd * bd + c,
+            );
         }
         match self.rng.below(5) {
             0 | 1 => {
@@ -242,7 +262,11 @@ impl<'a> Gen<'a> {
                 } else {
                     Expr::Powi(b(e), 2)
                 };
-                (Expr::Bin(BinOp::Add, b(sq), b(Expr::Lit(c))), c, bd * bd + c)
+                (
+                    Expr::Bin(BinOp::Add, b(sq), b(Expr::Lit(c))),
+                    c,
+                    bd * bd + c,
+                )
             }
             2 => {
                 let (e, _) = self.squashed(d);
@@ -251,7 +275,15 @@ impl<'a> Gen<'a> {
             3 => {
                 let (e, bd) = self.expr(d);
                 let (e, bd) = self.tame(e, bd);
-                (Expr::Bin(BinOp::Add, b(Expr::Free(Free::Softplus, b(e))), b(Expr::Lit(c))), c, bd + 1.0 + c)
+                (
+                    Expr::Bin(
+                        BinOp::Add,
+                        b(Expr::Free(Free::Softplus, b(e))),
+                        b(Expr::Lit(c)),
+                    ),
+                    c,
+                    bd + 1.0 + c,
+                )
             }
             _ => {
                 let (e, bd) = self.expr(d);
@@ -286,7 +318,11 @@ impl<'a> Gen<'a> {
                     }
                     2 => {
                         let (y, by) = self.expr(d1);
-                        let (y, by) = if bx * by > LIMIT { self.squash(y) } else { (y, by) };
+                        let (y, by) = if bx * by > LIMIT {
+                            self.squash(y)
+                        } else {
+                            (y, by)
+                        };
                         (Expr::Bin(BinOp::Mul, b(x), b(y)), bx * by)
                     }
                     _ => {
@@ -328,7 +364,11 @@ impl<'a> Gen<'a> {
                 let (x, bx) = self.expr(d1);
                 let (y, by) = self.expr(d1);
                 let (z, bz) = self.expr(d1);
-                let (y, by) = if bx * by > LIMIT { self.squash(y) } else { (y, by) };
+                let (y, by) = if bx * by > LIMIT {
+                    self.squash(y)
+                } else {
+                    (y, by)
+                };
                 (Expr::MulAdd(b(x), b(y), b(z)), bx * by + bz)
             }
             85..=90 if !self.in_cond && !self.helpers.is_empty() && self.f.on("calls") => {
@@ -365,7 +405,11 @@ impl<'a> Gen<'a> {
             _ => {
                 let (y, _) = self.leaf();
                 let c = *self.rng.pick(&[0.5, 1.0, 2.0]);
-                let den = Expr::Bin(BinOp::Add, b(Expr::Bin(BinOp::Mul, b(y.clone()), b(y))), b(Expr::Lit(c)));
+                let den = Expr::Bin(
+                    BinOp::Add,
+                    b(Expr::Bin(BinOp::Mul, b(y.clone()), b(y))),
+                    b(Expr::Lit(c)),
+                );
                 (Expr::Bin(BinOp::Div, b(x), b(den)), bx / c)
             }
         };
@@ -398,12 +442,18 @@ impl<'a> Gen<'a> {
             Exp | Exp2 | ExpM1 | Sinh | Cosh => {
                 let (x, _) = self.squashed(d);
                 let k = *self.rng.pick(&[1.0, 1.5, 2.0]);
-                (Expr::Un(u, b(Expr::Bin(BinOp::Mul, b(x), b(Expr::Lit(k))))), 2f64.powf(k).max(k.exp()))
+                (
+                    Expr::Un(u, b(Expr::Bin(BinOp::Mul, b(x), b(Expr::Lit(k))))),
+                    2f64.powf(k).max(k.exp()),
+                )
             }
             Asin | Acos | Tan => {
                 let (x, _) = self.squashed(d);
                 let k = if u == Tan { 1.2 } else { 0.5 };
-                (Expr::Un(u, b(Expr::Bin(BinOp::Mul, b(x), b(Expr::Lit(k))))), 3.2)
+                (
+                    Expr::Un(u, b(Expr::Bin(BinOp::Mul, b(x), b(Expr::Lit(k))))),
+                    3.2,
+                )
             }
             Sin | Cos | Tanh | Atan => {
                 let (x, _) = self.expr(d);
@@ -422,13 +472,19 @@ impl<'a> Gen<'a> {
                 let (x, _, hi) = self.positive(d);
                 let (y, _) = self.squashed(d);
                 let y = Expr::Bin(BinOp::Mul, b(y), b(Expr::Lit(1.5)));
-                (Expr::Bi(Bi::Powf, b(x), b(y)), hi.max(1.0).powf(1.5).max(2.0f64.powf(1.5)))
+                (
+                    Expr::Bi(Bi::Powf, b(x), b(y)),
+                    hi.max(1.0).powf(1.5).max(2.0f64.powf(1.5)),
+                )
             }
             1 => {
                 let (x, lo, hi) = self.positive(d);
                 let (y, _, _) = self.positive(d);
                 let y = Expr::Bin(BinOp::Add, b(y), b(Expr::Lit(1.5)));
-                (Expr::Bi(Bi::Log, b(x), b(y)), lo.ln().abs().max(hi.ln().abs()) * 2.5)
+                (
+                    Expr::Bi(Bi::Log, b(x), b(y)),
+                    lo.ln().abs().max(hi.ln().abs()) * 2.5,
+                )
             }
             2 => {
                 let (x, _) = self.expr(d);
@@ -438,7 +494,11 @@ impl<'a> Gen<'a> {
             3 | 4 => {
                 let (x, bx) = self.expr(d);
                 let (y, by) = self.expr(d);
-                let op = if self.rng.chance(0.5) { Bi::Max } else { Bi::Min };
+                let op = if self.rng.chance(0.5) {
+                    Bi::Max
+                } else {
+                    Bi::Min
+                };
                 (Expr::Bi(op, b(x), b(y)), bx.max(by))
             }
             _ => {
@@ -458,7 +518,8 @@ impl<'a> Gen<'a> {
             .map(|v| v.name.clone())
             .collect();
         let flag_ok = !flags.is_empty()
-            && (self.f.on("bool_in_nested_cond") || (self.arms == 0 && self.loops.is_empty() && !self.else_if));
+            && (self.f.on("bool_in_nested_cond")
+                || (self.arms == 0 && self.loops.is_empty() && !self.else_if));
         let c = match self.rng.below(10) {
             0 if flag_ok => {
                 let f = self.rng.pick(&flags).clone();
@@ -505,7 +566,11 @@ impl<'a> Gen<'a> {
         self.scopes.push(Vec::new());
         self.arms += 1;
         let mut stmts = Vec::new();
-        let n = if self.budget > 0 { self.rng.below(3) } else { 0 };
+        let n = if self.budget > 0 {
+            self.rng.below(3)
+        } else {
+            0
+        };
         for _ in 0..n {
             stmts.extend(self.stmt());
         }
@@ -523,7 +588,13 @@ impl<'a> Gen<'a> {
             self.else_if = true;
             let (e, bd) = self.if_expr(d);
             self.else_if = was;
-            (Block { stmts: vec![], tail: e }, bd)
+            (
+                Block {
+                    stmts: vec![],
+                    tail: e,
+                },
+                bd,
+            )
         } else {
             self.arm_block(d)
         };

@@ -45,20 +45,20 @@ impl Rng {
 /// Every switchable construct the generator can produce.
 pub const FEATURES: &[&str] = &[
     // base syntax
-    "branches",      // `if` statements and `if` expressions
-    "else_if",       // `else if` chains
-    "loops",         // `for` loops with constant bounds
-    "nested_loops",  // a loop in a loop body
-    "loop_in_arm",   // a loop in an `if` arm
-    "param_arrays",  // `[T; N]` parameters
-    "local_arrays",  // `let mut a = [..; N]` / `let a = [x, y]`, read and written
-    "calls",         // calls to other `#[differentiable]` helpers
-    "wrt",           // `#[differentiable(wrt(..))]` with constant parameters
-    "bool_params",   // `bool` parameters read in conditions
-    "compound",      // `+= -= *= /=` on scalars and array elements
-    "shadowing",     // `let v = .. v ..;` re-binding a local
+    "branches",     // `if` statements and `if` expressions
+    "else_if",      // `else if` chains
+    "loops",        // `for` loops with constant bounds
+    "nested_loops", // a loop in a loop body
+    "loop_in_arm",  // a loop in an `if` arm
+    "param_arrays", // `[T; N]` parameters
+    "local_arrays", // `let mut a = [..; N]` / `let a = [x, y]`, read and written
+    "calls",        // calls to other `#[differentiable]` helpers
+    "wrt",          // `#[differentiable(wrt(..))]` with constant parameters
+    "bool_params",  // `bool` parameters read in conditions
+    "compound",     // `+= -= *= /=` on scalars and array elements
+    "shadowing",    // `let v = .. v ..;` re-binding a local
     // constructs that hit known macro bugs (see KNOWN_BUGS)
-    "select_arms",        // arms that only select existing values: `if x > y { x } else { y }`
+    "select_arms", // arms that only select existing values: `if x > y { x } else { y }`
     "const_store_in_arm", // a constant stored to a local array in an `if` arm
     "inner_loop_on_call", // a loop-body variable started from a call (exp, tanh, ..) summed by an inner loop
     "keeping_nested",     // a loop that keeps values per iteration inside an arm or another loop
@@ -73,13 +73,13 @@ pub const FEATURES: &[&str] = &[
 /// Features that hit macro bugs known on main, off by default so that CI
 /// passes; re-enable one line at a time once the macro is fixed.
 pub const KNOWN_BUGS: &[&str] = &[
-    "select_arms",        // the adjoint is sent into every arm: gradient (1, 1)
-    "const_store_in_arm", // the constant is lost
-    "inner_loop_on_call", // wrong derivative
-    "keeping_nested",     // fails to compile: "cannot find value t3"
-    "param_elem_in_cond", // fails to compile when read only in a condition
+    "select_arms",                   // the adjoint is sent into every arm: gradient (1, 1)
+    "const_store_in_arm",            // the constant is lost
+    "inner_loop_on_call",            // wrong derivative
+    "keeping_nested",                // fails to compile: "cannot find value t3"
+    "param_elem_in_cond",            // fails to compile when read only in a condition
     "unwritten_local_array_in_loop", // fails to compile
-    "bool_in_nested_cond", // fails to compile
+    "bool_in_nested_cond",           // fails to compile
     // found by this fuzzer, see FUZZ_FINDINGS.md
     "local_array_across_loop", // fails to compile: E0608 / E0369 on the array
     "loop_result_in_arm_cond", // fails to compile: "cannot find value t2"
@@ -121,7 +121,9 @@ impl Features {
                         _ => (true, part),
                     };
                     if !FEATURES.contains(&name) {
-                        return Err(format!("unknown fuzz feature `{name}`; known: {FEATURES:?}"));
+                        return Err(format!(
+                            "unknown fuzz feature `{name}`; known: {FEATURES:?}"
+                        ));
                     }
                     fs.0.retain(|f| f != name);
                     if add {

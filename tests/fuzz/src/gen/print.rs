@@ -131,7 +131,9 @@ pub fn expr(e: &Expr, m: Mode, ind: usize) -> String {
             format!("s.{}({}, {})", bi(*b), expr(x, m, ind), expr(y, m, ind))
         }
         Expr::Bi(b, x, y) => format!("{}.{}({})", recv(x, m, ind), bi(*b), expr(y, m, ind)),
-        Expr::Clamp(x, lo, hi) if tr => format!("s.clamp({}, {}, {})", expr(x, m, ind), lit(*lo), lit(*hi)),
+        Expr::Clamp(x, lo, hi) if tr => {
+            format!("s.clamp({}, {}, {})", expr(x, m, ind), lit(*lo), lit(*hi))
+        }
         Expr::Clamp(x, lo, hi) => format!("{}.clamp({}, {})", recv(x, m, ind), lit(*lo), lit(*hi)),
         Expr::MulAdd(x, a, b) => format!(
             "{}.mul_add({}, {})",
@@ -243,7 +245,11 @@ pub fn stmt(out: &mut String, st: &Stmt, m: Mode, ind: usize) {
             let o = op.map_or("", bin);
             let _ = writeln!(out, "{p}{name} {o}= {};", expr(e, m, ind));
         }
-        Stmt::ArrLet { name, mutable, init } => {
+        Stmt::ArrLet {
+            name,
+            mutable,
+            init,
+        } => {
             let mu = if *mutable { "mut " } else { "" };
             let v = match init {
                 ArrInit::Fill(c, n) => format!("[{}; {n}]", lit(*c)),
@@ -254,7 +260,12 @@ pub fn stmt(out: &mut String, st: &Stmt, m: Mode, ind: usize) {
             };
             let _ = writeln!(out, "{p}let {mu}{name} = {v};");
         }
-        Stmt::ArrSet { name, idx: i, op, e } => {
+        Stmt::ArrSet {
+            name,
+            idx: i,
+            op,
+            e,
+        } => {
             let o = op.map_or("", bin);
             let _ = writeln!(out, "{p}{name}[{}] {o}= {};", idx(i), expr(e, m, ind));
         }

@@ -6,9 +6,11 @@ fn walk_expr(e: &Expr, fe: &mut dyn FnMut(&Expr), fs: &mut dyn FnMut(&Stmt)) {
     fe(e);
     match e {
         Expr::Var(_) | Expr::Lit(_) | Expr::LoopF(_) | Expr::Index(..) => {}
-        Expr::Neg(a) | Expr::Un(_, a) | Expr::Powi(a, _) | Expr::Clamp(a, ..) | Expr::Free(_, a) => {
-            walk_expr(a, fe, fs)
-        }
+        Expr::Neg(a)
+        | Expr::Un(_, a)
+        | Expr::Powi(a, _)
+        | Expr::Clamp(a, ..)
+        | Expr::Free(_, a) => walk_expr(a, fe, fs),
         Expr::Bin(_, a, b) | Expr::Bi(_, a, b) => {
             walk_expr(a, fe, fs);
             walk_expr(b, fe, fs);
@@ -47,7 +49,9 @@ fn walk_cond(c: &Cond, fe: &mut dyn FnMut(&Expr), fs: &mut dyn FnMut(&Stmt)) {
 fn walk_stmt(s: &Stmt, fe: &mut dyn FnMut(&Expr), fs: &mut dyn FnMut(&Stmt)) {
     fs(s);
     match s {
-        Stmt::Let { e, .. } | Stmt::Assign { e, .. } | Stmt::ArrSet { e, .. } => walk_expr(e, fe, fs),
+        Stmt::Let { e, .. } | Stmt::Assign { e, .. } | Stmt::ArrSet { e, .. } => {
+            walk_expr(e, fe, fs)
+        }
         Stmt::ArrLet { init, .. } => {
             if let ArrInit::List(es) = init {
                 es.iter().for_each(|e| walk_expr(e, fe, fs));
@@ -144,7 +148,10 @@ fn subst_expr(e: &Expr, v: &str, k: usize) -> Expr {
         Expr::Clamp(a, lo, hi) => Expr::Clamp(s(a), *lo, *hi),
         Expr::MulAdd(a, b, c) => Expr::MulAdd(s(a), s(b), s(c)),
         Expr::Free(f, a) => Expr::Free(*f, s(a)),
-        Expr::Call(h, args) => Expr::Call(h.clone(), args.iter().map(|a| subst_expr(a, v, k)).collect()),
+        Expr::Call(h, args) => Expr::Call(
+            h.clone(),
+            args.iter().map(|a| subst_expr(a, v, k)).collect(),
+        ),
         Expr::If(c, a, b) => Expr::If(
             Box::new(subst_cond(c, v, k)),
             Box::new(subst_block(a, v, k)),
@@ -186,11 +193,17 @@ fn subst_stmt(s: &Stmt, v: &str, k: usize) -> Stmt {
             op: *op,
             e: subst_expr(e, v, k),
         },
-        Stmt::ArrLet { name, mutable, init } => Stmt::ArrLet {
+        Stmt::ArrLet {
+            name,
+            mutable,
+            init,
+        } => Stmt::ArrLet {
             name: name.clone(),
             mutable: *mutable,
             init: match init {
-                ArrInit::List(es) => ArrInit::List(es.iter().map(|e| subst_expr(e, v, k)).collect()),
+                ArrInit::List(es) => {
+                    ArrInit::List(es.iter().map(|e| subst_expr(e, v, k)).collect())
+                }
                 i => i.clone(),
             },
         },
@@ -226,4 +239,6 @@ fn subst_stmt(s: &Stmt, v: &str, k: usize) -> Stmt {
 }
 
 mod cands;
+mod respect;
 pub use cands::{candidates, valid};
+pub use respect::respects;

@@ -48,7 +48,8 @@ impl Default for Sig {
 impl Sig {
     fn push(&self, side: bool) {
         let side = if side { 2 } else { 1 };
-        self.0.set(self.0.get().wrapping_mul(0x100_0000_01b3) ^ side);
+        self.0
+            .set(self.0.get().wrapping_mul(0x100_0000_01b3) ^ side);
     }
     pub fn value(&self) -> u64 {
         self.0.get()
@@ -102,7 +103,11 @@ impl Sig {
 fn smooth<T: Prec, const N: usize>(trace: &impl Fn([T; N], &Sig) -> T, x: [T; N]) -> bool {
     let s0 = Sig::default();
     let _ = trace(x, &s0);
-    let base = if T::NAME == "f32" { 1e-3 } else { f64::EPSILON.cbrt() };
+    let base = if T::NAME == "f32" {
+        1e-3
+    } else {
+        f64::EPSILON.cbrt()
+    };
     for i in 0..N {
         let h = T::of(base * x[i].to64().abs().max(1.0));
         for k in [-3.0, -2.0, -1.0, 1.0, 2.0, 3.0] {

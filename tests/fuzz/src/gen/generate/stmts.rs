@@ -6,7 +6,10 @@ use super::*;
 const SPAN: f64 = 1.5;
 
 fn top_call(e: &Expr) -> bool {
-    matches!(e, Expr::Un(..) | Expr::Free(..) | Expr::Bi(..) | Expr::Powi(..) | Expr::Call(..))
+    matches!(
+        e,
+        Expr::Un(..) | Expr::Free(..) | Expr::Bi(..) | Expr::Powi(..) | Expr::Call(..)
+    )
 }
 
 impl<'a> Gen<'a> {
@@ -37,7 +40,12 @@ impl<'a> Gen<'a> {
         let ps: Vec<Var> = self
             .visible()
             .into_iter()
-            .filter(|v| matches!(v.kind, Kind::Param { wrt: true } | Kind::ParamArr { wrt: true, .. }))
+            .filter(|v| {
+                matches!(
+                    v.kind,
+                    Kind::Param { wrt: true } | Kind::ParamArr { wrt: true, .. }
+                )
+            })
             .collect();
         if ps.is_empty() {
             return None;
@@ -61,8 +69,19 @@ impl<'a> Gen<'a> {
             return self.acc_stmt();
         }
         let top = self.arms == 0 && self.loops.is_empty();
-        let has_arr = self.visible().iter().any(|v| matches!(v.kind, Kind::LocalArr { .. }));
+        let has_arr = self
+            .visible()
+            .iter()
+            .any(|v| matches!(v.kind, Kind::LocalArr { .. }));
+        let nested = !self.loops.is_empty() || self.arms > 0;
+        // An accumulating loop in an arm or a loop must not meet a local
+        // array (see `touch_arrays`, and `leaf`).
+        let arrays_block = nested
+            && has_arr
+            && !self.f.on("keeping_nested")
+            && !self.f.on("local_array_across_loop");
         let can_loop = self.f.on("loops")
+            && !arrays_block
             && self.loops.len() < 2
             && (self.loops.is_empty() || self.f.on("nested_loops"))
             && (self.arms == 0 || self.f.on("loop_in_arm"));
@@ -70,7 +89,11 @@ impl<'a> Gen<'a> {
             0..=24 => self.let_stmt(),
             25..=31 if self.f.on("shadowing") => self.shadow(),
             32..=51 => self.assign(),
-            52..=58 if top && self.f.on("local_arrays") && (!self.had_loop || self.f.on("local_array_across_loop")) => {
+            52..=58
+                if top
+                    && self.f.on("local_arrays")
+                    && (!self.had_loop || self.f.on("local_array_across_loop")) =>
+            {
                 self.arr_let()
             }
             59..=68 if has_arr => self.arr_set(),
@@ -111,7 +134,11 @@ impl<'a> Gen<'a> {
         } else {
             (y, by)
         };
-        let bd = if op == BinOp::Mul { v.bound * by } else { v.bound + by };
+        let bd = if op == BinOp::Mul {
+            v.bound * by
+        } else {
+            v.bound + by
+        };
         let e = Expr::Bin(op, b(Expr::Var(v.name.clone())), b(y));
         let (e, bd) = self.tame(e, bd);
         let mutable = self.rng.chance(0.4);
@@ -135,7 +162,11 @@ impl<'a> Gen<'a> {
         match op {
             Some(BinOp::Add | BinOp::Sub) => {
                 let (e, be) = self.expr(2);
-                let (e, be) = if m * be > LIMIT { self.squash(e) } else { (e, be) };
+                let (e, be) = if m * be > LIMIT {
+                    self.squash(e)
+                } else {
+                    (e, be)
+                };
                 (e, old + m * be)
             }
             Some(BinOp::Mul) => self.squashed(2).0.pipe(|e| (e, old)),
@@ -180,7 +211,11 @@ impl<'a> Gen<'a> {
     fn assign_to(&mut self, v: &Var) -> Vec<Stmt> {
         let v = v.clone();
         let op = if self.f.on("compound") && self.rng.chance(0.7) {
-            Some(*self.rng.pick(&[BinOp::Add, BinOp::Add, BinOp::Sub, BinOp::Mul, BinOp::Div]))
+            Some(
+                *self
+                    .rng
+                    .pick(&[BinOp::Add, BinOp::Add, BinOp::Sub, BinOp::Mul, BinOp::Div]),
+            )
         } else if self.rng.chance(0.5) {
             None
         } else {
@@ -190,13 +225,21 @@ impl<'a> Gen<'a> {
                 w.bound = bd;
             }
             let e = Expr::Bin(BinOp::Add, b(Expr::Var(v.name.clone())), b(e));
-            return vec![Stmt::Assign { name: v.name, op: None, e }];
+            return vec![Stmt::Assign {
+                name: v.name,
+                op: None,
+                e,
+            }];
         };
         let (e, bd) = self.update(op, v.bound, self.trips(v.depth), false);
         if let Some(w) = self.lookup(&v.name) {
             w.bound = bd;
         }
-        vec![Stmt::Assign { name: v.name, op, e }]
+        vec![Stmt::Assign {
+            name: v.name,
+            op,
+            e,
+        }]
     }
 
     fn arr_let(&mut self) -> Vec<Stmt> {
@@ -293,7 +336,12 @@ impl<'a> Gen<'a> {
 
     fn wrt_names(&self) -> Vec<String> {
         self.vars()
-            .filter(|v| matches!(v.kind, Kind::Param { wrt: true } | Kind::ParamArr { wrt: true, .. }))
+            .filter(|v| {
+                matches!(
+                    v.kind,
+                    Kind::Param { wrt: true } | Kind::ParamArr { wrt: true, .. }
+                )
+            })
             .map(|v| v.name.clone())
             .collect()
     }
@@ -319,7 +367,11 @@ impl<'a> Gen<'a> {
                 let m = self.rng.pick(&ms).clone();
                 let (e, be) = self.leaf();
                 if !matches!(&e, Expr::Var(v) if *v == m.name) && be <= m.bound {
-                    let op = if self.rng.chance(0.5) { CmpOp::Gt } else { CmpOp::Lt };
+                    let op = if self.rng.chance(0.5) {
+                        CmpOp::Gt
+                    } else {
+                        CmpOp::Lt
+                    };
                     return vec![Stmt::If {
                         cond: Cond::Cmp(op, e.clone(), Expr::Var(m.name.clone())),
                         then: vec![Stmt::Assign {
@@ -368,7 +420,11 @@ impl<'a> Gen<'a> {
         let mut accs: Vec<Var> = self
             .mutable_scalars()
             .into_iter()
-            .filter(|v| self.f.on("inner_loop_on_call") || self.loops.is_empty() || !(v.from_call && v.depth > 0))
+            .filter(|v| {
+                self.f.on("inner_loop_on_call")
+                    || self.loops.is_empty()
+                    || !(v.from_call && v.depth > 0)
+            })
             .collect();
         if accs.is_empty() || self.rng.chance(0.5) {
             let name = self.name("s");
@@ -411,7 +467,7 @@ impl<'a> Gen<'a> {
             for a in &chosen {
                 body.push(self.acc_update(a));
             }
-            self.touch_arrays(&mut body, Some(&chosen[0]));
+
             self.no_read = was_no_read;
             self.acc_only = was_acc;
             if !self.f.on("loop_result_in_arm_cond") {
@@ -425,7 +481,7 @@ impl<'a> Gen<'a> {
             if body.is_empty() {
                 body.extend(self.acc_let());
             }
-            self.touch_arrays(&mut body, None);
+            self.touch_arrays(&mut body);
         }
         self.cheap = was_cheap;
         self.scopes.pop();
@@ -441,9 +497,8 @@ impl<'a> Gen<'a> {
     }
 
     /// Unless `local_array_across_loop` is on, a loop uses every local array
-    /// in scope: an accumulating loop adds an element to `acc`, another
-    /// loop adds to an element.
-    fn touch_arrays(&mut self, body: &mut Vec<Stmt>, acc: Option<&String>) {
+    /// in scope: it adds to an element.
+    fn touch_arrays(&mut self, body: &mut Vec<Stmt>) {
         if self.f.on("local_array_across_loop") {
             return;
         }
@@ -466,33 +521,22 @@ impl<'a> Gen<'a> {
             .filter(|v| matches!(v.kind, Kind::LocalArr { .. }) && !used.contains(&v.name))
             .collect();
         for a in arrs {
-            let Kind::LocalArr { n, written } = a.kind else { continue };
+            let Kind::LocalArr { n, .. } = a.kind else {
+                continue;
+            };
             let idx = self.index_for(n);
-            match acc {
-                Some(acc) => {
-                    let e = Expr::Bin(BinOp::Mul, b(Expr::Index(a.name.clone(), idx)), b(Expr::Lit(0.5)));
-                    body.push(Stmt::Assign {
-                        name: acc.clone(),
-                        op: Some(BinOp::Add),
-                        e,
-                    });
-                    let _ = written;
-                }
-                None => {
-                    let (e, be) = self.squashed(1);
-                    let m = self.trips(0);
-                    if let Some(w) = self.lookup(&a.name) {
-                        w.bound += m * be;
-                        w.kind = Kind::LocalArr { n, written: true };
-                    }
-                    body.push(Stmt::ArrSet {
-                        name: a.name,
-                        idx,
-                        op: Some(BinOp::Add),
-                        e,
-                    });
-                }
+            let (e, be) = self.squashed(1);
+            let m = self.trips(0);
+            if let Some(w) = self.lookup(&a.name) {
+                w.bound += m * be;
+                w.kind = Kind::LocalArr { n, written: true };
             }
+            body.push(Stmt::ArrSet {
+                name: a.name,
+                idx,
+                op: Some(BinOp::Add),
+                e,
+            });
         }
     }
 
@@ -569,13 +613,19 @@ impl<'a> Gen<'a> {
         for v in locals.iter().rev().take(4) {
             match v.kind {
                 Kind::Local { .. } => picks.push(Expr::Var(v.name.clone())),
-                Kind::LocalArr { n, .. } => picks.push(Expr::Index(v.name.clone(), Idx::Const(self.rng.below(n)))),
+                Kind::LocalArr { n, .. } => {
+                    picks.push(Expr::Index(v.name.clone(), Idx::Const(self.rng.below(n))))
+                }
                 _ => {}
             }
         }
         for (e, v) in picks.into_iter().zip(locals.iter().rev()) {
             let (e, _) = self.tame(e, v.bound);
-            let op = if self.rng.chance(0.7) { BinOp::Add } else { BinOp::Sub };
+            let op = if self.rng.chance(0.7) {
+                BinOp::Add
+            } else {
+                BinOp::Sub
+            };
             tail = Expr::Bin(op, b(tail), b(e));
         }
         Block { stmts, tail }
@@ -685,7 +735,11 @@ pub fn program(seed: u64, index: u64, f: &Features) -> Program {
             PTy::Scalar
         };
         params.push(Param {
-            name: if matches!(ty, PTy::Arr(_)) { format!("x{j}") } else { format!("p{j}") },
+            name: if matches!(ty, PTy::Arr(_)) {
+                format!("x{j}")
+            } else {
+                format!("p{j}")
+            },
             ty,
             wrt: true,
             vals: Vec::new(),

@@ -11,7 +11,11 @@ fn bx(e: Expr) -> Box<Expr> {
 fn replacements(e: &Expr, leaves: &[Expr]) -> Vec<Expr> {
     let mut out: Vec<Expr> = match e {
         Expr::Var(_) | Expr::Lit(_) | Expr::LoopF(_) | Expr::Index(..) => Vec::new(),
-        Expr::Neg(a) | Expr::Un(_, a) | Expr::Powi(a, _) | Expr::Clamp(a, ..) | Expr::Free(_, a) => {
+        Expr::Neg(a)
+        | Expr::Un(_, a)
+        | Expr::Powi(a, _)
+        | Expr::Clamp(a, ..)
+        | Expr::Free(_, a) => {
             vec![(**a).clone()]
         }
         Expr::Bin(_, a, b) | Expr::Bi(_, a, b) => vec![(**a).clone(), (**b).clone()],
@@ -44,7 +48,9 @@ fn cand_expr(e: &Expr, leaves: &[Expr]) -> Vec<Expr> {
         Expr::Neg(a) => out.extend(sub(a).into_iter().map(|x| Expr::Neg(bx(x)))),
         Expr::Un(u, a) => out.extend(sub(a).into_iter().map(|x| Expr::Un(*u, bx(x)))),
         Expr::Powi(a, n) => out.extend(sub(a).into_iter().map(|x| Expr::Powi(bx(x), *n))),
-        Expr::Clamp(a, lo, hi) => out.extend(sub(a).into_iter().map(|x| Expr::Clamp(bx(x), *lo, *hi))),
+        Expr::Clamp(a, lo, hi) => {
+            out.extend(sub(a).into_iter().map(|x| Expr::Clamp(bx(x), *lo, *hi)))
+        }
         Expr::Free(f, a) => out.extend(sub(a).into_iter().map(|x| Expr::Free(*f, bx(x)))),
         Expr::Bin(o, a, b) => {
             out.extend(sub(a).into_iter().map(|x| Expr::Bin(*o, bx(x), b.clone())));
@@ -55,9 +61,21 @@ fn cand_expr(e: &Expr, leaves: &[Expr]) -> Vec<Expr> {
             out.extend(sub(b).into_iter().map(|x| Expr::Bi(*o, a.clone(), bx(x))));
         }
         Expr::MulAdd(a, b, c) => {
-            out.extend(sub(a).into_iter().map(|x| Expr::MulAdd(bx(x), b.clone(), c.clone())));
-            out.extend(sub(b).into_iter().map(|x| Expr::MulAdd(a.clone(), bx(x), c.clone())));
-            out.extend(sub(c).into_iter().map(|x| Expr::MulAdd(a.clone(), b.clone(), bx(x))));
+            out.extend(
+                sub(a)
+                    .into_iter()
+                    .map(|x| Expr::MulAdd(bx(x), b.clone(), c.clone())),
+            );
+            out.extend(
+                sub(b)
+                    .into_iter()
+                    .map(|x| Expr::MulAdd(a.clone(), bx(x), c.clone())),
+            );
+            out.extend(
+                sub(c)
+                    .into_iter()
+                    .map(|x| Expr::MulAdd(a.clone(), b.clone(), bx(x))),
+            );
         }
         Expr::Call(h, args) => {
             for (k, a) in args.iter().enumerate() {
@@ -69,9 +87,21 @@ fn cand_expr(e: &Expr, leaves: &[Expr]) -> Vec<Expr> {
             }
         }
         Expr::If(c, a, b) => {
-            out.extend(cand_cond(c, leaves).into_iter().map(|x| Expr::If(Box::new(x), a.clone(), b.clone())));
-            out.extend(cand_block(a, leaves).into_iter().map(|x| Expr::If(c.clone(), Box::new(x), b.clone())));
-            out.extend(cand_block(b, leaves).into_iter().map(|x| Expr::If(c.clone(), a.clone(), Box::new(x))));
+            out.extend(
+                cand_cond(c, leaves)
+                    .into_iter()
+                    .map(|x| Expr::If(Box::new(x), a.clone(), b.clone())),
+            );
+            out.extend(
+                cand_block(a, leaves)
+                    .into_iter()
+                    .map(|x| Expr::If(c.clone(), Box::new(x), b.clone())),
+            );
+            out.extend(
+                cand_block(b, leaves)
+                    .into_iter()
+                    .map(|x| Expr::If(c.clone(), a.clone(), Box::new(x))),
+            );
         }
     }
     out
@@ -87,16 +117,36 @@ fn cand_cond(c: &Cond, leaves: &[Expr]) -> Vec<Cond> {
                 Cond::And(..) => Cond::And(x, y),
                 _ => Cond::Or(x, y),
             };
-            out.extend(cand_cond(a, leaves).into_iter().map(|x| re(Box::new(x), b.clone())));
-            out.extend(cand_cond(b, leaves).into_iter().map(|y| re(a.clone(), Box::new(y))));
+            out.extend(
+                cand_cond(a, leaves)
+                    .into_iter()
+                    .map(|x| re(Box::new(x), b.clone())),
+            );
+            out.extend(
+                cand_cond(b, leaves)
+                    .into_iter()
+                    .map(|y| re(a.clone(), Box::new(y))),
+            );
         }
         Cond::Not(a) => {
             out.push((**a).clone());
-            out.extend(cand_cond(a, leaves).into_iter().map(|x| Cond::Not(Box::new(x))));
+            out.extend(
+                cand_cond(a, leaves)
+                    .into_iter()
+                    .map(|x| Cond::Not(Box::new(x))),
+            );
         }
         Cond::Cmp(o, a, b) => {
-            out.extend(cand_expr(a, leaves).into_iter().map(|x| Cond::Cmp(*o, x, b.clone())));
-            out.extend(cand_expr(b, leaves).into_iter().map(|y| Cond::Cmp(*o, a.clone(), y)));
+            out.extend(
+                cand_expr(a, leaves)
+                    .into_iter()
+                    .map(|x| Cond::Cmp(*o, x, b.clone())),
+            );
+            out.extend(
+                cand_expr(b, leaves)
+                    .into_iter()
+                    .map(|y| Cond::Cmp(*o, a.clone(), y)),
+            );
         }
         Cond::Flag(_) => {}
     }
@@ -160,7 +210,11 @@ fn cand_stmt(s: &Stmt, leaves: &[Expr]) -> Vec<Vec<Stmt>> {
                 Else::If(s2) => {
                     for e in cand_stmt(s2, leaves) {
                         if let [one @ Stmt::If { .. }] = &e[..] {
-                            out.push(mk(cond.clone(), then.clone(), Else::If(Box::new(one.clone()))));
+                            out.push(mk(
+                                cond.clone(),
+                                then.clone(),
+                                Else::If(Box::new(one.clone())),
+                            ));
                         }
                     }
                 }
@@ -224,7 +278,11 @@ fn cand_stmt(s: &Stmt, leaves: &[Expr]) -> Vec<Vec<Stmt>> {
                 }]);
             }
         }
-        Stmt::ArrLet { name, mutable, init } => {
+        Stmt::ArrLet {
+            name,
+            mutable,
+            init,
+        } => {
             if let ArrInit::List(es) = init {
                 out.push(vec![Stmt::ArrLet {
                     name: name.clone(),
@@ -284,7 +342,9 @@ fn cand_func(f: &Func) -> Vec<Func> {
     let used = names_used(&f.body);
     // Unused parameters go, then `wrt` goes.
     for k in 0..f.params.len() {
-        if !used.contains(&f.params[k].name) && f.params.iter().filter(|p| p.wrt).count() > usize::from(f.params[k].wrt) {
+        if !used.contains(&f.params[k].name)
+            && f.params.iter().filter(|p| p.wrt).count() > usize::from(f.params[k].wrt)
+        {
             let mut g = f.clone();
             g.params.remove(k);
             out.push(g);
@@ -307,8 +367,9 @@ fn cand_func(f: &Func) -> Vec<Func> {
     out
 }
 
-/// Every one-edit variant of `p` that passes [`valid`], biggest cuts first.
-pub fn candidates(p: &Program) -> Vec<Program> {
+/// Every one-edit variant of `p` that passes [`valid`] and stays clear of
+/// the features that are off ([`super::respects`]), biggest cuts first.
+pub fn candidates(p: &Program, f: &Features) -> Vec<Program> {
     let mut out = Vec::new();
     // A single evaluation point.
     if p.points() > 1 {
@@ -339,7 +400,7 @@ pub fn candidates(p: &Program) -> Vec<Program> {
             out.push(q);
         }
     }
-    out.retain(valid);
+    out.retain(|q| valid(q) && super::respects(q, f));
     out
 }
 
@@ -348,7 +409,9 @@ pub fn candidates(p: &Program) -> Vec<Program> {
 
 #[derive(Clone)]
 enum Bind {
-    Scalar { mutable: bool },
+    Scalar {
+        mutable: bool,
+    },
     Arr(usize),
     Flag,
     /// A loop index over `lo..hi`.
@@ -362,7 +425,12 @@ struct Env<'a> {
 
 impl Env<'_> {
     fn get(&self, n: &str) -> Option<&Bind> {
-        self.scopes.iter().flatten().rev().find(|(m, _)| m == n).map(|(_, b)| b)
+        self.scopes
+            .iter()
+            .flatten()
+            .rev()
+            .find(|(m, _)| m == n)
+            .map(|(_, b)| b)
     }
     fn loop_max(&self, v: &str) -> Option<(usize, usize)> {
         match self.get(v) {
@@ -374,9 +442,15 @@ impl Env<'_> {
         let max = match i {
             Idx::Const(k) => Some(*k),
             Idx::Lin(m, v, a) => self.loop_max(v).map(|(_, hi)| m * hi + a),
-            Idx::Rev(n1, v) => self.loop_max(v).and_then(|(lo, hi)| if hi <= *n1 { Some(n1 - lo) } else { None }),
+            Idx::Rev(n1, v) => {
+                self.loop_max(v)
+                    .and_then(|(lo, hi)| if hi <= *n1 { Some(n1 - lo) } else { None })
+            }
             Idx::Mod(v, _, m) => self.loop_max(v).map(|_| m - 1),
-            Idx::Sum(a, b) => self.loop_max(a).zip(self.loop_max(b)).map(|((_, x), (_, y))| x + y),
+            Idx::Sum(a, b) => self
+                .loop_max(a)
+                .zip(self.loop_max(b))
+                .map(|((_, x), (_, y))| x + y),
         };
         max.is_some_and(|m| m < n)
     }
@@ -386,11 +460,16 @@ impl Env<'_> {
             Expr::Lit(_) => true,
             Expr::LoopF(v) => self.loop_max(v).is_some(),
             Expr::Index(a, i) => matches!(self.get(a), Some(Bind::Arr(n)) if self.idx_ok(i, *n)),
-            Expr::Neg(a) | Expr::Un(_, a) | Expr::Powi(a, _) | Expr::Clamp(a, ..) | Expr::Free(_, a) => self.expr(a),
+            Expr::Neg(a)
+            | Expr::Un(_, a)
+            | Expr::Powi(a, _)
+            | Expr::Clamp(a, ..)
+            | Expr::Free(_, a) => self.expr(a),
             Expr::Bin(_, a, b) | Expr::Bi(_, a, b) => self.expr(a) && self.expr(b),
             Expr::MulAdd(a, b, c) => self.expr(a) && self.expr(b) && self.expr(c),
             Expr::Call(h, args) => {
-                self.helpers.iter().any(|(n, k)| n == h && *k == args.len()) && args.iter().all(|a| self.expr(a))
+                self.helpers.iter().any(|(n, k)| n == h && *k == args.len())
+                    && args.iter().all(|a| self.expr(a))
             }
             Expr::If(c, a, b) => self.cond(c) && self.sub_block(a) && self.sub_block(b),
         }
@@ -442,11 +521,15 @@ impl Env<'_> {
                         Else::If(s2) => self.scoped(std::slice::from_ref(s2), None),
                     }
             }
-            Stmt::For { var, lo, hi, body, .. } => hi > lo && self.scoped(body, Some((var.clone(), Bind::Loop(*lo, *hi)))),
+            Stmt::For {
+                var, lo, hi, body, ..
+            } => hi > lo && self.scoped(body, Some((var.clone(), Bind::Loop(*lo, *hi)))),
         };
         if let (true, Some(scope)) = (ok, self.scopes.last_mut()) {
             match s {
-                Stmt::Let { name, mutable, .. } => scope.push((name.clone(), Bind::Scalar { mutable: *mutable })),
+                Stmt::Let { name, mutable, .. } => {
+                    scope.push((name.clone(), Bind::Scalar { mutable: *mutable }))
+                }
                 Stmt::ArrLet { name, init, .. } => {
                     let n = match init {
                         ArrInit::Fill(_, n) => *n,
