@@ -13,7 +13,11 @@ mod tests {
         for k in 0..300 {
             let p = generate::program(11, k, &f);
             assert!(shrink::valid(&p), "case 11/{k} fails the scope check");
-            assert!(shrink::respects(&p, &f), "case 11/{k} uses a feature that is off");
+            assert!(
+                shrink::respects(&p, &f),
+                "case 11/{k} uses a feature that is off:\n{}",
+                super::gen::emit::source(&p)
+            );
         }
     }
 

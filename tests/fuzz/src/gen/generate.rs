@@ -40,6 +40,8 @@ struct Var {
     depth: usize,
     /// Started from a method or function call.
     from_call: bool,
+    /// Bound to a bare element of an array parameter (`let v = x[0];`).
+    elem: bool,
 }
 
 struct Helper {
@@ -170,6 +172,14 @@ impl<'a> Gen<'a> {
         let mut arr_reads = Vec::new();
         for v in self.vars() {
             if self.no_read.contains(&v.name) || (self.in_cond && self.no_cond.contains(&v.name)) {
+                continue;
+            }
+            if (v.elem && cond_no_parr)
+                || (self.acc_only
+                    && self.loops.len() > 1
+                    && matches!(v.kind, Kind::Local { mutable: true })
+                    && !self.f.on("inner_loop_reads_carried"))
+            {
                 continue;
             }
             match &v.kind {

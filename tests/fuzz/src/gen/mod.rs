@@ -68,6 +68,7 @@ pub const FEATURES: &[&str] = &[
     // constructs that hit macro bugs found by this fuzzer (FUZZ_FINDINGS.md)
     "local_array_across_loop", // a local array live across a loop that does not use it
     "loop_result_in_arm_cond", // a loop in an arm or a loop body whose result a later condition reads
+    "inner_loop_reads_carried", // an inner loop reading a mutable variable of the enclosing code
 ];
 
 /// Features that hit macro bugs known on main, off by default so that CI
@@ -83,6 +84,7 @@ pub const KNOWN_BUGS: &[&str] = &[
     // found by this fuzzer, see FUZZ_FINDINGS.md
     "local_array_across_loop", // fails to compile: E0608 / E0369 on the array
     "loop_result_in_arm_cond", // fails to compile: "cannot find value t2"
+    "inner_loop_reads_carried", // fails to compile: "cannot find value t3"
 ];
 
 /// The set of enabled features.

@@ -24,6 +24,16 @@ impl<'a> Gen<'a> {
         out
     }
 
+    /// `x[i]` for an array parameter `x`: a name bound to it is that element.
+    fn is_param_elem(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Index(a, _) => self
+                .vars()
+                .any(|v| v.name == *a && matches!(v.kind, Kind::ParamArr { .. })),
+            _ => false,
+        }
+    }
+
     fn mutable_scalars(&self) -> Vec<Var> {
         self.visible()
             .into_iter()
@@ -107,12 +117,14 @@ impl<'a> Gen<'a> {
         let name = self.name("v");
         let (e, bd) = self.expr(3);
         let mutable = self.rng.chance(0.5);
+        let elem = self.is_param_elem(&e);
         self.declare(Var {
             name: name.clone(),
             kind: Kind::Local { mutable },
             bound: bd.max(1.0),
             depth: self.loops.len(),
             from_call: top_call(&e),
+            elem,
         });
         vec![Stmt::Let { name, mutable, e }]
     }
@@ -148,6 +160,7 @@ impl<'a> Gen<'a> {
             bound: bd.max(1.0),
             depth: self.loops.len(),
             from_call: top_call(&e),
+            elem: false,
         });
         vec![Stmt::Let {
             name: v.name,
@@ -232,8 +245,10 @@ impl<'a> Gen<'a> {
             }];
         };
         let (e, bd) = self.update(op, v.bound, self.trips(v.depth), false);
+        let elem = op.is_none() && self.is_param_elem(&e);
         if let Some(w) = self.lookup(&v.name) {
             w.bound = bd;
+            w.elem |= elem;
         }
         vec![Stmt::Assign {
             name: v.name,
@@ -265,6 +280,7 @@ impl<'a> Gen<'a> {
             bound: bd,
             depth: 0,
             from_call: false,
+            elem: false,
         });
         let mut out = vec![Stmt::ArrLet {
             name: name.clone(),
@@ -439,6 +455,7 @@ impl<'a> Gen<'a> {
                 bound: bd.max(1.0),
                 depth: self.loops.len(),
                 from_call: top_call(&e),
+                elem: self.is_param_elem(&e),
             };
             self.declare(v.clone());
             accs.insert(0, v);
@@ -554,12 +571,14 @@ impl<'a> Gen<'a> {
     fn acc_let(&mut self) -> Vec<Stmt> {
         let name = self.name("v");
         let (e, bd) = self.expr(2);
+        let elem = self.is_param_elem(&e);
         self.declare(Var {
             name: name.clone(),
             kind: Kind::Local { mutable: false },
             bound: bd.max(1.0),
             depth: self.loops.len(),
             from_call: top_call(&e),
+            elem,
         });
         vec![Stmt::Let {
             name,
@@ -710,6 +729,7 @@ pub fn program(seed: u64, index: u64, f: &Features) -> Program {
                 bound: 1.0,
                 depth: 0,
                 from_call: false,
+                elem: false,
             })
             .collect()];
         let budget = 1 + g.rng.below(3);
@@ -793,6 +813,7 @@ pub fn program(seed: u64, index: u64, f: &Features) -> Program {
             bound: SPAN,
             depth: 0,
             from_call: false,
+            elem: false,
         })
         .collect()];
     g.loops.clear();

@@ -17,6 +17,10 @@ struct Check<'a> {
     /// Array parameters.
     param_arrays: Vec<String>,
     had_loop: bool,
+    /// Locals bound to a bare element of an array parameter.
+    elem_aliases: Vec<String>,
+    /// Mutable locals.
+    mutables: Vec<String>,
     /// Names assigned in loops nested in arms or loops.
     nested_results: Vec<String>,
     ok: bool,
@@ -114,6 +118,11 @@ impl Check<'_> {
                 {
                     self.ok = false
                 }
+                Expr::Var(n)
+                    if self.elem_aliases.contains(n) && !self.f.on("param_elem_in_cond") =>
+                {
+                    self.ok = false
+                }
                 _ => {}
             });
         }
@@ -136,8 +145,20 @@ impl Check<'_> {
 
     fn stmt(&mut self, s: &Stmt) {
         match s {
-            Stmt::Let { e, .. } => self.expr(e),
-            Stmt::Assign { op, e, .. } => {
+            Stmt::Let { name, mutable, e } => {
+                self.expr(e);
+                // A new binding: what the name meant before no longer counts.
+                self.elem_aliases.retain(|n| n != name);
+                self.mutables.retain(|n| n != name);
+                self.note_binding(name, e);
+                if *mutable {
+                    self.mutables.push(name.clone());
+                }
+            }
+            Stmt::Assign { name, op, e } => {
+                if op.is_none() {
+                    self.note_binding(name, e);
+                }
                 if op.is_none() && self.arms > 0 && is_leaf(e) && self.off("select_arms") {
                     self.ok = false;
                 }
@@ -165,6 +186,12 @@ impl Check<'_> {
                 self.if_stmt(cond, then, els, false);
             }
             Stmt::For { body, .. } => self.for_stmt(body),
+        }
+    }
+
+    fn note_binding(&mut self, name: &str, e: &Expr) {
+        if matches!(e, Expr::Index(a, _) if self.param_arrays.contains(a)) {
+            self.elem_aliases.push(name.to_string());
         }
     }
 
@@ -203,6 +230,24 @@ impl Check<'_> {
         if self.off("local_array_across_loop") && self.arrays.iter().any(|(n, _)| !used.contains(n))
         {
             self.ok = false;
+        }
+        if self.loops > 0 && self.off("inner_loop_reads_carried") {
+            let assigned: Vec<String> = body
+                .iter()
+                .filter_map(|s| match s {
+                    Stmt::Assign { name, .. } => Some(name.clone()),
+                    _ => None,
+                })
+                .collect();
+            for s in body {
+                visit_stmt_exprs(s, &mut |e| {
+                    if let Expr::Var(n) = e {
+                        if self.mutables.contains(n) && !assigned.contains(n) {
+                            self.ok = false;
+                        }
+                    }
+                });
+            }
         }
         if nested && self.off("keeping_nested") {
             for s in body {
@@ -254,6 +299,8 @@ pub fn respects(p: &Program, f: &Features) -> bool {
                 .map(|q| q.name.clone())
                 .collect(),
             had_loop: false,
+            elem_aliases: Vec::new(),
+            mutables: Vec::new(),
             nested_results: Vec::new(),
             ok: true,
         };
