@@ -512,8 +512,9 @@ impl<'a> Gen<'a> {
                 (Expr::Bi(op, b(x), b(y)), bx.max(by))
             }
             _ => {
+                // Never hypot(0, 0), where the derivative is 0/0.
                 let (x, bx) = self.expr(d);
-                let (y, by) = self.expr(d);
+                let (y, _, by) = self.positive(d);
                 (Expr::Bi(Bi::Hypot, b(x), b(y)), bx + by)
             }
         }

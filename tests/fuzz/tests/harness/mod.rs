@@ -5,7 +5,7 @@
 //! them); the dual-number oracle, which follows the same branches as the
 //! code under test, is compared everywhere.
 
-pub use crate::common::{Cfg, On, Prec, D32, D64};
+pub use crate::common::{fd_partial, Cfg, On, Prec, D32, D64};
 pub use autodiff::{differentiable, Float};
 pub use core::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
 use std::cell::Cell;
@@ -123,6 +123,26 @@ fn smooth<T: Prec, const N: usize>(trace: &impl Fn([T; N], &Sig) -> T, x: [T; N]
     true
 }
 
+/// Whether five-point differences resolve the derivative at `x` at the step
+/// `On::check` takes: halving the step moves them by at most half the
+/// tolerance, so their own truncation error is within it. (In f32 the step
+/// is 1e-3, coarse for a steep function.)
+fn resolved<T: Prec, const N: usize>(f: &impl Fn([T; N]) -> T, x: [T; N], cfg: &Cfg) -> bool {
+    let (base, rtol) = if T::NAME == "f32" {
+        (1e-3, cfg.fd_rtol32)
+    } else {
+        (f64::EPSILON.cbrt(), cfg.fd_rtol64)
+    };
+    (0..N).all(|i| {
+        let h = base * x[i].to64().abs().max(1.0);
+        let (d1, r1) = fd_partial(f, x, i, T::of(h));
+        let (d2, r2) = fd_partial(f, x, i, T::of(h / 2.0));
+        let (d1, d2) = (d1.to64(), d2.to64());
+        let scale = d1.abs().max(d2.abs()).max(cfg.floor);
+        (d1 - d2).abs() + r1.to64() + r2.to64() <= 0.5 * rtol * scale
+    })
+}
+
 /// Values and derivatives beyond this are skipped: the generator's bounds
 /// are rough, and such points say more about conditioning than about the macro.
 const HUGE: f64 = 1e6;
@@ -153,7 +173,7 @@ pub fn point<T: Prec, const N: usize>(
         }
     }
     let mut cfg = Cfg::new().ulps(ULPS).floor(1.0);
-    if !smooth(&trace, x) {
+    if !smooth(&trace, x) || !resolved(&f, x, &cfg) {
         cfg = cfg.no_fd();
     }
     let label = format!("{name}\n{src}");
