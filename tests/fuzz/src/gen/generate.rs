@@ -74,6 +74,8 @@ struct Gen<'a> {
     no_cond: Vec<String>,
     /// A loop has been generated in this function.
     had_loop: bool,
+    /// `arms` when the innermost loop was entered.
+    loop_arms: Vec<usize>,
     /// Generating an `else if` condition.
     else_if: bool,
     helpers: Vec<Helper>,
@@ -169,6 +171,10 @@ impl<'a> Gen<'a> {
         let mut opts: Vec<(Expr, f64)> = Vec::new();
         let cond_no_parr = self.in_cond && !self.f.on("param_elem_in_cond");
         let in_loop = !self.loops.is_empty();
+        // A documented limit: in a loop, local arrays are read directly in
+        // its body, not in an `if` or an inner loop of it.
+        let arr_limit = in_loop
+            && (self.in_cond || self.loops.len() > 1 || self.loop_arms.last() != Some(&self.arms));
         let mut arr_reads = Vec::new();
         for v in self.vars() {
             if self.no_read.contains(&v.name) || (self.in_cond && self.no_cond.contains(&v.name)) {
@@ -195,7 +201,8 @@ impl<'a> Gen<'a> {
                 }
                 Kind::LocalArr { n, written }
                     if (!in_loop || *written || self.f.on("unwritten_local_array_in_loop"))
-                        && !(self.acc_only && !self.f.on("keeping_nested")) =>
+                        && !(self.acc_only && !self.f.on("keeping_nested"))
+                        && !arr_limit =>
                 {
                     arr_reads.push((v.name.clone(), *n, v.bound))
                 }

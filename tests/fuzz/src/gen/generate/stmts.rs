@@ -467,6 +467,7 @@ impl<'a> Gen<'a> {
         }
         self.had_loop = true;
         self.loops.push((var.clone(), lo, hi));
+        self.loop_arms.push(self.arms);
         self.scopes.push(Vec::new());
         let mut body = Vec::new();
         let was_cheap = self.cheap;
@@ -503,6 +504,7 @@ impl<'a> Gen<'a> {
         self.cheap = was_cheap;
         self.scopes.pop();
         self.loops.pop();
+        self.loop_arms.pop();
         out.push(Stmt::For {
             var,
             lo,
@@ -703,6 +705,7 @@ pub fn program(seed: u64, index: u64, f: &Features) -> Program {
         cheap: false,
         no_write: Vec::new(),
         no_cond: Vec::new(),
+        loop_arms: Vec::new(),
         had_loop: false,
         else_if: false,
         helpers: Vec::new(),
