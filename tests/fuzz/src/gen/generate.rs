@@ -40,7 +40,8 @@ struct Var {
     depth: usize,
     /// Started from a method or function call.
     from_call: bool,
-    /// Bound to a bare element of an array parameter (`let v = x[0];`).
+    /// Bound to a bare element of an array parameter (`let v = x[0];`), or
+    /// (unless `param_value_in_cond` is on) to anything computed from one.
     elem: bool,
 }
 
@@ -76,6 +77,9 @@ struct Gen<'a> {
     had_loop: bool,
     /// `arms` when the innermost loop was entered.
     loop_arms: Vec<usize>,
+    /// No `if` expressions (the right-hand side of `v = ..` in a loop,
+    /// unless `if_assign_in_loop` is on).
+    no_if: bool,
     /// Generating an `else if` condition.
     else_if: bool,
     helpers: Vec<Helper>,
@@ -396,7 +400,9 @@ impl<'a> Gen<'a> {
                 // tamed by the caller's bound.
                 (Expr::Call(name, args), LIMIT)
             }
-            93..=99 if !self.in_cond && self.arms < 2 && self.f.on("branches") => self.if_expr(d1),
+            93..=99 if !self.in_cond && !self.no_if && self.arms < 2 && self.f.on("branches") => {
+                self.if_expr(d1)
+            }
             _ => self.leaf(),
         };
         self.tame(e, bd)

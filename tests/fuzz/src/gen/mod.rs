@@ -69,6 +69,9 @@ pub const FEATURES: &[&str] = &[
     "local_array_across_loop", // a local array live across a loop that does not use it
     "loop_result_in_arm_cond", // a loop in an arm or a loop body whose result a later condition reads
     "inner_loop_reads_carried", // an inner loop reading a mutable variable of the enclosing code
+    "two_local_arrays", // two local arrays in one function (a loop reading one, writing the other)
+    "if_assign_in_loop", // `v = if .. { .. } else { .. };` in a loop body (after `v += ..`)
+    "param_value_in_cond", // a value computed from array-parameter elements read in a condition
 ];
 
 /// Features that hit macro bugs known on main, off by default so that CI
@@ -85,6 +88,9 @@ pub const KNOWN_BUGS: &[&str] = &[
     "local_array_across_loop", // fails to compile: E0608 / E0369 on the array
     "loop_result_in_arm_cond", // fails to compile: "cannot find value t2"
     "inner_loop_reads_carried", // fails to compile: "cannot find value t3"
+    "two_local_arrays",        // fails to compile: E0608 "cannot index into a value of type f64"
+    "if_assign_in_loop",       // fails to compile: "cannot find value t1"
+    "param_value_in_cond", // fails to compile: "expected expression, found `;`" (as param_elem_in_cond)
 ];
 
 /// The set of enabled features.

@@ -25,13 +25,23 @@ impl<'a> Gen<'a> {
     }
 
     /// `x[i]` for an array parameter `x`: a name bound to it is that element.
+    /// Unless `param_value_in_cond` is on, so is anything that reads one.
     fn is_param_elem(&self, e: &Expr) -> bool {
-        match e {
-            Expr::Index(a, _) => self
-                .vars()
-                .any(|v| v.name == *a && matches!(v.kind, Kind::ParamArr { .. })),
-            _ => false,
+        let vis = self.visible();
+        let parr = |a: &str| {
+            vis.iter()
+                .any(|v| v.name == a && matches!(v.kind, Kind::ParamArr { .. }))
+        };
+        if self.f.on("param_value_in_cond") {
+            return matches!(e, Expr::Index(a, _) if parr(a));
         }
+        let mut t = false;
+        super::super::shrink::visit(e, &mut |x| match x {
+            Expr::Index(a, _) => t |= parr(a) || vis.iter().any(|v| v.name == *a && v.elem),
+            Expr::Var(n) => t |= vis.iter().any(|v| v.name == *n && v.elem),
+            _ => {}
+        });
+        t
     }
 
     fn mutable_scalars(&self) -> Vec<Var> {
@@ -102,7 +112,8 @@ impl<'a> Gen<'a> {
             52..=58
                 if top
                     && self.f.on("local_arrays")
-                    && (!self.had_loop || self.f.on("local_array_across_loop")) =>
+                    && (!self.had_loop || self.f.on("local_array_across_loop"))
+                    && (!has_arr || self.f.on("two_local_arrays")) =>
             {
                 self.arr_let()
             }
@@ -160,7 +171,7 @@ impl<'a> Gen<'a> {
             bound: bd.max(1.0),
             depth: self.loops.len(),
             from_call: top_call(&e),
-            elem: false,
+            elem: self.is_param_elem(&e),
         });
         vec![Stmt::Let {
             name: v.name,
@@ -234,8 +245,10 @@ impl<'a> Gen<'a> {
         } else {
             // `v = v + e`, written out.
             let (e, bd) = self.update(Some(BinOp::Add), v.bound, self.trips(v.depth), true);
+            let elem = self.is_param_elem(&e);
             if let Some(w) = self.lookup(&v.name) {
                 w.bound = bd;
+                w.elem |= elem;
             }
             let e = Expr::Bin(BinOp::Add, b(Expr::Var(v.name.clone())), b(e));
             return vec![Stmt::Assign {
@@ -244,8 +257,11 @@ impl<'a> Gen<'a> {
                 e,
             }];
         };
+        let was = self.no_if;
+        self.no_if |= op.is_none() && !self.loops.is_empty() && !self.f.on("if_assign_in_loop");
         let (e, bd) = self.update(op, v.bound, self.trips(v.depth), false);
-        let elem = op.is_none() && self.is_param_elem(&e);
+        self.no_if = was;
+        let elem = self.is_param_elem(&e);
         if let Some(w) = self.lookup(&v.name) {
             w.bound = bd;
             w.elem |= elem;
@@ -280,7 +296,7 @@ impl<'a> Gen<'a> {
             bound: bd,
             depth: 0,
             from_call: false,
-            elem: false,
+            elem: matches!(&init, ArrInit::List(es) if es.iter().any(|e| self.is_param_elem(e))),
         });
         let mut out = vec![Stmt::ArrLet {
             name: name.clone(),
@@ -291,9 +307,11 @@ impl<'a> Gen<'a> {
             // Written at once, so loops may read it.
             let k = self.rng.below(n);
             let (e, be) = self.expr(2);
+            let elem_w = self.is_param_elem(&e);
             if let Some(w) = self.lookup(&name) {
                 w.bound = w.bound.max(be);
                 w.kind = Kind::LocalArr { n, written: true };
+                w.elem |= elem_w;
             }
             out.push(Stmt::ArrSet {
                 name,
@@ -338,9 +356,11 @@ impl<'a> Gen<'a> {
                 e = Expr::Bin(BinOp::Mul, b(e), b(Expr::Un(Un::Tanh, b(w))));
             }
         }
+        let elem_w = self.is_param_elem(&e);
         if let Some(w) = self.lookup(&a.name) {
             w.bound = bd;
             w.kind = Kind::LocalArr { n, written: true };
+            w.elem |= elem_w;
         }
         vec![Stmt::ArrSet {
             name: a.name,
@@ -545,10 +565,12 @@ impl<'a> Gen<'a> {
             };
             let idx = self.index_for(n);
             let (e, be) = self.squashed(1);
+            let elem_w = self.is_param_elem(&e);
             let m = self.trips(0);
             if let Some(w) = self.lookup(&a.name) {
                 w.bound += m * be;
                 w.kind = Kind::LocalArr { n, written: true };
+                w.elem |= elem_w;
             }
             body.push(Stmt::ArrSet {
                 name: a.name,
@@ -597,8 +619,10 @@ impl<'a> Gen<'a> {
             .find(|v| v.name == acc)
             .map_or((0, 1.0), |v| (v.depth, v.bound));
         let (e, bd) = self.update(Some(BinOp::Add), old, self.trips(depth), false);
+        let elem = self.is_param_elem(&e);
         if let Some(w) = self.lookup(acc) {
             w.bound = bd;
+            w.elem |= elem;
         }
         let sub = self.rng.chance(0.3);
         if self.f.on("compound") && self.rng.chance(0.7) {
@@ -706,6 +730,7 @@ pub fn program(seed: u64, index: u64, f: &Features) -> Program {
         no_write: Vec::new(),
         no_cond: Vec::new(),
         loop_arms: Vec::new(),
+        no_if: false,
         had_loop: false,
         else_if: false,
         helpers: Vec::new(),

@@ -156,8 +156,11 @@ impl Check<'_> {
                 }
             }
             Stmt::Assign { name, op, e } => {
-                if op.is_none() {
-                    self.note_binding(name, e);
+                self.note_binding(name, e);
+                let mut has_if = false;
+                visit(e, &mut |x| has_if |= matches!(x, Expr::If(..)));
+                if op.is_none() && self.loops > 0 && has_if && self.off("if_assign_in_loop") {
+                    self.ok = false;
                 }
                 if op.is_none() && self.arms > 0 && is_leaf(e) && self.off("select_arms") {
                     self.ok = false;
@@ -170,6 +173,10 @@ impl Check<'_> {
                 }
                 if let ArrInit::List(es) = init {
                     es.iter().for_each(|e| self.expr(e));
+                    es.iter().for_each(|e| self.note_binding(name, e));
+                }
+                if !self.arrays.is_empty() && self.off("two_local_arrays") {
+                    self.ok = false;
                 }
                 self.arrays.push((name.clone(), false));
             }
@@ -178,6 +185,7 @@ impl Check<'_> {
                     self.ok = false;
                 }
                 self.expr(e);
+                self.note_binding(name, e);
                 if let Some(a) = self.arrays.iter_mut().find(|(n, _)| n == name) {
                     a.1 = true;
                 }
@@ -189,8 +197,23 @@ impl Check<'_> {
         }
     }
 
+    /// Marks `name` as standing for array-parameter elements when `e` is
+    /// one, or (unless `param_value_in_cond` is on) reads one.
     fn note_binding(&mut self, name: &str, e: &Expr) {
-        if matches!(e, Expr::Index(a, _) if self.param_arrays.contains(a)) {
+        let tainted = if self.f.on("param_value_in_cond") {
+            matches!(e, Expr::Index(a, _) if self.param_arrays.contains(a))
+        } else {
+            let mut t = false;
+            visit(e, &mut |x| match x {
+                Expr::Index(a, _) => {
+                    t |= self.param_arrays.contains(a) || self.elem_aliases.contains(a)
+                }
+                Expr::Var(n) => t |= self.elem_aliases.contains(n),
+                _ => {}
+            });
+            t
+        };
+        if tainted {
             self.elem_aliases.push(name.to_string());
         }
     }
