@@ -244,7 +244,10 @@ impl<'a> Gen<'a> {
             None
         } else {
             // `v = v + e`, written out.
+            let was = self.no_if;
+            self.no_if |= !self.loops.is_empty() && !self.f.on("if_assign_in_loop");
             let (e, bd) = self.update(Some(BinOp::Add), v.bound, self.trips(v.depth), true);
+            self.no_if = was;
             let elem = self.is_param_elem(&e);
             if let Some(w) = self.lookup(&v.name) {
                 w.bound = bd;

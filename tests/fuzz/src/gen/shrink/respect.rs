@@ -133,8 +133,26 @@ impl Check<'_> {
 
     fn arm(&mut self, ss: &[Stmt]) {
         self.arms += 1;
-        self.stmts(ss);
+        self.scoped(ss);
         self.arms -= 1;
+    }
+
+    /// A block: the names it declares mean what they meant before once it ends.
+    fn scoped(&mut self, ss: &[Stmt]) {
+        let (aliases, mutables) = (self.elem_aliases.clone(), self.mutables.clone());
+        self.stmts(ss);
+        for s in ss {
+            if let Stmt::Let { name, .. } = s {
+                self.elem_aliases.retain(|n| n != name);
+                self.mutables.retain(|n| n != name);
+                if aliases.contains(name) {
+                    self.elem_aliases.push(name.clone());
+                }
+                if mutables.contains(name) {
+                    self.mutables.push(name.clone());
+                }
+            }
+        }
     }
 
     fn stmts(&mut self, ss: &[Stmt]) {
@@ -289,7 +307,7 @@ impl Check<'_> {
             }
         }
         self.loops += 1;
-        self.stmts(body);
+        self.scoped(body);
         self.loops -= 1;
     }
 }
