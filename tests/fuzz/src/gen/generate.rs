@@ -77,6 +77,8 @@ struct Gen<'a> {
     had_loop: bool,
     /// `arms` when the innermost loop was entered.
     loop_arms: Vec<usize>,
+    /// Local arrays written in a loop so far.
+    loop_written: Vec<String>,
     /// No `if` expressions (the right-hand side of `v = ..` in a loop,
     /// unless `if_assign_in_loop` is on).
     no_if: bool,
@@ -201,23 +203,30 @@ impl<'a> Gen<'a> {
                     }
                 }
                 Kind::ParamArr { n, .. } if !cond_no_parr => {
-                    arr_reads.push((v.name.clone(), *n, v.bound))
+                    arr_reads.push((v.name.clone(), *n, v.bound, false))
                 }
                 Kind::LocalArr { n, written }
                     if (!in_loop || *written || self.f.on("unwritten_local_array_in_loop"))
                         && !(self.acc_only && !self.f.on("keeping_nested"))
                         && !arr_limit =>
                 {
-                    arr_reads.push((v.name.clone(), *n, v.bound))
+                    let const_only = in_loop
+                        && !self.loop_written.contains(&v.name)
+                        && !self.f.on("straight_array_in_loop");
+                    arr_reads.push((v.name.clone(), *n, v.bound, const_only))
                 }
                 _ => {}
             }
         }
-        for (a, n, bd) in arr_reads {
-            let i = self.index_for(n);
-            opts.push((Expr::Index(a.clone(), i), bd));
-            let i = self.index_for(n);
-            opts.push((Expr::Index(a, i), bd));
+        for (a, n, bd, const_only) in arr_reads {
+            for _ in 0..2 {
+                let i = if const_only {
+                    Idx::Const(self.rng.below(n))
+                } else {
+                    self.index_for(n)
+                };
+                opts.push((Expr::Index(a.clone(), i), bd));
+            }
         }
         if let Some((v, _, hi)) = self.loops.last().cloned() {
             if self.rng.chance(0.3) {

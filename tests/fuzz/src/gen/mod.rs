@@ -72,6 +72,8 @@ pub const FEATURES: &[&str] = &[
     "two_local_arrays", // two local arrays in one function (a loop reading one, writing the other)
     "if_assign_in_loop", // `v = if .. { .. } else { .. };` in a loop body (after `v += ..`)
     "param_value_in_cond", // a value computed from array-parameter elements read in a condition
+    "straight_array_in_loop", // a local array written in straight code only, read in a loop at a loop index
+    "unused_mut_in_loop",     // a `let mut` in a loop body that is never assigned
 ];
 
 /// Features that hit macro bugs known on main, off by default so that CI
@@ -91,6 +93,8 @@ pub const KNOWN_BUGS: &[&str] = &[
     "two_local_arrays",        // fails to compile: E0608 "cannot index into a value of type f64"
     "if_assign_in_loop",       // fails to compile: "cannot find value t1"
     "param_value_in_cond", // fails to compile: "expected expression, found `;`" (as param_elem_in_cond)
+    "straight_array_in_loop", // fails to compile: E0608 "cannot index into a value of type f64"
+    "unused_mut_in_loop",  // fails to compile with an inner loop: "cannot find value t3"
 ];
 
 /// The set of enabled features.

@@ -127,7 +127,8 @@ impl<'a> Gen<'a> {
     fn let_stmt(&mut self) -> Vec<Stmt> {
         let name = self.name("v");
         let (e, bd) = self.expr(3);
-        let mutable = self.rng.chance(0.5);
+        let mutable =
+            self.rng.chance(0.5) && (self.loops.is_empty() || self.f.on("unused_mut_in_loop"));
         let elem = self.is_param_elem(&e);
         self.declare(Var {
             name: name.clone(),
@@ -164,7 +165,8 @@ impl<'a> Gen<'a> {
         };
         let e = Expr::Bin(op, b(Expr::Var(v.name.clone())), b(y));
         let (e, bd) = self.tame(e, bd);
-        let mutable = self.rng.chance(0.4);
+        let mutable =
+            self.rng.chance(0.4) && (self.loops.is_empty() || self.f.on("unused_mut_in_loop"));
         self.declare(Var {
             name: v.name.clone(),
             kind: Kind::Local { mutable },
@@ -348,11 +350,18 @@ impl<'a> Gen<'a> {
             return Vec::new();
         };
         let idx = self.index_for(n);
-        let op = if self.f.on("compound") && self.rng.chance(0.5) {
+        // The documented limit: in an `if` or inner loop of a loop, no
+        // reads of local arrays, so no compound writes either.
+        let limit = !self.loops.is_empty()
+            && (self.loops.len() > 1 || self.loop_arms.last() != Some(&self.arms));
+        let op = if self.f.on("compound") && !limit && self.rng.chance(0.5) {
             Some(*self.rng.pick(&[BinOp::Add, BinOp::Sub, BinOp::Mul]))
         } else {
             None
         };
+        if !self.loops.is_empty() {
+            self.loop_written.push(a.name.clone());
+        }
         let (mut e, bd) = self.update(op, a.bound, self.trips(0), false);
         if self.arms > 0 && !self.f.on("const_store_in_arm") && !refs_wrt(&e, &self.wrt_names()) {
             if let Some(w) = self.wrt_leaf() {
@@ -570,6 +579,7 @@ impl<'a> Gen<'a> {
             let (e, be) = self.squashed(1);
             let elem_w = self.is_param_elem(&e);
             let m = self.trips(0);
+            self.loop_written.push(a.name.clone());
             if let Some(w) = self.lookup(&a.name) {
                 w.bound += m * be;
                 w.kind = Kind::LocalArr { n, written: true };
@@ -650,6 +660,7 @@ impl<'a> Gen<'a> {
         self.budget = budget;
         self.had_loop = false;
         self.no_cond.clear();
+        self.loop_written.clear();
         let mut stmts = Vec::new();
         while self.budget > 0 {
             stmts.extend(self.stmt());
@@ -733,6 +744,7 @@ pub fn program(seed: u64, index: u64, f: &Features) -> Program {
         no_write: Vec::new(),
         no_cond: Vec::new(),
         loop_arms: Vec::new(),
+        loop_written: Vec::new(),
         no_if: false,
         had_loop: false,
         else_if: false,

@@ -21,6 +21,8 @@ struct Check<'a> {
     elem_aliases: Vec<String>,
     /// Mutable locals.
     mutables: Vec<String>,
+    /// Local arrays written in a loop so far.
+    loop_written: Vec<String>,
     /// Names assigned in loops nested in arms or loops.
     nested_results: Vec<String>,
     ok: bool,
@@ -56,9 +58,18 @@ impl Check<'_> {
 
     fn expr(&mut self, e: &Expr) {
         match e {
-            Expr::Index(a, _) => {
+            Expr::Index(a, i) => {
                 let unwritten = self.arrays.iter().any(|(n, w)| n == a && !w);
                 if self.loops > 0 && unwritten && self.off("unwritten_local_array_in_loop") {
+                    self.ok = false;
+                }
+                let local = self.arrays.iter().any(|(n, _)| n == a);
+                if self.loops > 0
+                    && local
+                    && !matches!(i, Idx::Const(_))
+                    && !self.loop_written.contains(a)
+                    && self.off("straight_array_in_loop")
+                {
                     self.ok = false;
                 }
             }
@@ -156,7 +167,23 @@ impl Check<'_> {
     }
 
     fn stmts(&mut self, ss: &[Stmt]) {
-        for s in ss {
+        for (k, s) in ss.iter().enumerate() {
+            if let Stmt::Let {
+                name,
+                mutable: true,
+                ..
+            } = s
+            {
+                let mut assigned = false;
+                for later in &ss[k + 1..] {
+                    visit_stmt(later, &mut |st| {
+                        assigned |= matches!(st, Stmt::Assign { name: n, .. } if n == name);
+                    });
+                }
+                if self.loops > 0 && !assigned && self.off("unused_mut_in_loop") {
+                    self.ok = false;
+                }
+            }
             self.stmt(s);
         }
     }
@@ -201,6 +228,9 @@ impl Check<'_> {
             Stmt::ArrSet { name, op, e, .. } => {
                 if op.is_none() && self.arms > 0 && is_leaf(e) && self.off("select_arms") {
                     self.ok = false;
+                }
+                if self.loops > 0 {
+                    self.loop_written.push(name.clone());
                 }
                 self.expr(e);
                 self.note_binding(name, e);
@@ -342,6 +372,7 @@ pub fn respects(p: &Program, f: &Features) -> bool {
             had_loop: false,
             elem_aliases: Vec::new(),
             mutables: Vec::new(),
+            loop_written: Vec::new(),
             nested_results: Vec::new(),
             ok: true,
         };
