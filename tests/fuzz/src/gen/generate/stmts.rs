@@ -236,13 +236,17 @@ impl<'a> Gen<'a> {
 
     fn assign_to(&mut self, v: &Var) -> Vec<Stmt> {
         let v = v.clone();
+        // A conditional overwrite of a carried variable (in an arm of a
+        // loop body) reads the variable unless `if_assign_in_loop` is on.
+        let loop_arm = !self.loops.is_empty() && self.loop_arms.last() != Some(&self.arms);
+        let plain_ok = !loop_arm || self.f.on("if_assign_in_loop");
         let op = if self.f.on("compound") && self.rng.chance(0.7) {
             Some(
                 *self
                     .rng
                     .pick(&[BinOp::Add, BinOp::Add, BinOp::Sub, BinOp::Mul, BinOp::Div]),
             )
-        } else if self.rng.chance(0.5) {
+        } else if plain_ok && self.rng.chance(0.5) {
             None
         } else {
             // `v = v + e`, written out.
@@ -474,7 +478,11 @@ impl<'a> Gen<'a> {
                     || !(v.from_call && v.depth > 0)
             })
             .collect();
-        if accs.is_empty() || self.rng.chance(0.5) {
+        let new_acc_ok = self.loops.is_empty() || self.f.on("unused_mut_in_loop");
+        if !new_acc_ok && accs.is_empty() {
+            return self.let_stmt();
+        }
+        if new_acc_ok && (accs.is_empty() || self.rng.chance(0.5)) {
             let name = self.name("s");
             let (e, bd) = if self.rng.chance(0.5) {
                 (Expr::Lit(*self.rng.pick(&[0.0, 1.0])), 1.0)

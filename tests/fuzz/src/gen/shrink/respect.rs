@@ -180,7 +180,7 @@ impl Check<'_> {
                         assigned |= matches!(st, Stmt::Assign { name: n, .. } if n == name);
                     });
                 }
-                if self.loops > 0 && !assigned && self.off("unused_mut_in_loop") {
+                if self.loops > 0 && self.off("unused_mut_in_loop") {
                     self.ok = false;
                 }
             }
@@ -205,6 +205,18 @@ impl Check<'_> {
                 let mut has_if = false;
                 visit(e, &mut |x| has_if |= matches!(x, Expr::If(..)));
                 if op.is_none() && self.loops > 0 && has_if && self.off("if_assign_in_loop") {
+                    self.ok = false;
+                }
+                let mut reads_self = false;
+                visit(e, &mut |x| {
+                    reads_self |= matches!(x, Expr::Var(n) if n == name)
+                });
+                if op.is_none()
+                    && self.loops > 0
+                    && self.arms > 0
+                    && !reads_self
+                    && self.off("if_assign_in_loop")
+                {
                     self.ok = false;
                 }
                 if op.is_none() && self.arms > 0 && is_leaf(e) && self.off("select_arms") {
