@@ -1,0 +1,232 @@
+//! Writes the test of one generated program: the functions, their tracing twins, the evaluation points and a `run()` that checks `_grad` and `_vjp` against the dual-number oracle and finite differences in f64 and f32.
+//!
+//! The emitted module expects `super::harness` (tests/fuzz/tests/harness)
+//! to be in scope; the suite and the shrinker's scratch crate both provide it.
+
+use super::print::{self, Mode};
+use super::*;
+use std::fmt::Write;
+
+/// Where a parameter's values come from in the checking closures.
+enum Src {
+    /// Offset into the differentiated inputs `v`.
+    Wrt(usize),
+    /// Offset into the constant inputs `c`.
+    Const(usize),
+    /// Index into the flags `fl`.
+    Flag(usize),
+}
+
+fn layout(f: &Func) -> (Vec<Src>, usize, usize, usize) {
+    let (mut nw, mut nc, mut nb) = (0, 0, 0);
+    let mut out = Vec::new();
+    for p in &f.params {
+        let n = match p.ty {
+            PTy::Arr(n) => n,
+            _ => 1,
+        };
+        match (p.ty, p.wrt) {
+            (PTy::Bool, _) => {
+                out.push(Src::Flag(nb));
+                nb += 1;
+            }
+            (_, true) => {
+                out.push(Src::Wrt(nw));
+                nw += n;
+            }
+            (_, false) => {
+                out.push(Src::Const(nc));
+                nc += n;
+            }
+        }
+    }
+    (out, nw, nc, nb)
+}
+
+/// `let` bindings of every parameter; `dual` wraps constants as dual constants.
+fn bindings(f: &Func, dual: bool) -> String {
+    let (srcs, ..) = layout(f);
+    let mut s = String::new();
+    for (p, src) in f.params.iter().zip(srcs) {
+        let one = |k: usize, from_v: bool| {
+            if from_v {
+                format!("v[{k}]")
+            } else if dual {
+                format!("T::cst(T::of(c[{k}]))")
+            } else {
+                format!("T::of(c[{k}])")
+            }
+        };
+        let val = match (p.ty, src) {
+            (_, Src::Flag(k)) => format!("fl[{k}]"),
+            (PTy::Arr(n), Src::Wrt(k)) => {
+                let es: Vec<String> = (0..n).map(|j| one(k + j, true)).collect();
+                format!("[{}]", es.join(", "))
+            }
+            (PTy::Arr(n), Src::Const(k)) => {
+                let es: Vec<String> = (0..n).map(|j| one(k + j, false)).collect();
+                format!("[{}]", es.join(", "))
+            }
+            (_, Src::Wrt(k)) => one(k, true),
+            (_, Src::Const(k)) => one(k, false),
+        };
+        let _ = write!(s, "let {} = {val}; ", p.name);
+    }
+    s
+}
+
+fn args(f: &Func) -> String {
+    let names: Vec<&str> = f.params.iter().map(|p| p.name.as_str()).collect();
+    names.join(", ")
+}
+
+/// Collects the returned gradients into one flat array.
+fn gather(f: &Func) -> String {
+    let mut s = String::from("let mut g = [T::zero(); NW]; ");
+    let mut k = 0;
+    let mut gi = 0;
+    for p in f.params.iter().filter(|p| p.wrt) {
+        match p.ty {
+            PTy::Arr(n) => {
+                let _ = write!(s, "g[{k}..{}].copy_from_slice(&d{gi}); ", k + n);
+                k += n;
+            }
+            _ => {
+                let _ = write!(s, "g[{k}] = d{gi}; ");
+                k += 1;
+            }
+        }
+        gi += 1;
+    }
+    s
+}
+
+fn grads_pat(f: &Func) -> String {
+    let n = f.params.iter().filter(|p| p.wrt).count();
+    let ds: Vec<String> = (0..n).map(|k| format!("d{k}")).collect();
+    format!("(val, {})", ds.join(", "))
+}
+
+fn table(rows: &[Vec<String>], ty: &str, width: usize) -> String {
+    let rs: Vec<String> = rows.iter().map(|r| format!("[{}]", r.join(", "))).collect();
+    format!("[[{ty}; {width}]; {}] = [{}]", rows.len(), rs.join(", "))
+}
+
+/// The plain source of the program, as a reproduction shows it.
+pub fn source(p: &Program) -> String {
+    print::program(p, Mode::Plain, 0)
+}
+
+/// The evaluation points, as a reproduction shows them.
+pub fn points(p: &Program) -> String {
+    let mut s = String::new();
+    for k in 0..p.points() {
+        let vals: Vec<String> = p
+            .main
+            .params
+            .iter()
+            .map(|q| match q.ty {
+                PTy::Bool => format!("{} = {}", q.name, q.vals[k][0] != 0.0),
+                PTy::Scalar => format!("{} = {:?}", q.name, q.vals[k][0]),
+                PTy::Arr(_) => format!("{} = {:?}", q.name, q.vals[k]),
+            })
+            .collect();
+        let _ = writeln!(s, "point {k}: {}", vals.join(", "));
+    }
+    s
+}
+
+/// The module `modname` checking program `p`; `name` labels its failures.
+pub fn case(p: &Program, modname: &str, name: &str) -> String {
+    let f = &p.main;
+    let (_, nw, nc, nb) = layout(f);
+    let np = p.points();
+    let (mut w, mut c, mut fl) = (Vec::new(), Vec::new(), Vec::new());
+    for k in 0..np {
+        let (mut wr, mut cr, mut br) = (Vec::new(), Vec::new(), Vec::new());
+        for q in &f.params {
+            for v in &q.vals[k] {
+                match (q.ty, q.wrt) {
+                    (PTy::Bool, _) => br.push((*v != 0.0).to_string()),
+                    (_, true) => wr.push(format!("{v:?}")),
+                    (_, false) => cr.push(format!("{v:?}")),
+                }
+            }
+        }
+        w.push(wr);
+        c.push(cr);
+        fl.push(br);
+    }
+    let src = format!("{}{}", source(p), points(p));
+    let mut s = String::new();
+    let _ = writeln!(s, "#[allow(unused, clippy::all, clippy::pedantic)]");
+    let _ = writeln!(s, "pub mod {modname} {{");
+    let _ = writeln!(s, "    use super::harness::*;");
+    s.push_str(&print::program(p, Mode::Plain, 1));
+    s.push_str(&print::program(p, Mode::Trace, 1));
+    let _ = writeln!(s, "    const NAME: &str = {name:?};");
+    let _ = writeln!(s, "    const SRC: &str = {src:?};");
+    let _ = writeln!(s, "    const NW: usize = {nw};");
+    let _ = writeln!(s, "    const W: {};", table(&w, "f64", nw));
+    let _ = writeln!(s, "    const C: {};", table(&c, "f64", nc));
+    let _ = writeln!(s, "    const B: {};", table(&fl, "bool", nb));
+    let bound = "T: Prec + AddAssign + SubAssign + MulAssign + DivAssign";
+    let dbound = "T::D: AddAssign + SubAssign + MulAssign + DivAssign";
+    let _ = writeln!(
+        s,
+        "    fn check<{bound}>(pt: usize) -> bool where {dbound} {{"
+    );
+    let _ = writeln!(s, "        let (c, fl) = (C[pt], B[pt]);");
+    let (bt, bd, a) = (bindings(f, false), bindings(f, true), args(f));
+    let _ = writeln!(s, "        let fv = |v: [T; NW]| {{ {bt}f({a}) }};");
+    let _ = writeln!(
+        s,
+        "        let gr = |v: [T; NW]| {{ {bt}let {} = f_grad({a}); {}(val, g) }};",
+        grads_pat(f),
+        gather(f)
+    );
+    let _ = writeln!(
+        s,
+        "        let vj = |v: [T; NW], seed: T| {{ {bt}let {} = f_vjp({a}, seed); {}(val, g) }};",
+        grads_pat(f),
+        gather(f)
+    );
+    let _ = writeln!(s, "        let du = |v: [T::D; NW]| {{ {bd}f({a}) }};");
+    let _ = writeln!(
+        s,
+        "        let tr = |v: [T; NW], s: &Sig| {{ {bt}f_trace(s, {a}) }};"
+    );
+    let _ = writeln!(
+        s,
+        "        point::<T, NW>(NAME, SRC, W[pt], fv, gr, vj, du, tr)"
+    );
+    let _ = writeln!(s, "    }}");
+    let _ = writeln!(s, "    pub fn run() {{");
+    let _ = writeln!(s, "        let mut checked = 0;");
+    let _ = writeln!(s, "        for pt in 0..{np} {{");
+    let _ = writeln!(s, "            if check::<f64>(pt) {{ checked += 1; }}");
+    let _ = writeln!(s, "            check::<f32>(pt);");
+    let _ = writeln!(s, "        }}");
+    let _ = writeln!(s, "        no_points(NAME, SRC, checked);");
+    let _ = writeln!(s, "    }}");
+    let _ = writeln!(s, "}}");
+    s
+}
+
+/// The whole suite: `count` cases of `seed`, one `#[test]` each.
+pub fn suite(seed: u64, count: u64, f: &Features, spec: &str) -> String {
+    let feats = if spec.is_empty() {
+        String::new()
+    } else {
+        format!(" {spec:?}")
+    };
+    let mut s = String::new();
+    for k in 0..count {
+        let p = generate::program(seed, k, f);
+        let m = format!("case_{k}");
+        let name = format!("fuzz seed {seed} case {k} (shrink: cargo run -p autodiff-fuzz --bin shrink -- {seed} {k}{feats})");
+        s.push_str(&case(&p, &m, &name));
+        let _ = writeln!(s, "#[test]\nfn fuzz_{k}() {{\n    {m}::run();\n}}");
+    }
+    s
+}

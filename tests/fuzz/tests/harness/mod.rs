@@ -1,0 +1,194 @@
+//! What every generated case uses: the compound-assignment operators for the oracle's dual numbers, the branch tracer `Sig`, and `point`, which checks one evaluation point with `common::On`.
+//!
+//! Finite differences are only compared at points where every stencil point
+//! takes the same branches and the same side of every kink (`Sig` hashes
+//! them); the dual-number oracle, which follows the same branches as the
+//! code under test, is compared everywhere.
+
+pub use crate::common::{fd_partial, Cfg, On, Prec, D32, D64};
+pub use autodiff::{differentiable, Float};
+pub use core::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
+use std::cell::Cell;
+
+macro_rules! assign_ops {
+    ($($D:ty),*) => {$(
+        impl AddAssign for $D {
+            fn add_assign(&mut self, o: Self) {
+                *self = *self + o;
+            }
+        }
+        impl SubAssign for $D {
+            fn sub_assign(&mut self, o: Self) {
+                *self = *self - o;
+            }
+        }
+        impl MulAssign for $D {
+            fn mul_assign(&mut self, o: Self) {
+                *self = *self * o;
+            }
+        }
+        impl DivAssign for $D {
+            fn div_assign(&mut self, o: Self) {
+                *self = *self / o;
+            }
+        }
+    )*};
+}
+assign_ops!(D64, D32);
+
+/// The branches taken and the sides of the kinks passed, hashed.
+pub struct Sig(Cell<u64>);
+
+impl Default for Sig {
+    fn default() -> Self {
+        Sig(Cell::new(0xcbf2_9ce4_8422_2325))
+    }
+}
+
+impl Sig {
+    fn push(&self, side: bool) {
+        let side = if side { 2 } else { 1 };
+        self.0
+            .set(self.0.get().wrapping_mul(0x100_0000_01b3) ^ side);
+    }
+    pub fn value(&self) -> u64 {
+        self.0.get()
+    }
+    pub fn lt<T: Float>(&self, a: T, b: T) -> bool {
+        let r = a < b;
+        self.push(r);
+        r
+    }
+    pub fn le<T: Float>(&self, a: T, b: T) -> bool {
+        let r = a <= b;
+        self.push(r);
+        r
+    }
+    pub fn gt<T: Float>(&self, a: T, b: T) -> bool {
+        let r = a > b;
+        self.push(r);
+        r
+    }
+    pub fn ge<T: Float>(&self, a: T, b: T) -> bool {
+        let r = a >= b;
+        self.push(r);
+        r
+    }
+    pub fn abs<T: Float>(&self, x: T) -> T {
+        self.push(x >= T::zero());
+        x.abs()
+    }
+    pub fn max<T: Float>(&self, a: T, b: T) -> T {
+        self.push(a >= b);
+        a.max(b)
+    }
+    pub fn min<T: Float>(&self, a: T, b: T) -> T {
+        self.push(a <= b);
+        a.min(b)
+    }
+    pub fn clamp<T: Float>(&self, x: T, lo: T, hi: T) -> T {
+        self.push(x < lo);
+        self.push(x > hi);
+        x.max(lo).min(hi)
+    }
+    pub fn relu<T: Float>(&self, x: T) -> T {
+        self.push(x > T::zero());
+        x.max(T::zero())
+    }
+}
+
+/// Whether central differences around `x` stay on one smooth piece: every
+/// stencil point of every direction (as `On::check` places them, and one
+/// step further) has the signature of `x` and a finite value.
+fn smooth<T: Prec, const N: usize>(trace: &impl Fn([T; N], &Sig) -> T, x: [T; N]) -> bool {
+    let s0 = Sig::default();
+    let _ = trace(x, &s0);
+    let base = if T::NAME == "f32" {
+        1e-3
+    } else {
+        f64::EPSILON.cbrt()
+    };
+    for i in 0..N {
+        let h = T::of(base * x[i].to64().abs().max(1.0));
+        for k in [-3.0, -2.0, -1.0, 1.0, 2.0, 3.0] {
+            let mut y = x;
+            y[i] = x[i] + T::of(k) * h;
+            let s = Sig::default();
+            let v = trace(y, &s);
+            if s.value() != s0.value() || !v.is_finite() {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether five-point differences resolve the derivative at `x` at the step
+/// `On::check` takes: halving the step moves them by at most half the
+/// tolerance, so their own truncation error is within it. (In f32 the step
+/// is 1e-3, coarse for a steep function.)
+fn resolved<T: Prec, const N: usize>(f: &impl Fn([T; N]) -> T, x: [T; N], cfg: &Cfg) -> bool {
+    let (base, rtol) = if T::NAME == "f32" {
+        (1e-3, cfg.fd_rtol32)
+    } else {
+        (f64::EPSILON.cbrt(), cfg.fd_rtol64)
+    };
+    (0..N).all(|i| {
+        let h = base * x[i].to64().abs().max(1.0);
+        let (d1, r1) = fd_partial(f, x, i, T::of(h));
+        let (d2, r2) = fd_partial(f, x, i, T::of(h / 2.0));
+        let (d1, d2) = (d1.to64(), d2.to64());
+        let scale = d1.abs().max(d2.abs()).max(cfg.floor);
+        (d1 - d2).abs() + r1.to64() + r2.to64() <= 0.5 * rtol * scale
+    })
+}
+
+/// Values and derivatives beyond this are skipped: the generator's bounds
+/// are rough, and such points say more about conditioning than about the macro.
+const HUGE: f64 = 1e6;
+
+/// Checks one point in precision `T`; false when it was skipped (a value or
+/// an oracle derivative that is not finite or is huge).
+#[allow(clippy::too_many_arguments)]
+pub fn point<T: Prec, const N: usize>(
+    name: &str,
+    src: &str,
+    at: [f64; N],
+    f: impl Fn([T; N]) -> T,
+    grad: impl Fn([T; N]) -> (T, [T; N]),
+    vjp: impl Fn([T; N], T) -> (T, [T; N]),
+    dual: impl Fn([T::D; N]) -> T::D,
+    trace: impl Fn([T; N], &Sig) -> T,
+) -> bool {
+    let x = at.map(T::of);
+    let ok = |v: T| v.is_finite() && v.to64().abs() < HUGE;
+    if !ok(f(x)) {
+        return false;
+    }
+    for i in 0..N {
+        let mut dx = x.map(T::cst);
+        dx[i] = T::var(x[i]);
+        if !ok(T::eps_part(dual(dx))) {
+            return false;
+        }
+    }
+    let mut cfg = Cfg::new().ulps(ULPS).floor(1.0);
+    if !smooth(&trace, x) || !resolved(&f, x, &cfg) {
+        cfg = cfg.no_fd();
+    }
+    let label = format!("{name}\n{src}");
+    On::<T>::check(&label, cfg, &[at], f, grad, vjp, dual);
+    true
+}
+
+/// Tolerance against the oracle, in units of epsilon, relative to
+/// `max(|g|, |oracle|, 1)`: reverse and forward mode round differently.
+pub const ULPS: f64 = 256.0;
+
+/// Fails a case none of whose points could be checked in f64.
+pub fn no_points(name: &str, src: &str, checked: usize) {
+    assert!(
+        checked > 0,
+        "{name}: no evaluation point gave finite, moderate values (a generator problem)\n{src}"
+    );
+}
