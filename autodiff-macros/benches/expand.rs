@@ -38,6 +38,9 @@ mod emit;
 #[path = "../src/emit_array.rs"]
 mod emit_array;
 #[allow(dead_code)]
+#[path = "../src/emit_backward.rs"]
+mod emit_backward;
+#[allow(dead_code)]
 #[path = "../src/emit_branch.rs"]
 mod emit_branch;
 #[allow(dead_code)]

@@ -4,7 +4,8 @@
 //! same condition, so the arm that did not run is never evaluated and no
 //! NaN it would have made can reach the gradient.
 
-use crate::emit::{hygienic, sum, Contrib, Emitter};
+use crate::emit::{hygienic, Contrib, Emitter};
+use crate::emit_backward::sum;
 use crate::graph::{Id, Op, Scope};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};

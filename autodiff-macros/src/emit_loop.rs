@@ -12,7 +12,8 @@
 //! run inside the forward iterations instead: one pass, no storage and no
 //! recomputation, as a person would write it.
 
-use crate::emit::{hygienic, sum, Contrib, Emitter};
+use crate::emit::{hygienic, Contrib, Emitter};
+use crate::emit_backward::sum;
 use crate::graph::{Id, Op, Scope};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};

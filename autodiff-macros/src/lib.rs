@@ -1,15 +1,18 @@
-//! `#[differentiable]`: compile-time reverse-mode differentiation.
+//! `#[differentiable]`: compile-time differentiation, reverse and forward.
 //!
 //! The pipeline, one file per stage: `attr` reads the attribute, `sig`
-//! checks the signature, `lower` turns the body into the expression
-//! `graph` (primitives from `prim`), `plan` takes the decisions the
-//! emission needs (`cone` finds the norms written out), `emit` writes
-//! the forward and backward passes (with `emit_branch`, `emit_loop` and `emit_array`
-//! for control flow and local arrays, `emit_fission` for loops split in
-//! two, `emit_params` for the results), `dot` draws the graph, `expand`
-//! assembles the generated items and `fallback` emits stubs when anything
-//! failed. Errors are gathered in a `ctx::Ctxt` and reported together.
-//! `custom` implements `#[custom_vjp]`.
+//! checks the signature (one description per parameter and result),
+//! `lower` turns the body into the expression `graph` (primitives from the
+//! one table in `prim`), `index` and `plan` are analyses over it (`cone`
+//! finds the norms written out), `emit` walks the scopes for the forward
+//! pass, in tangent mode too (`emit_tangent`), with `emit_branch`,
+//! `emit_loop`, `emit_fission` and `emit_array` for control flow and local
+//! arrays; `emit_backward` writes the backward pass and `emit_params` the
+//! results; `jacobian` builds `_jacobian` from both modes; `dot` draws the
+//! graph. `names` and `signatures` hold every generated name and
+//! signature; `expand` assembles the items and `fallback` emits stubs when
+//! anything failed. Errors are gathered in a `ctx::Ctxt` and reported
+//! together. `custom` implements `#[custom_vjp]`.
 
 mod attr;
 mod cone;
@@ -18,6 +21,7 @@ mod custom;
 mod dot;
 mod emit;
 mod emit_array;
+mod emit_backward;
 mod emit_branch;
 mod emit_fission;
 mod emit_loop;
