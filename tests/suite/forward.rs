@@ -230,3 +230,27 @@ fn vector_custom_rules_in_forward_mode() {
         crate::common::close("vector custom rules", tj, g.dot(t), 1e-15, 1e-300);
     }
 }
+
+/// The README's forward-mode example.
+#[differentiable]
+fn height(v0: f64, angle: f64) -> f64 {
+    let (mut y, mut vy) = (0.0, v0 * angle.sin());
+    for _ in 0..200 {
+        y += 0.01 * vy;
+        vy -= 0.01 * (9.81 + 0.1 * vy * vy.abs());
+    }
+    y
+}
+
+#[test]
+fn readme_projectile() {
+    let (h, dv) = height_jvp(30.0, 0.6, 1.0, 0.0);
+    let (_, da) = height_jvp(30.0, 0.6, 0.0, 1.0);
+    let (hg, gv, ga) = height_grad(30.0, 0.6);
+    assert_eq!(h, hg);
+    crate::common::close("projectile d/dv0", dv, gv, 1e-13, 1e-300);
+    crate::common::close("projectile d/dangle", da, ga, 1e-13, 1e-300);
+    let e = 1e-6;
+    let fd = (height(30.0 + e, 0.6) - height(30.0 - e, 0.6)) / (2.0 * e);
+    crate::common::close("projectile vs fd", dv, fd, 1e-7, 1e-300);
+}
