@@ -19,6 +19,11 @@ impl Ctxt {
             .push(syn::Error::new_spanned(tokens, msg));
     }
 
+    /// Records an error already made.
+    pub fn push(&self, err: syn::Error) {
+        self.errors.borrow_mut().push(err);
+    }
+
     /// Records an error at one span.
     pub fn error_at(&self, span: Span, msg: impl Display) {
         self.errors.borrow_mut().push(syn::Error::new(span, msg));

@@ -7,6 +7,7 @@
 //! the same condition: the arm that did not run is never evaluated, so
 //! nothing it would have computed (a NaN, an infinity) reaches the gradient.
 
+use crate::ctx::Ctxt;
 use crate::graph::{Graph, Id, Op, Scope};
 use crate::index::Index;
 use crate::names::Names;
@@ -71,7 +72,7 @@ pub struct Emitter<'a> {
     pub(crate) halves: std::collections::HashSet<Id>,
     /// Errors found while emitting (a loop that would need a stack array
     /// stable Rust cannot size).
-    pub(crate) errors: Vec<syn::Error>,
+    pub(crate) cx: &'a Ctxt,
     /// The finished adjoint of each node, once the walk has passed it.
     pub(crate) adjoint: Vec<Option<TokenStream>>,
     /// Array parameters whose gradient is accumulated in place (`d_x[i] =
@@ -89,7 +90,7 @@ pub struct Emitter<'a> {
 }
 
 impl<'a> Emitter<'a> {
-    pub fn new(g: &'a Graph, sig: &'a Sig, names: &'a Names, out: Id) -> Self {
+    pub fn new(cx: &'a Ctxt, g: &'a Graph, sig: &'a Sig, names: &'a Names, out: Id) -> Self {
         let n = g.nodes.len();
         let reach = g.reachable(out);
         let ix = Index::new(g, &reach, sig.params.len());
@@ -115,7 +116,7 @@ impl<'a> Emitter<'a> {
             array_active: vec![false; g.arrays],
             write_once: vec![false; sig.params.len()],
             fused: vec![None; g.loops.len()],
-            errors: Vec::new(),
+            cx,
         };
         for (i, node) in g.nodes.iter().enumerate() {
             if let (Some(var), true, true) = (node.array, node.active, em.reach[i]) {

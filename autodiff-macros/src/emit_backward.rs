@@ -207,7 +207,7 @@ impl Emitter<'_> {
                 "autodiff internal error in `{}`: a share of this value's adjoint escaped its branch or loop; please report this function",
                 self.names.grad.to_string().trim_end_matches("_grad")
             );
-            self.errors.push(syn::Error::new(self.g[id].span, msg));
+            self.cx.push(syn::Error::new(self.g[id].span, msg));
         }
         let (gbar, negated, double) = if id == self.out {
             (self.names.seed.to_token_stream(), false, 0)

@@ -30,7 +30,7 @@ impl Emitter<'_> {
         self.mark_needed();
         for (i, node) in g.nodes.iter().enumerate() {
             if self.restored[i] && self.ix.body_of[node.scope.0 as usize].is_none() {
-                self.errors.push(syn::Error::new(
+                self.cx.push(syn::Error::new(
                     node.span,
                     "this read of a local array sits in an `if` or an inner loop of a loop that runs backwards, \
                      and the array changes later, so its value cannot be recomputed; read it into a variable \
@@ -40,7 +40,7 @@ impl Emitter<'_> {
         }
         for l in 0..g.loops.len() {
             if !self.stored(l).is_empty() && g.loops[l].capacity.is_none() {
-                self.errors.push(syn::Error::new(
+                self.cx.push(syn::Error::new(
                     g.loops[l].range_span,
                     "this loop must keep a value for every iteration, in a stack array sized by its trip count, \
                      but that count is not a length stable Rust can name (it is known only at run time, or it is \

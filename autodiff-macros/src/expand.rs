@@ -41,18 +41,40 @@ pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
         lower::lower(&cx, &sig, &item.sig.ident, &item.block)
     };
     let names = Names::new(&item, &sig, &attr);
-    match (cx.finish(), lowered.out) {
-        (Ok(()), Some(out)) => emit(&item, &sig, &names, &lowered, out),
-        (Err(errors), _) => fallback::stub(&item, &sig, &names, errors),
-        (Ok(()), None) => {
-            let err = internal_error(&item, "the body gave no value and reported no error");
-            fallback::stub(&item, &sig, &names, err)
+    // Emission reports into the same channel; errors of any stage give the
+    // stubs, with every error at once.
+    let code = match (cx.has_errors(), lowered.out) {
+        (false, Some(out)) => Some(emit(&cx, &item, &sig, &names, &lowered, out)),
+        (false, None) => {
+            cx.push(internal_error(
+                &item,
+                "the body gave no value and reported no error",
+            ));
+            None
         }
+        (true, _) => None,
+    };
+    match (cx.finish(), code) {
+        (Ok(()), Some(code)) => code,
+        (Err(errors), _) => fallback::stub(&item, &sig, &names, errors),
+        (Ok(()), None) => fallback::stub(
+            &item,
+            &sig,
+            &names,
+            internal_error(&item, "no code and no error"),
+        ),
     }
 }
 
-fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> TokenStream {
-    let mut em = Emitter::new(&lowered.graph, sig, names, out);
+fn emit(
+    cx: &Ctxt,
+    item: &ItemFn,
+    sig: &Sig,
+    names: &Names,
+    lowered: &Lowered,
+    out: Id,
+) -> TokenStream {
+    let mut em = Emitter::new(cx, &lowered.graph, sig, names, out);
     let mut fwd = em.prologue();
     fwd.extend(em.forward(Scope::TOP, false));
     // A result built in a local array (`[T; M]`, `Vector::from([..])`):
@@ -68,11 +90,10 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
         .map(|i| em.param_grad(i, &mut bwd))
         .collect();
     let value = as_result(sig, em.operand(out), lowered.graph[out].array.is_some());
-    // Forward mode: a second walk of the same graph, in tangent mode. The
-    // analyses of reverse mode ran again in `new` and found the same
-    // errors, if any, so only errors of the walk itself are new.
-    let mut tm = Emitter::new(&lowered.graph, sig, names, out);
-    tm.errors.clear();
+    // Forward mode: a second walk of the same graph, in tangent mode. Its
+    // analyses find the same errors as the first, if any; rustc reports an
+    // identical error once.
+    let mut tm = Emitter::new(cx, &lowered.graph, sig, names, out);
     tm.tangents = true;
     let tfwd = tm.forward(Scope::TOP, false);
     let in_array = lowered.graph[out].array.is_some();
@@ -80,13 +101,6 @@ fn emit(item: &ItemFn, sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> 
         as_result(sig, tm.operand(out), in_array),
         as_result(sig, tm.tangent_or_zero(out), in_array),
     );
-    em.errors.append(&mut tm.errors);
-    if let Some(mut first) = em.errors.pop() {
-        for err in em.errors.drain(..) {
-            first.combine(err);
-        }
-        return fallback::stub(item, sig, names, first);
-    }
 
     let (vjp_sig, grad_sig) = names.signatures(item, sig);
     let ad = &names.ad;
