@@ -195,6 +195,82 @@ mod tests {
         }
     }
 
+    /// The functions autodiff-core defines: `pub fn` items, and the names
+    /// passed to its rule-defining macros (`unary!(sqrt, sqrt_vjp0, ..)`).
+    fn core_functions() -> Result<Vec<String>, String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) -> Result<(), String> {
+            let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            for entry in entries.filter_map(Result::ok) {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out)?;
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let src = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+                    let file =
+                        syn::parse_file(&src).map_err(|e| format!("{}: {e}", path.display()))?;
+                    for item in file.items {
+                        match item {
+                            syn::Item::Fn(f) => out.push(f.sig.ident.to_string()),
+                            syn::Item::Macro(m) => {
+                                for t in m.mac.tokens {
+                                    if let proc_macro2::TokenTree::Ident(i) = t {
+                                        out.push(i.to_string());
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+        let mut out = Vec::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../autodiff-core/src");
+        walk(std::path::Path::new(dir), &mut out)?;
+        Ok(out)
+    }
+
+    /// Every entry's rules exist in autodiff-core: the value, one pullback
+    /// per differentiated argument, and the tangent rule where the table
+    /// says there is one. A missing rule would otherwise surface only when
+    /// a user's function reaches it.
+    #[test]
+    fn every_rule_of_the_table_is_in_the_core() -> Result<(), String> {
+        let defined = core_functions()?;
+        let has = |n: &str| defined.iter().any(|d| d == n);
+        let mut missing = Vec::new();
+        let fused = [&TMUL, &TMUL_ADD];
+        for p in METHODS.iter().chain(FUNCTIONS).chain(fused) {
+            let mut want = vec![p.name.to_string()];
+            for (k, d) in p.diff.iter().enumerate() {
+                if *d {
+                    want.push(format!("{}_vjp{k}", p.name));
+                }
+            }
+            if p.tangent == Tangent::Rule {
+                want.push(format!("{}_jvp", p.name));
+            }
+            missing.extend(want.into_iter().filter(|n| !has(n)));
+        }
+        for extra in [
+            "inner",
+            "one_like",
+            "zero_like",
+            "zeros_like_array",
+            "sqrt_cone_vjp0",
+        ] {
+            if !has(extra) {
+                missing.push(extra.to_string());
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "rules missing from autodiff-core: {missing:?}"
+        );
+        Ok(())
+    }
+
     #[test]
     fn names_are_unique_per_table() {
         let fused = [&TMUL, &TMUL_ADD].map(|p| Prim { ..*p });
