@@ -55,7 +55,7 @@ fn sum_of_squares(g: &Graph, s: Id) -> bool {
             (Op::LoopPhi(l) | Op::LoopOut(l), _) => {
                 let carried = g
                     .loops
-                    .get(*l)
+                    .get(l.index())
                     .and_then(|lp| lp.carried.iter().find(|c| c.phi == id || c.out == id));
                 match carried {
                     Some(c) => todo.extend([c.init, c.next]),

@@ -77,7 +77,7 @@ fn write_ctx(dot: &mut String, cx: &Drawing, scope: Scope, depth: usize) {
             Item::Branch(b) => *b,
             _ => continue,
         };
-        let branch = &g.branches[b];
+        let branch = &g[b];
         {
             for (k, arm) in branch.arms.iter().enumerate() {
                 let which = if k == 0 { "then" } else { "else" };
@@ -92,7 +92,7 @@ fn write_ctx(dot: &mut String, cx: &Drawing, scope: Scope, depth: usize) {
             Item::Loop(l) => *l,
             _ => continue,
         };
-        let lp = &g.loops[l];
+        let lp = &g[l];
         {
             let _ = writeln!(dot, "{pad}subgraph cluster_for{l} {{\n{pad}  label=\"for {} (once per iteration)\"; style=dashed;", lp.var);
             write_ctx(dot, cx, lp.body, depth + 1);
@@ -127,7 +127,7 @@ fn label(g: &Graph, sig: &Sig, id: Id) -> String {
         Op::Or => "||".into(),
         Op::Not => "!".into(),
         Op::Select(_) => format!("if n{} then a else b\n∂/∂(taken arm) = 1", n.args[0].0),
-        Op::LoopIndex(l) => g.loops[*l].var.to_string(),
+        Op::LoopIndex(l) => g[*l].var.to_string(),
         Op::LoopPhi(_) => "carried value\n(start of iteration)".into(),
         Op::LoopOut(_) => "carried value\n(after the loop)".into(),
         Op::ArrNew { .. } => "local array".into(),
@@ -140,7 +140,7 @@ fn short(g: &Graph, sig: &Sig, id: Id) -> String {
     match &g[id].op {
         Op::Lit(t) => t.to_string(),
         Op::Param(p) => sig.params[*p].ident.to_string(),
-        Op::LoopIndex(l) => g.loops[*l].var.to_string(),
+        Op::LoopIndex(l) => g[*l].var.to_string(),
         _ => format!("n{}", id.0),
     }
 }

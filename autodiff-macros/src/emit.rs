@@ -8,7 +8,7 @@
 //! nothing it would have computed (a NaN, an infinity) reaches the gradient.
 
 use crate::ctx::Ctxt;
-use crate::graph::{Graph, Id, Op, Scope};
+use crate::graph::{BranchId, Graph, Id, LoopId, Op, Scope};
 use crate::index::Index;
 use crate::names::Names;
 pub(crate) use crate::names::{grad_name, hygienic};
@@ -21,8 +21,8 @@ use syn::Ident;
 #[derive(Clone, Copy)]
 pub(crate) enum Item {
     Node(Id),
-    Branch(usize),
-    Loop(usize),
+    Branch(BranchId),
+    Loop(LoopId),
 }
 
 /// One user's share of a node's adjoint.
@@ -120,7 +120,7 @@ impl<'a> Emitter<'a> {
         };
         for (i, node) in g.nodes.iter().enumerate() {
             if let (Some(var), true, true) = (node.array, node.active, em.reach[i]) {
-                em.array_active[var] = true;
+                em.array_active[var.index()] = true;
             }
         }
         em.analyze_loops();
@@ -241,11 +241,11 @@ impl<'a> Emitter<'a> {
 
     /// Whether a loop must run again to recompute a value the backward pass
     /// reads.
-    fn loop_needed(&self, l: usize) -> bool {
+    fn loop_needed(&self, l: LoopId) -> bool {
         // A loop that keeps values for its own backward pass must run again
         // wherever that backward pass runs out of sight of the first run.
         !self.stored_values(l).is_empty()
-            || self.g.loops[l].carried.iter().any(|c| {
+            || self.g[l].carried.iter().any(|c| {
                 let out_needed = self.needed[c.out.index()] && !self.restored[c.out.index()];
                 self.g[c.phi].array.is_none() && (out_needed || self.needed[c.phi.index()])
             })
@@ -279,7 +279,7 @@ impl<'a> Emitter<'a> {
                 quote!(#a[#i])
             }
             Op::ArrNew { .. } | Op::ArrStore(_) => self.operand(id),
-            Op::LoopOut(l) => match self.g.loops[*l].carried.iter().find(|c| c.out == id) {
+            Op::LoopOut(l) => match self.g[*l].carried.iter().find(|c| c.out == id) {
                 Some(c) => self.operand(c.phi),
                 None => self.internal_error("a loop's result is not one of its carried variables"),
             },

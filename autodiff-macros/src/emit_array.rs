@@ -29,7 +29,7 @@ impl Emitter<'_> {
                 };
                 code.push(quote!(let mut #a = #init;));
                 // Forward mode has a tangent array instead (`emit_tangent`).
-                if self.array_active[var] && !self.tangents {
+                if self.array_active[var.index()] && !self.tangents {
                     let ad = &self.names.ad;
                     code.push(quote!(let mut #da = #ad::zeros_like_array(&#a);));
                 }

@@ -71,7 +71,7 @@ impl Emitter<'_> {
             ]),
             Op::Neg => shares.push((0, scope, true, 0, gbar)),
             Op::Select(b) => {
-                let arms = self.g.branches[*b].arms;
+                let arms = self.g[*b].arms;
                 shares.extend([
                     (1, arms[0], false, 0, gbar.clone()),
                     (2, arms[1], false, 0, gbar),

@@ -6,7 +6,7 @@
 
 use crate::emit::{hygienic, Contrib, Emitter};
 use crate::emit_backward::sum;
-use crate::graph::{Id, Op, Scope};
+use crate::graph::{BranchId, Id, LoopId, Op, Scope};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
@@ -16,11 +16,11 @@ impl Emitter<'_> {
     /// placeholders of the arm not taken are never read.
     pub(crate) fn forward_branch(
         &mut self,
-        b: usize,
+        b: BranchId,
         recompute: bool,
         code: &mut Vec<TokenStream>,
     ) {
-        let branch = &self.g.branches[b];
+        let branch = &self.g[b];
         let arms = branch.arms;
         let cond = self.operand(branch.cond);
         let then_code = self.forward(arms[0], recompute);
@@ -81,8 +81,13 @@ impl Emitter<'_> {
     /// Mirrors an `if` in the backward pass. Each arm runs its own nodes'
     /// backward steps; what the arm owes to nodes outside it leaves the arm
     /// as one value per node (0 from the arm that owes nothing).
-    pub(crate) fn backward_branch(&mut self, b: usize, scope: Scope, code: &mut Vec<TokenStream>) {
-        let branch = &self.g.branches[b];
+    pub(crate) fn backward_branch(
+        &mut self,
+        b: BranchId,
+        scope: Scope,
+        code: &mut Vec<TokenStream>,
+    ) {
+        let branch = &self.g[b];
         let arms = branch.arms;
         let cond = self.operand(branch.cond);
         // Loops in an arm keep their stored values inside the forward arm's
@@ -92,7 +97,7 @@ impl Emitter<'_> {
             let loops = self.ix.children[arm.0 as usize]
                 .iter()
                 .filter_map(|c| self.ix.body_of[c.0 as usize])
-                .collect::<Vec<usize>>();
+                .collect::<Vec<LoopId>>();
             for l in loops {
                 if !self.stored_values(l).is_empty() {
                     self.forward_loop(l, true, &mut arm_code[k]);

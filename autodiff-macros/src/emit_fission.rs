@@ -5,7 +5,7 @@
 
 use crate::emit::{Emitter, Item};
 use crate::emit_loop::simultaneous;
-use crate::graph::{Id, Op};
+use crate::graph::{Id, LoopId, Op};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
@@ -16,14 +16,14 @@ impl Emitter<'_> {
     /// is involved, and what the rest reads from them is kept per iteration
     /// anyway. All inner sums then run in one loop, without the calls of
     /// the rest (`exp`) in between (measured: BENCHMARKS.md, section 4.3).
-    pub(crate) fn fission_point(&self, l: usize) -> Option<usize> {
+    pub(crate) fn fission_point(&self, l: LoopId) -> Option<usize> {
         let g = self.g;
-        let lp = &g.loops[l];
+        let lp = &g[l];
         let items = self.items(lp.body);
         let inner_out = |it: &Item| match it {
             Item::Loop(_) => true,
             Item::Node(id) => {
-                matches!(g[*id].op, Op::LoopOut(k) if g.loops[k].parent == lp.body)
+                matches!(g[*id].op, Op::LoopOut(k) if g[k].parent == lp.body)
             }
             Item::Branch(_) => false,
         };
@@ -44,7 +44,7 @@ impl Emitter<'_> {
         for i in 0..g.nodes.len() {
             carried[i] = match g.nodes[i].op {
                 Op::LoopPhi(k) if k == l => true,
-                Op::LoopPhi(k) => g.loops[k]
+                Op::LoopPhi(k) => g[k]
                     .carried
                     .iter()
                     .any(|c| c.phi.index() == i && carried[c.init.index()]),
@@ -53,7 +53,7 @@ impl Emitter<'_> {
         }
         // The first loop: the nodes before the cut and everything inside the
         // inner loops there (not the arms of an `if` after the cut).
-        let inner: Vec<usize> = items[..split]
+        let inner: Vec<LoopId> = items[..split]
             .iter()
             .filter_map(|it| match it {
                 Item::Loop(k) => Some(*k),
@@ -70,7 +70,7 @@ impl Emitter<'_> {
             .map(|i| Id(i as u32))
             .filter(|id| {
                 let n = &g[*id];
-                before_cut[id.index()] || inner.iter().any(|k| g.within(n.scope, g.loops[*k].body))
+                before_cut[id.index()] || inner.iter().any(|k| g.within(n.scope, g[*k].body))
             })
             .collect();
         if first.iter().any(|id| carried[id.index()]) {
@@ -89,13 +89,13 @@ impl Emitter<'_> {
     /// Loop `l` as two forward loops (see [`Emitter::fission_point`]).
     pub(crate) fn forward_fissioned(
         &mut self,
-        l: usize,
+        l: LoopId,
         split: usize,
         stored: &[(Id, Ident)],
         live: &[&crate::graph::Carried],
         code: &mut Vec<TokenStream>,
     ) {
-        let lp = &self.g.loops[l];
+        let lp = &self.g[l];
         let items = self.items(lp.body);
         let slot = self.slot(l);
         let (var, range) = (self.loop_var(l), self.range(l, false));
@@ -149,12 +149,12 @@ impl Emitter<'_> {
     /// the same to the bit; the inner loop now walks `w` row by row.
     fn interchanged(
         &mut self,
-        l: usize,
+        l: LoopId,
         first: &[Item],
         stored: &[(Id, Ident)],
     ) -> Option<Vec<TokenStream>> {
         let g = self.g;
-        let lp = &g.loops[l];
+        let lp = &g[l];
         let k = match first
             .iter()
             .filter(|it| matches!(it, Item::Loop(_)))
@@ -163,7 +163,7 @@ impl Emitter<'_> {
             [Item::Loop(k)] => *k,
             _ => return None,
         };
-        let inner = &g.loops[k];
+        let inner = &g[k];
         let [c] = &inner.carried[..] else { return None };
         let (_, store) = stored.iter().find(|(id, _)| *id == c.out)?;
         // The sum: the only use of the running value is `z + term`, the next value.

@@ -14,7 +14,7 @@
 
 use crate::emit::{hygienic, Contrib, Emitter};
 use crate::emit_backward::sum;
-use crate::graph::{Id, Op, Scope};
+use crate::graph::{ArrayId, Id, LoopId, Op, Scope};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use syn::Ident;
@@ -24,8 +24,8 @@ impl Emitter<'_> {
     /// their backward steps during the forward pass.
     pub(crate) fn analyze_loops(&mut self) {
         let g = self.g;
-        for l in (0..g.loops.len()).rev() {
-            self.fused[l] = self.fusable(l);
+        for l in g.loop_ids().rev() {
+            self.fused[l.index()] = self.fusable(l);
         }
         self.mark_needed();
         for (i, node) in g.nodes.iter().enumerate() {
@@ -38,10 +38,10 @@ impl Emitter<'_> {
                 ));
             }
         }
-        for l in 0..g.loops.len() {
-            if !self.stored(l).is_empty() && g.loops[l].capacity.is_none() {
+        for l in g.loop_ids() {
+            if !self.stored(l).is_empty() && g[l].capacity.is_none() {
                 self.cx.push(syn::Error::new(
-                    g.loops[l].range_span,
+                    g[l].range_span,
                     "this loop must keep a value for every iteration, in a stack array sized by its trip count, \
                      but that count is not a length stable Rust can name (it is known only at run time, or it is \
                      arithmetic on a const generic beyond `N - k` and `N / k`); use bounds that are literals, \
@@ -98,8 +98,8 @@ impl Emitter<'_> {
             if let Op::LoopPhi(l) = g.nodes[i].op {
                 // A nested loop runs forward again wherever its values are
                 // needed: its carried variable needs its start and its update.
-                if g.loops[l].parent != Scope::TOP {
-                    for c in g.loops[l].carried.iter().filter(|c| c.phi.index() == i) {
+                if g[l].parent != Scope::TOP {
+                    for c in g[l].carried.iter().filter(|c| c.phi.index() == i) {
                         need(&mut self.needed, &mut work, c.init);
                         need(&mut self.needed, &mut work, c.next);
                     }
@@ -136,7 +136,7 @@ impl Emitter<'_> {
                 need(&mut self.needed, &mut work, a);
             }
             if let Op::LoopOut(l) = g.nodes[i].op {
-                for c in &g.loops[l].carried {
+                for c in &g[l].carried {
                     need(&mut self.needed, &mut work, c.next);
                 }
             }
@@ -146,7 +146,7 @@ impl Emitter<'_> {
     /// Whether array `var` may hold something else, when the backward pass
     /// recomputes the read `i`, than it held when `i` first ran: it is
     /// written after `i`, or written in a loop around `i`.
-    fn array_changes_after(&self, i: usize, var: usize) -> bool {
+    fn array_changes_after(&self, i: usize, var: ArrayId) -> bool {
         let g = self.g;
         let writes = |n: &crate::graph::Node| matches!(n.op, Op::ArrStore(v) if v == var);
         if g.nodes[i + 1..].iter().any(writes) {
@@ -163,7 +163,7 @@ impl Emitter<'_> {
     fn recomputed(&self, mut scope: Scope) -> bool {
         while scope != Scope::TOP {
             if let Some(l) = self.ix.body_of[scope.0 as usize] {
-                if self.fused[l].is_none() {
+                if self.fused[l.index()].is_none() {
                     return true;
                 }
             }
@@ -174,8 +174,8 @@ impl Emitter<'_> {
 
     /// The loop variable, as the user wrote it, so that the user's own
     /// expressions that read it (`i as f64`) can be kept as they are.
-    pub(crate) fn loop_var(&self, l: usize) -> Ident {
-        let var = &self.g.loops[l].var;
+    pub(crate) fn loop_var(&self, l: LoopId) -> Ident {
+        let var = &self.g[l].var;
         if var == "_" {
             hygienic(format!("i{l}"))
         } else {
@@ -183,8 +183,8 @@ impl Emitter<'_> {
         }
     }
 
-    pub(crate) fn range(&self, l: usize, reverse: bool) -> TokenStream {
-        let lp = &self.g.loops[l];
+    pub(crate) fn range(&self, l: LoopId, reverse: bool) -> TokenStream {
+        let lp = &self.g[l];
         let (a, b) = (self.operand(lp.start), self.operand(lp.end));
         let range = if lp.inclusive {
             quote!(#a..=#b)
@@ -200,16 +200,16 @@ impl Emitter<'_> {
 
     /// The phis the backward pass reads back, with their store names.
     /// The values loop `l` keeps per iteration (see [`Emitter::stored`]).
-    pub(crate) fn stored_values(&self, l: usize) -> Vec<Id> {
+    pub(crate) fn stored_values(&self, l: LoopId) -> Vec<Id> {
         self.stored(l).into_iter().map(|(id, _)| id).collect()
     }
 
-    fn stored(&self, l: usize) -> Vec<(Id, Ident)> {
-        if self.fused[l].is_some() {
+    fn stored(&self, l: LoopId) -> Vec<(Id, Ident)> {
+        if self.fused[l.index()].is_some() {
             return Vec::new();
         }
-        let body = self.g.loops[l].body;
-        let phis = self.g.loops[l]
+        let body = self.g[l].body;
+        let phis = self.g[l]
             .carried
             .iter()
             .filter(|c| self.reach[c.out.index()] && self.needed[c.phi.index()])
@@ -224,8 +224,8 @@ impl Emitter<'_> {
             .collect()
     }
 
-    pub(crate) fn slot(&self, l: usize) -> TokenStream {
-        let lp = &self.g.loops[l];
+    pub(crate) fn slot(&self, l: LoopId) -> TokenStream {
+        let lp = &self.g[l];
         let var = self.loop_var(l);
         let start = self.operand(lp.start);
         if start.to_string() == "0" {
@@ -235,8 +235,8 @@ impl Emitter<'_> {
         }
     }
 
-    pub(crate) fn forward_loop(&mut self, l: usize, recompute: bool, code: &mut Vec<TokenStream>) {
-        let lp = &self.g.loops[l];
+    pub(crate) fn forward_loop(&mut self, l: LoopId, recompute: bool, code: &mut Vec<TokenStream>) {
+        let lp = &self.g[l];
         let live: Vec<_> = lp
             .carried
             .iter()
@@ -270,7 +270,7 @@ impl Emitter<'_> {
             }
         }
         let slot = self.slot(l);
-        if !recompute && self.fused[l].is_none() {
+        if !recompute && self.fused[l.index()].is_none() {
             if let Some(split) = self.fission_point(l) {
                 return self.forward_fissioned(l, split, &stored, &live, code);
             }
@@ -297,13 +297,13 @@ impl Emitter<'_> {
                 .collect(),
         );
         let (var, range) = (self.loop_var(l), self.range(l, false));
-        match self.fused[l].clone() {
+        match self.fused[l.index()].clone() {
             Some(early) if !recompute => {
                 let (backward, accumulators, updates_acc) =
                     self.loop_backward_body(l, &early_seeds(self, l, &early));
                 code.extend(accumulators);
                 code.push(quote!(for #var in #range { #(#body)* #updates #(#backward)* #(#updates_acc)* }));
-                for (k, c) in self.g.loops[l].carried.iter().enumerate() {
+                for (k, c) in self.g[l].carried.iter().enumerate() {
                     if self.g[c.init].active && !early[k].is_empty() {
                         let e = early[k].clone();
                         self.share(
@@ -329,10 +329,10 @@ impl Emitter<'_> {
     /// node outside the body has one share: its accumulator.
     fn loop_backward_body(
         &mut self,
-        l: usize,
+        l: LoopId,
         seeds: &[(Id, TokenStream)],
     ) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<TokenStream>) {
-        let lp = &self.g.loops[l];
+        let lp = &self.g[l];
         let body = lp.body;
         for (next, seed) in seeds {
             if self.g[*next].active {
@@ -388,11 +388,11 @@ impl Emitter<'_> {
     /// The backward pass of a loop that was not fused: the iterations in
     /// reverse, each restoring its stored phis and recomputing what its
     /// derivatives read.
-    pub(crate) fn backward_loop(&mut self, l: usize, scope: Scope, code: &mut Vec<TokenStream>) {
-        if self.fused[l].is_some() {
+    pub(crate) fn backward_loop(&mut self, l: LoopId, scope: Scope, code: &mut Vec<TokenStream>) {
+        if self.fused[l.index()].is_some() {
             return;
         }
-        let lp = &self.g.loops[l];
+        let lp = &self.g[l];
         let ad = self.names.ad.clone();
         let live: Vec<(Id, Id, Id, Id)> = lp
             .carried
@@ -466,8 +466,8 @@ impl Emitter<'_> {
 
 /// Seeds for a fused loop: each carried variable's final value receives its
 /// adjoint known in advance.
-fn early_seeds(em: &Emitter, l: usize, early: &[TokenStream]) -> Vec<(Id, TokenStream)> {
-    em.g.loops[l]
+fn early_seeds(em: &Emitter, l: LoopId, early: &[TokenStream]) -> Vec<(Id, TokenStream)> {
+    em.g[l]
         .carried
         .iter()
         .zip(early)

@@ -8,7 +8,7 @@
 
 use crate::emit::{hygienic, Emitter};
 use crate::emit_loop::simultaneous;
-use crate::graph::{Id, Op};
+use crate::graph::{Id, LoopId, Op};
 use crate::names::tangent_name;
 use crate::prim::Tangent;
 use proc_macro2::TokenStream;
@@ -34,7 +34,7 @@ impl Emitter<'_> {
                 Some(quote!(#t #([#idx])*))
             }
             Op::LoopOut(l) => {
-                let c = self.g.loops[*l].carried.iter().find(|c| c.out == id)?;
+                let c = self.g[*l].carried.iter().find(|c| c.out == id)?;
                 self.tangent_of(c.phi)
             }
             _ => match self.number[id.index()] {
@@ -188,8 +188,8 @@ impl Emitter<'_> {
 
     /// A loop in forward mode: each carried variable's tangent is carried
     /// beside it, so the loop runs once and keeps nothing.
-    pub(crate) fn tangent_loop(&mut self, l: usize, code: &mut Vec<TokenStream>) {
-        let lp = &self.g.loops[l];
+    pub(crate) fn tangent_loop(&mut self, l: LoopId, code: &mut Vec<TokenStream>) {
+        let lp = &self.g[l];
         let live: Vec<_> = lp
             .carried
             .iter()
@@ -224,7 +224,7 @@ impl Emitter<'_> {
     pub(crate) fn tangent_array(&self, id: Id, code: &mut Vec<TokenStream>) {
         let node = &self.g[id];
         let Some(var) = node.array else { return };
-        if !self.array_active[var] {
+        if !self.array_active[var.index()] {
             return;
         }
         let (a, ta) = (hygienic(format!("a{var}")), hygienic(format!("ta{var}")));

@@ -17,6 +17,58 @@ impl Id {
     }
 }
 
+/// The index spaces of the graph besides nodes, each its own type so that
+/// a loop's number can never index the branches.
+macro_rules! index_space {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+
+        /// The number, as generated names spell it (`a3`, `i1`).
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )*};
+}
+
+index_space! {
+    /// An `if`, in [`Graph::branches`].
+    BranchId;
+    /// A `for` loop, in [`Graph::loops`].
+    LoopId;
+    /// A local array variable; every version of it is one Rust array.
+    ArrayId;
+}
+
+impl std::ops::Index<BranchId> for Graph {
+    type Output = Branch;
+    fn index(&self, b: BranchId) -> &Branch {
+        &self.branches[b.index()]
+    }
+}
+
+impl std::ops::Index<LoopId> for Graph {
+    type Output = Loop;
+    fn index(&self, l: LoopId) -> &Loop {
+        &self.loops[l.index()]
+    }
+}
+
+impl std::ops::IndexMut<LoopId> for Graph {
+    fn index_mut(&mut self, l: LoopId) -> &mut Loop {
+        &mut self.loops[l.index()]
+    }
+}
+
 pub enum Op {
     /// The scalar parameter with this position.
     Param(usize),
@@ -55,26 +107,26 @@ pub enum Op {
     Not,
     /// The value of a variable after an `if`: arguments are the condition,
     /// the value from the `then` arm and the value from the `else` arm.
-    Select(usize),
+    Select(BranchId),
     /// The index of a `for` loop, inside its body.
-    LoopIndex(usize),
+    LoopIndex(LoopId),
     /// The value a variable carried by a loop has when an iteration starts.
-    LoopPhi(usize),
+    LoopPhi(LoopId),
     /// The value of a carried variable after the loop. Arguments: its value
     /// before the loop, its value at the end of an iteration, and the
     /// loop's bounds (so that all of them are emitted).
-    LoopOut(usize),
+    LoopOut(LoopId),
     /// A local array `[init; len]` (argument: `init`), or `[e0, e1, ...]`
     /// (arguments: the elements), starting array variable `var`.
     ArrNew {
-        var: usize,
+        var: ArrayId,
         repeat: Option<TokenStream>,
     },
     /// `a[i] = v`: a new version of the array. Arguments: the previous
     /// version, the index, the value. Emitted in place.
-    ArrStore(usize),
+    ArrStore(ArrayId),
     /// `a[i]`. Arguments: the version read, the index.
-    ArrLoad(usize),
+    ArrLoad(ArrayId),
 }
 
 /// Where a node is evaluated: at the top of the function, or inside an arm
@@ -108,7 +160,7 @@ pub struct Node {
     pub span: Span,
     /// For a version of a local array, the array variable: every version
     /// lives in the same Rust array, updated in place.
-    pub array: Option<usize>,
+    pub array: Option<ArrayId>,
     /// Whether the value is a `bool` (a comparison, a condition written as
     /// a constant expression such as a `bool` parameter).
     pub boolean: bool,
@@ -212,15 +264,15 @@ enum OpKey {
     And,
     Or,
     Not,
-    Select(usize),
-    LoopIndex(usize),
+    Select(BranchId),
+    LoopIndex(LoopId),
     /// Never shared: each phi is its own variable (the position makes it unique).
-    LoopPhi(usize, usize),
-    LoopOut(usize),
+    LoopPhi(LoopId, usize),
+    LoopOut(LoopId),
     /// Each declaration is its own array, however alike.
-    ArrNew(usize),
-    ArrStore(usize),
-    ArrLoad(usize),
+    ArrNew(ArrayId),
+    ArrStore(ArrayId),
+    ArrLoad(ArrayId),
 }
 
 impl OpKey {
@@ -306,7 +358,7 @@ impl Graph {
 
     /// Opens an `if` on `cond`; returns its index. Lower the arms between
     /// [`Graph::enter`] and [`Graph::leave`].
-    pub fn branch(&mut self, cond: Id) -> usize {
+    pub fn branch(&mut self, cond: Id) -> BranchId {
         let parent = self.current;
         let mut arms = [Scope::TOP; 2];
         for arm in &mut arms {
@@ -320,7 +372,17 @@ impl Graph {
             arms,
             start,
         });
-        self.branches.len() - 1
+        BranchId(self.branches.len() as u32 - 1)
+    }
+
+    /// Every loop, in order.
+    pub fn loop_ids(&self) -> impl DoubleEndedIterator<Item = LoopId> {
+        (0..self.loops.len() as u32).map(LoopId)
+    }
+
+    /// Every branch, in order.
+    pub fn branch_ids(&self) -> impl Iterator<Item = BranchId> {
+        (0..self.branches.len() as u32).map(BranchId)
     }
 
     /// A new scope nested in the current one, for a loop body.
@@ -359,7 +421,7 @@ impl Graph {
 
     /// Adds a loop phi with a chosen activity (it may depend on values the
     /// body computes later, see `lower::for_loop`).
-    pub fn phi(&mut self, l: usize, active: bool, array: Option<usize>, span: Span) -> Id {
+    pub fn phi(&mut self, l: LoopId, active: bool, array: Option<ArrayId>, span: Span) -> Id {
         let id = self.add(Op::LoopPhi(l), vec![], active, span);
         self.nodes[id.index()].active = active;
         self.nodes[id.index()].array = array;

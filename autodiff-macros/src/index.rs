@@ -3,7 +3,7 @@
 //! parameter: the expansion stays linear in the size of the function.
 
 use crate::emit::Item;
-use crate::graph::{Graph, Id, Op, Scope};
+use crate::graph::{Graph, Id, LoopId, Op, Scope};
 
 pub struct Index {
     /// Per scope: its reachable nodes, branches and loops, in order.
@@ -13,7 +13,7 @@ pub struct Index {
     /// Per scope: the scopes directly inside it.
     pub children: Vec<Vec<Scope>>,
     /// Per scope: the loop whose body it is.
-    pub body_of: Vec<Option<usize>>,
+    pub body_of: Vec<Option<LoopId>>,
     /// Per node: the reachable nodes that use it, once per use, other
     /// than the loop bookkeeping (`LoopOut`) that refers to carried values.
     pub users: Vec<Vec<u32>>,
@@ -53,13 +53,13 @@ impl Index {
                 _ => {}
             }
         }
-        for (b, branch) in g.branches.iter().enumerate() {
+        for (b, branch) in g.branch_ids().zip(&g.branches) {
             if reach[branch.cond.index()] {
                 items[branch.parent.0 as usize].push((branch.start, Item::Branch(b)));
             }
         }
         let mut body_of = vec![None; scopes];
-        for (l, lp) in g.loops.iter().enumerate() {
+        for (l, lp) in g.loop_ids().zip(&g.loops) {
             body_of[lp.body.0 as usize] = Some(l);
             if lp.carried.iter().any(|c| reach[c.out.index()]) {
                 items[lp.parent.0 as usize].push((lp.start_pos, Item::Loop(l)));

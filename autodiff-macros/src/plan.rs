@@ -4,7 +4,7 @@
 //! square is factored out of a sum.
 
 use crate::emit::Emitter;
-use crate::graph::{Id, Op, Scope};
+use crate::graph::{Id, LoopId, Op, Scope};
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 
@@ -87,9 +87,9 @@ impl Emitter<'_> {
     /// (`x[2 * i]`, `x[2 * i + 1]`).
     pub(crate) fn each_element_once(&self, elems: &[Id]) -> bool {
         let g = self.g;
-        let around = |scope: Scope| -> Vec<usize> {
-            (0..g.loops.len())
-                .filter(|&l| g.within(scope, g.loops[l].body))
+        let around = |scope: Scope| -> Vec<LoopId> {
+            g.loop_ids()
+                .filter(|&l| g.within(scope, g[l].body))
                 .collect()
         };
         let in_a_body = |id: &Id| self.ix.body_of[g[*id].scope.0 as usize].is_some();
@@ -97,7 +97,7 @@ impl Emitter<'_> {
             return false;
         }
         if let [only] = elems {
-            let mut vars: Vec<usize> = Vec::new();
+            let mut vars: Vec<LoopId> = Vec::new();
             for a in &g[*only].args {
                 match g[*a].op {
                     Op::LoopIndex(l) if !vars.contains(&l) => vars.push(l),
@@ -116,7 +116,7 @@ impl Emitter<'_> {
 
     /// `x[a·i + b]` reads in one loop `i` (and no loop around it), all with
     /// the same `a` and distinct `b < a`.
-    pub(crate) fn strided(&self, elems: &[Id], around: &dyn Fn(Scope) -> Vec<usize>) -> bool {
+    pub(crate) fn strided(&self, elems: &[Id], around: &dyn Fn(Scope) -> Vec<LoopId>) -> bool {
         let g = self.g;
         let scope = g[elems[0]].scope;
         let [l] = around(scope)[..] else { return false };
@@ -139,7 +139,7 @@ impl Emitter<'_> {
     }
 
     /// `(a, b)` if node `id` computes `a·i + b` from loop `l`'s variable.
-    pub(crate) fn affine(&self, id: Id, l: usize) -> Option<(u128, u128)> {
+    pub(crate) fn affine(&self, id: Id, l: LoopId) -> Option<(u128, u128)> {
         let g = self.g;
         let lit = |id: Id| match &g[id].op {
             Op::Lit(t) => syn::parse2::<syn::LitInt>(t.clone())
@@ -205,9 +205,9 @@ impl Emitter<'_> {
     /// each differentiated carried variable only accumulates (`f = f + e`,
     /// `f = f - e`, the old value used nowhere else), and its value after
     /// the loop reaches the output through sums alone.
-    pub(crate) fn fusable(&self, l: usize) -> Option<Vec<TokenStream>> {
+    pub(crate) fn fusable(&self, l: LoopId) -> Option<Vec<TokenStream>> {
         let g = self.g;
-        let lp = &g.loops[l];
+        let lp = &g[l];
         if lp.parent != Scope::TOP {
             return None;
         }

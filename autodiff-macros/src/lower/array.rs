@@ -2,7 +2,7 @@
 //! version) and indexed reads of arrays and array parameters.
 
 use super::{single_ident, Lower, Value};
-use crate::graph::Op;
+use crate::graph::{ArrayId, Op};
 use crate::sig::Shape;
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -80,7 +80,7 @@ impl Lower<'_> {
             };
             args.push(id);
         }
-        let var = self.graph.arrays;
+        let var = ArrayId(self.graph.arrays as u32);
         self.graph.arrays += 1;
         Value::Node(
             self.graph

@@ -199,7 +199,7 @@ impl Lower<'_> {
             // A `&f64` constant too: the expression is the user's own, written
             // for the reference.
             Op::Param(i) => self.sig.params[i].ident == *ident,
-            Op::LoopIndex(l) => self.graph.loops[l].var == *ident,
+            Op::LoopIndex(l) => self.graph[l].var == *ident,
             _ => false,
         }
     }

@@ -3,7 +3,7 @@
 //! become loop scopes with phis for the variables they carry.
 
 use super::{assigned_name, compound, FreeNames, Lower, Value};
-use crate::graph::{Carried, Id, Loop, Op};
+use crate::graph::{BranchId, Carried, Id, Loop, LoopId, Op};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
@@ -98,7 +98,7 @@ impl Lower<'_> {
         loop {
             let snapshot = self.graph.snapshot();
             let mark = self.cx.mark();
-            let l = self.graph.loops.len();
+            let l = LoopId(self.graph.loops.len() as u32);
             let body = self.graph.child_scope();
             self.graph.loops.push(Loop {
                 var: var.clone(),
@@ -152,7 +152,7 @@ impl Lower<'_> {
                 let out = self
                     .graph
                     .add(Op::LoopOut(l), args, false, f.for_token.span);
-                self.graph.loops[l].carried.push(Carried {
+                self.graph[l].carried.push(Carried {
                     phi: phis[k],
                     init: inits[k],
                     next: nexts[k],
@@ -173,7 +173,7 @@ impl Lower<'_> {
             return Value::Poison;
         };
         let b = self.graph.branch(cond);
-        let arms = self.graph.branches[b].arms;
+        let arms = self.graph[b].arms;
         // Each arm starts from the variables as they were before the `if`;
         // what it changed is undone after it and merged below.
         let mut results = Vec::with_capacity(2);
@@ -221,7 +221,7 @@ impl Lower<'_> {
         }
     }
 
-    pub(super) fn merge(&mut self, b: usize, cond: Id, t: Value, e: Value, span: Span) -> Value {
+    pub(super) fn merge(&mut self, b: BranchId, cond: Id, t: Value, e: Value, span: Span) -> Value {
         match (t, e) {
             (Value::Node(x), Value::Node(y)) if x == y => Value::Node(x),
             (Value::Node(x), Value::Node(y)) => {
