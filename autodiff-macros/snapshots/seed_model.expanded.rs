@@ -93,7 +93,7 @@ fn seed_loss_jvp(
     use ::autodiff::__private as __ad;
     let _ = seed_loss;
     let t0 = __ad::tmul_add(w, x, b);
-    let dt0 = __ad::tmul_add_jvp(w, x, b, t0, t_w, __ad::zero_like(x), t_b);
+    let dt0 = __ad::tmul(t_w, x) + t_b;
     let t1 = __ad::sigmoid(t0);
     let dt1 = __ad::sigmoid_vjp0(t0, t1, dt0);
     let t2 = __ad::mse(t1, label);

@@ -132,6 +132,32 @@ impl Emitter<'_> {
                 let cone = p.name == "sqrt" && crate::cone::is_cone(self.g, id);
                 let name = if cone { "sqrt_cone" } else { p.name };
                 match p.tangent {
+                    // Bilinear in their arguments (plus `c` for `tmul_add`):
+                    // the tangent is the same product with one tangent at a
+                    // time, and a constant argument's term is left out rather
+                    // than computed with a zero.
+                    Tangent::Rule if matches!(name, "tmul" | "tmul_add" | "outer") => {
+                        let f = if name == "outer" {
+                            format_ident!("outer")
+                        } else {
+                            format_ident!("tmul")
+                        };
+                        let (a, b) = (&args[0], &args[1]);
+                        let mut terms = Vec::new();
+                        if let Some(ta) = tan(0) {
+                            terms.push(quote!(#ad::#f(#ta, #b)));
+                        }
+                        if let Some(tb) = tan(1) {
+                            terms.push(quote!(#ad::#f(#a, #tb)));
+                        }
+                        if name == "tmul_add" {
+                            terms.extend(tan(2));
+                        }
+                        if terms.is_empty() {
+                            return None;
+                        }
+                        quote!(#(#terms)+*)
+                    }
                     Tangent::Rule => {
                         let f = format_ident!("{}_jvp", name);
                         let tans = (0..node.args.len()).map(|k| self.tangent_or_zero(node.args[k]));
