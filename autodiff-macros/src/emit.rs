@@ -90,7 +90,16 @@ pub struct Emitter<'a> {
 }
 
 impl<'a> Emitter<'a> {
-    pub fn new(cx: &'a Ctxt, g: &'a Graph, sig: &'a Sig, names: &'a Names, out: Id) -> Self {
+    /// An emitter for one mode: reverse (`tangents == false`), with the
+    /// analyses the backward pass needs, or forward, which needs none.
+    pub fn new(
+        cx: &'a Ctxt,
+        g: &'a Graph,
+        sig: &'a Sig,
+        names: &'a Names,
+        out: Id,
+        tangents: bool,
+    ) -> Self {
         let n = g.nodes.len();
         let reach = g.reachable(out);
         let ix = Index::new(g, &reach, sig.params.len());
@@ -101,7 +110,7 @@ impl<'a> Emitter<'a> {
             out,
             reach,
             ix,
-            tangents: false,
+            tangents,
             pending: vec![Vec::new(); g.scope_parent.len()],
             number: vec![None; n],
             next_number: 0,
@@ -122,6 +131,9 @@ impl<'a> Emitter<'a> {
             if let (Some(var), true, true) = (node.array, node.active, em.reach[i]) {
                 em.array_active[var.index()] = true;
             }
+        }
+        if tangents {
+            return em;
         }
         em.analyze_loops();
         em.halves = em.plan_halves();

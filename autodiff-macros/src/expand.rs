@@ -74,7 +74,7 @@ fn emit(
     lowered: &Lowered,
     out: Id,
 ) -> TokenStream {
-    let mut em = Emitter::new(cx, &lowered.graph, sig, names, out);
+    let mut em = Emitter::new(cx, &lowered.graph, sig, names, out, false);
     let mut fwd = em.prologue();
     fwd.extend(em.forward(Scope::TOP, false));
     // A result built in a local array (`[T; M]`, `Vector::from([..])`):
@@ -90,11 +90,8 @@ fn emit(
         .map(|i| em.param_grad(i, &mut bwd))
         .collect();
     let value = as_result(sig, em.operand(out), lowered.graph[out].array.is_some());
-    // Forward mode: a second walk of the same graph, in tangent mode. Its
-    // analyses find the same errors as the first, if any; rustc reports an
-    // identical error once.
-    let mut tm = Emitter::new(cx, &lowered.graph, sig, names, out);
-    tm.tangents = true;
+    // Forward mode: a second walk of the same graph, in tangent mode.
+    let mut tm = Emitter::new(cx, &lowered.graph, sig, names, out, true);
     let tfwd = tm.forward(Scope::TOP, false);
     let in_array = lowered.graph[out].array.is_some();
     let (tvalue, tangent) = (
