@@ -148,3 +148,32 @@ pub fn elem_zero<T: num_traits::Zero, const N: usize>(_like: &[T; N]) -> T {
 pub fn sum_elems<T: num_traits::Zero + Copy, const N: usize>(a: [T; N]) -> T {
     a.iter().fold(T::zero(), |s, &x| s + x)
 }
+
+/// `[[a, b], [c, d]]` row by row, `[a, b, c, d]`: how a result `[[T; N]; M]`
+/// is kept in one local array (its seed is flattened the same way).
+#[inline(always)]
+pub fn flatten<T: num_traits::Zero + Copy, const N: usize, const M: usize, const MN: usize>(
+    a: [[T; N]; M],
+) -> [T; MN] {
+    let mut out = [T::zero(); MN];
+    for (r, row) in a.iter().enumerate() {
+        for (c, x) in row.iter().enumerate() {
+            out[r * N + c] = *x;
+        }
+    }
+    out
+}
+
+/// The inverse of [`flatten`]: a result `[[T; N]; M]` from its one array.
+#[inline(always)]
+pub fn unflatten<T: num_traits::Zero + Copy, const N: usize, const M: usize, const MN: usize>(
+    a: [T; MN],
+) -> [[T; N]; M] {
+    let mut out = [[T::zero(); N]; M];
+    for (r, row) in out.iter_mut().enumerate() {
+        for (c, x) in row.iter_mut().enumerate() {
+            *x = a[r * N + c];
+        }
+    }
+    out
+}

@@ -80,23 +80,36 @@ fn emit(
     // A result built in a local array (`[T; M]`, `Vector::from([..])`):
     // its adjoint array starts as the seed.
     let mut bwd = Vec::new();
+    let ad_path = &names.ad;
     if let (Some(var), true) = (lowered.graph[out].array, lowered.graph[out].active) {
         let (da, seed) = (crate::names::hygienic(format!("da{var}")), &names.seed);
-        bwd.push(quote!(#da = ::core::convert::Into::into(#seed);));
+        if lowered.graph.is_nested(var) {
+            bwd.push(quote!(#da = #ad_path::flatten(#seed);));
+        } else {
+            bwd.push(quote!(#da = ::core::convert::Into::into(#seed);));
+        }
     }
     bwd.extend(em.backward(Scope::TOP));
     let grads: Vec<TokenStream> = (0..sig.params.len())
         .filter(|&i| sig.params[i].diff)
         .map(|i| em.param_grad(i, &mut bwd))
         .collect();
-    let value = as_result(sig, em.operand(out), lowered.graph[out].array.is_some());
+    let nested = lowered.graph[out]
+        .array
+        .is_some_and(|v| lowered.graph.is_nested(v));
+    let value = as_result(
+        sig,
+        em.operand(out),
+        lowered.graph[out].array.is_some(),
+        nested,
+    );
     // Forward mode: a second walk of the same graph, in tangent mode.
     let mut tm = Emitter::new(cx, &lowered.graph, sig, names, out, true);
     let tfwd = tm.forward(Scope::TOP, false);
     let in_array = lowered.graph[out].array.is_some();
     let (tvalue, tangent) = (
-        as_result(sig, tm.operand(out), in_array),
-        as_result(sig, tm.tangent_or_zero(out), in_array),
+        as_result(sig, tm.operand(out), in_array, nested),
+        as_result(sig, tm.tangent_or_zero(out), in_array, nested),
     );
 
     let (vjp_sig, grad_sig) = names.signatures(item, sig);
@@ -257,9 +270,13 @@ fn pushforward_body(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
 }
 
 /// The result as the function's type: a vector built in a local array is
-/// converted (`Vector::from(a0)`); anything else is returned as it is.
-fn as_result(sig: &Sig, value: TokenStream, in_array: bool) -> TokenStream {
-    if in_array && sig.returns_tensor() {
+/// converted (`Vector::from(a0)`), a nested array literal unflattened;
+/// anything else is returned as it is.
+fn as_result(sig: &Sig, value: TokenStream, in_array: bool, nested: bool) -> TokenStream {
+    if nested {
+        let ad = crate::names::ad_path();
+        quote!(#ad::unflatten(#value))
+    } else if in_array && sig.returns_tensor() {
         let ret = &sig.ret;
         quote!(<#ret as ::core::convert::From<_>>::from(#value))
     } else {

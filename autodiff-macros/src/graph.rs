@@ -203,12 +203,17 @@ pub struct Snapshot {
     scopes: usize,
     memo: usize,
     arrays: usize,
+    nested: usize,
 }
 
 pub struct Graph {
     pub nodes: Vec<Node>,
     /// Local arrays declared in the body: how many.
     pub arrays: usize,
+    /// Local arrays written as a nested literal `[[a, b], [c, d]]` (the
+    /// result of a function returning `[[T; N]; M]`), with their row length:
+    /// stored row by row in one array.
+    pub nested: Vec<(ArrayId, usize)>,
     pub branches: Vec<Branch>,
     pub loops: Vec<Loop>,
     /// Parent of each scope; the top scope is its own parent.
@@ -228,6 +233,7 @@ impl Default for Graph {
         Graph {
             nodes: Vec::new(),
             arrays: 0,
+            nested: Vec::new(),
             branches: Vec::new(),
             loops: Vec::new(),
             scope_parent: vec![Scope::TOP],
@@ -375,6 +381,11 @@ impl Graph {
         BranchId(self.branches.len() as u32 - 1)
     }
 
+    /// Whether local array `var` was written as a nested literal.
+    pub fn is_nested(&self, var: ArrayId) -> bool {
+        self.nested.iter().any(|(v, _)| *v == var)
+    }
+
     /// Every loop, in order.
     pub fn loop_ids(&self) -> impl DoubleEndedIterator<Item = LoopId> {
         (0..self.loops.len() as u32).map(LoopId)
@@ -400,6 +411,7 @@ impl Graph {
             scopes: self.scope_parent.len(),
             memo: self.memo_log.len(),
             arrays: self.arrays,
+            nested: self.nested.len(),
         }
     }
 
@@ -417,6 +429,7 @@ impl Graph {
             }
         }
         self.arrays = s.arrays;
+        self.nested.truncate(s.nested);
     }
 
     /// Adds a loop phi with a chosen activity (it may depend on values the

@@ -322,13 +322,16 @@ fn check_return(cx: &Ctxt, ty: &Type, type_params: &[Ident]) -> bool {
             Some(id) => !is_int_or_bool(id) || type_params.contains(id),
             None => is_tensor_path(&p.path),
         },
-        Type::Array(a) => matches!(shape_of(&a.elem, type_params), Shape::Scalar),
+        Type::Array(a) => matches!(
+            shape_of(&a.elem, type_params),
+            Shape::Scalar | Shape::Array { dims: 1 }
+        ),
         _ => false,
     };
     if !ok {
         cx.error_spanned(
             ty,
-            "a differentiated function must return a float (`f64`, `f32`, a generic `T`), an array of them `[T; M]`, or an autodiff `Vector` or `Matrix`",
+            "a differentiated function must return a float (`f64`, `f32`, a generic `T`), an array of them `[T; M]` or `[[T; N]; M]`, or an autodiff `Vector` or `Matrix`",
         );
     }
     ok

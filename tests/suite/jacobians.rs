@@ -279,3 +279,36 @@ fn vector_results_pull_back_and_push_forward() {
     assert_eq!(v, 1.0 + 2.0 + 6.0);
     assert_eq!(<[[f64; 2]; 2]>::from(dm), [[1.0, 3.0], [2.0, 0.5]]);
 }
+
+/// A result `[[T; N]; M]` written as a nested array literal.
+#[differentiable]
+fn rotation<T: Float>(theta: T, s: T) -> [[T; 2]; 2] {
+    let (c, n) = (theta.cos() * s, theta.sin() * s);
+    [[c, -n], [n, c]]
+}
+
+#[test]
+fn two_dimensional_results() {
+    let (theta, s) = (0.7, 1.5);
+    let seed = [[0.3, -1.0], [2.0, 0.5]];
+    let (v, dt, ds) = rotation_vjp(theta, s, seed);
+    assert_eq!(v, rotation(theta, s));
+    // ∂R/∂θ = s [[-sin, -cos], [cos, -sin]], ∂R/∂s = R / s.
+    let (sn, cs) = (theta.sin(), theta.cos());
+    let d_theta = [[-sn * s, -cs * s], [cs * s, -sn * s]];
+    let d_s = [[cs, -sn], [sn, cs]];
+    let dot = |a: [[f64; 2]; 2], b: [[f64; 2]; 2]| -> f64 {
+        (0..2)
+            .map(|r| (0..2).map(|k| a[r][k] * b[r][k]).sum::<f64>())
+            .sum()
+    };
+    close("vjp d/dθ", dt, dot(seed, d_theta), 1e-15, 1e-300);
+    close("vjp d/ds", ds, dot(seed, d_s), 1e-15, 1e-300);
+    let (vj, t) = rotation_jvp(theta, s, 1.0, 0.0);
+    assert_eq!(vj, v);
+    for r in 0..2 {
+        for k in 0..2 {
+            close("jvp d/dθ", t[r][k], d_theta[r][k], 1e-15, 1e-300);
+        }
+    }
+}

@@ -18,6 +18,15 @@ impl Lower<'_> {
                 Value::Node(id) => self.graph[id].array.map(|var| (k, id, var)),
                 _ => None,
             });
+        if let Some((_, _, var)) = array {
+            if self.graph.is_nested(var) {
+                self.error(
+                    &ix.expr,
+                    "a nested array `[[..], [..]]` can only be the function's result; use one-dimensional local arrays or a `Matrix`",
+                );
+                return;
+            }
+        }
         let Some((k, version, var)) = array else {
             if !matches!(value, Value::Poison) {
                 self.error(
@@ -61,11 +70,25 @@ impl Lower<'_> {
                 "declare local arrays outside `if` arms (assign their elements inside)",
             );
         }
-        let (repeat, elems): (Option<TokenStream>, Vec<&Expr>) = match e {
+        let (repeat, mut elems): (Option<TokenStream>, Vec<&Expr>) = match e {
             Expr::Repeat(r) => (Some(r.len.to_token_stream()), vec![&*r.expr]),
             Expr::Array(a) => (None, a.elems.iter().collect()),
             _ => return Value::Poison,
         };
+        // `[[a, b], [c, d]]`, a result `[[T; N]; M]`: one array of the
+        // elements row by row, which only the function's result may be.
+        let rows: Vec<&syn::ExprArray> = elems
+            .iter()
+            .filter_map(|x| match x {
+                Expr::Array(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        let mut nested = None;
+        if repeat.is_none() && !rows.is_empty() && rows.len() == elems.len() {
+            nested = Some(rows[0].elems.len());
+            elems = rows.iter().flat_map(|r| r.elems.iter()).collect();
+        }
         let mut args = Vec::new();
         for elem in elems {
             if matches!(elem, Expr::Repeat(_) | Expr::Array(_)) {
@@ -82,6 +105,9 @@ impl Lower<'_> {
         }
         let var = ArrayId(self.graph.arrays as u32);
         self.graph.arrays += 1;
+        if let Some(cols) = nested {
+            self.graph.nested.push((var, cols));
+        }
         Value::Node(
             self.graph
                 .add(Op::ArrNew { var, repeat }, args, false, e.span()),
@@ -119,6 +145,10 @@ impl Lower<'_> {
                 }
             }
             Value::Node(version) => match (self.graph[version].array, &self.graph[version].op) {
+                (Some(var), _) if self.graph.is_nested(var) => self.error(
+                    &ix.expr,
+                    "a nested array `[[..], [..]]` can only be the function's result; use one-dimensional local arrays or a `Matrix`",
+                ),
                 (Some(var), _) => Value::Node(self.graph.add(
                     Op::ArrLoad(var),
                     vec![version, index],

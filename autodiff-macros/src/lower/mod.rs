@@ -87,7 +87,23 @@ pub fn lower(cx: &Ctxt, sig: &Sig, fn_name: &Ident, body: &Block) -> Lowered {
             );
             None
         }
-        Value::Node(id) => Some(id),
+        Value::Node(id) => {
+            let nested = lw.graph[id].array.is_some_and(|v| lw.graph.is_nested(v));
+            let two_d =
+                matches!(&sig.ret, syn::Type::Array(a) if matches!(*a.elem, syn::Type::Array(_)));
+            if nested != two_d {
+                let span = body.stmts.last().map_or_else(|| body.span(), Spanned::span);
+                let msg = if two_d {
+                    "this function returns `[[T; N]; M]`: end it with a nested array, as in `[[a, b], [c, d]]`"
+                } else {
+                    "a nested array `[[..], [..]]` can only be the result of a function returning `[[T; N]; M]`"
+                };
+                cx.error_at(span, msg);
+                None
+            } else {
+                Some(id)
+            }
+        }
         Value::Poison => None,
         Value::Array { .. } | Value::Tuple(_) | Value::Unit => {
             let span = body.stmts.last().map_or_else(|| body.span(), Spanned::span);
