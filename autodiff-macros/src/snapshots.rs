@@ -72,3 +72,12 @@ fn expansions_match_snapshots() -> Result<(), String> {
     );
     Ok(())
 }
+
+#[test]
+#[ignore]
+fn expand_probe() -> Result<(), String> {
+    let path = std::env::var("PROBE").map_err(|e| e.to_string())?;
+    let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    println!("{}", expand_file(&src)?);
+    Ok(())
+}
