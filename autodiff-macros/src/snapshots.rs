@@ -73,10 +73,13 @@ fn expansions_match_snapshots() -> Result<(), String> {
     Ok(())
 }
 
+/// Prints the expansion of any file of `#[differentiable]` functions, for
+/// reading what the macro makes of your code without `cargo expand`:
+/// `AUTODIFF_EXPAND=path/to/file.rs cargo test -p autodiff-macros expand_one -- --ignored --nocapture`.
 #[test]
 #[ignore]
-fn expand_probe() -> Result<(), String> {
-    let path = std::env::var("PROBE").map_err(|e| e.to_string())?;
+fn expand_one() -> Result<(), String> {
+    let path = std::env::var("AUTODIFF_EXPAND").map_err(|e| format!("AUTODIFF_EXPAND: {e}"))?;
     let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     println!("{}", expand_file(&src)?);
     Ok(())
