@@ -11,7 +11,7 @@
 //! Forward mode (`f_jvp`) reuses the pullbacks of elementwise primitives as
 //! their pushforwards and calls `op_jvp(args, y, tangents)` from [`jvp`] for
 //! the rest; [`forward`] holds its call protocol ([`NoTangent`],
-//! [`IntoTangent`], [`inner`]).
+//! [`IntoTangent`], [`inner`](forward::inner)).
 //!
 //! Everything is `#![no_std]` and allocation-free. Float maths goes through
 //! [`num_traits::Float`]: std's intrinsics with the `std` feature, `libm`
