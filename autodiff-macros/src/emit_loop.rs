@@ -73,6 +73,14 @@ impl Emitter<'_> {
                     Op::ArrNew { .. } => self.needed[i] = true,
                     _ => {}
                 }
+                // A value read inside a loop body but computed outside it
+                // collects that body's shares in an accumulator declared
+                // before the loop, made like the value: it must be there.
+                for a in &node.args {
+                    if g[*a].active && self.crosses_loop(node.scope, g[*a].scope) {
+                        self.needed[a.index()] = true;
+                    }
+                }
             }
         }
         for b in &g.branches {
@@ -156,6 +164,17 @@ impl Emitter<'_> {
             g.within(g.nodes[i].scope, l.body)
                 && l.carried.iter().any(|c| g[c.phi].array == Some(var))
         })
+    }
+
+    /// Whether a loop body lies between `inner` and the enclosing `outer`.
+    fn crosses_loop(&self, mut inner: Scope, outer: Scope) -> bool {
+        while inner != outer && inner != Scope::TOP {
+            if self.ix.body_of[inner.0 as usize].is_some() {
+                return true;
+            }
+            inner = self.g.scope_parent[inner.0 as usize];
+        }
+        false
     }
 
     /// Whether values of `scope` must be recomputed in the backward pass: it

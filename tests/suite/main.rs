@@ -21,6 +21,7 @@ mod compose_smoke;
 mod cones;
 mod edge_cases;
 mod forward;
+mod fuzz_findings;
 mod jacobians;
 mod local_arrays;
 mod loop_smoke;
