@@ -77,7 +77,8 @@ impl Emitter<'_> {
                 // collects that body's shares in an accumulator declared
                 // before the loop, made like the value: it must be there.
                 for a in &node.args {
-                    if g[*a].active && self.crosses_loop(node.scope, g[*a].scope) {
+                    let plain = g[*a].active && g[*a].array.is_none();
+                    if plain && self.crosses_loop(node.scope, g[*a].scope) {
                         self.needed[a.index()] = true;
                     }
                 }
@@ -168,7 +169,10 @@ impl Emitter<'_> {
 
     /// Whether a loop body lies between `inner` and the enclosing `outer`.
     fn crosses_loop(&self, mut inner: Scope, outer: Scope) -> bool {
-        while inner != outer && inner != Scope::TOP {
+        if !self.g.within(inner, outer) {
+            return false;
+        }
+        while inner != outer {
             if self.ix.body_of[inner.0 as usize].is_some() {
                 return true;
             }
