@@ -6,8 +6,9 @@
 //! Run: `cargo bench --bench jacobians` (results and discussion:
 //! BENCHMARKS.md, section "Jacobians").
 //!
-//! * `motion`: the EKF's unicycle motion model, 3 outputs of 3 inputs
-//!   (forward mode); 256 states per iteration.
+//! * `motion`: the EKF's unicycle motion model, 3 outputs of the 3 + 2
+//!   inputs `(s, u)`, so `(F, G)` (reverse mode); 256 states and controls
+//!   per iteration.
 //! * `measurement`: range–bearing of a landmark, 2 outputs of 3 inputs
 //!   (reverse mode); 256 states per iteration.
 //! * `box_3d`: MGH 12 as 10 residuals of 3 inputs, a loop into a local array
@@ -76,11 +77,13 @@ fn dual64_jacobian<const N: usize, const M: usize>(
 
 /// The models for num-dual (constants on the right: num-dual implements
 /// `Dual op f64`, not `f64 op Dual`).
-fn motion_dual<D: DualNum<f64> + Copy>(s: [D; 3], u: [f64; 2], dt: f64) -> [D; 3] {
+/// [`ekf_model::motion`] of `x = (s, u)`.
+fn motion_dual<D: DualNum<f64> + Copy>(x: [D; 5], dt: f64) -> [D; 3] {
+    let (v, w) = (x[3], x[4]);
     [
-        s[0] + s[2].cos() * (dt * u[0]),
-        s[1] + s[2].sin() * (dt * u[0]),
-        s[2] + dt * u[1],
+        x[0] + v * x[2].cos() * dt,
+        x[1] + v * x[2].sin() * dt,
+        x[2] + w * dt,
     ]
 }
 
@@ -110,11 +113,13 @@ fn sanity_check() {
     fn agree<R: harness::AllF64>(what: &str, a: &R, b: &R) {
         assert_agree(what, floats(a), floats(b), 1e-12);
     }
+    let dt = motion::params();
     for s in motion::samples().iter().take(16) {
-        let p = motion::params();
-        let g = motion::generated(&p, s);
-        agree("motion hand", &g, &motion::hand_written(&p, s));
-        agree("motion dual64", &g, &motion::num_dual_dual64(&p, s));
+        let g = motion::generated(&dt, s);
+        agree("motion hand", &g, &motion::hand_written(&dt, s));
+        agree("motion dual64", &g, &motion::num_dual_dual64(&dt, s));
+    }
+    for s in measurement::samples().iter().take(16) {
         let p = measurement::params();
         let g = measurement::generated(&p, s);
         agree("measurement hand", &g, &measurement::hand_written(&p, s));
@@ -151,37 +156,49 @@ mod motion {
     use super::*;
     use ekf_model::*;
 
-    type Params = ([f64; 2], f64);
-    type Jac = ([f64; 3], [[f64; 3]; 3]);
+    type Jac = ([f64; 3], [[f64; 3]; 3], ControlJacobian);
 
-    pub fn params() -> Params {
-        ([1.2, -0.4], 0.1)
+    /// `dt`.
+    pub fn params() -> f64 {
+        0.1
     }
 
-    pub fn samples() -> Vec<[f64; 3]> {
+    /// States and controls `(s, u)`.
+    pub fn samples() -> Vec<([f64; 3], [f64; 2])> {
+        let mut rng = Rng::new(2);
         states(256, 3)
+            .into_iter()
+            .map(|s| (s, [rng.uniform(0.0, 2.0), rng.uniform(-1.0, 1.0)]))
+            .collect()
     }
 
     #[inline(never)]
-    pub fn generated(p: &Params, s: &[f64; 3]) -> Jac {
-        motion_jacobian(*s, p.0, p.1)
+    pub fn generated(dt: &f64, (s, u): &([f64; 3], [f64; 2])) -> Jac {
+        motion_jacobian(*s, *u, *dt)
     }
 
     #[inline(never)]
-    pub fn hand_written(p: &Params, s: &[f64; 3]) -> Jac {
-        motion_jacobian_hand(*s, p.0, p.1)
+    pub fn hand_written(dt: &f64, (s, u): &([f64; 3], [f64; 2])) -> Jac {
+        motion_jacobian_hand(*s, *u, *dt)
     }
 
+    /// Five `Dual64` passes, one per input of `(s, u)`.
     #[inline(never)]
-    pub fn num_dual_dual64(p: &Params, s: &[f64; 3]) -> Jac {
-        dual64_jacobian(|d| motion_dual(d, p.0, p.1), *s)
+    pub fn num_dual_dual64(dt: &f64, (s, u): &([f64; 3], [f64; 2])) -> Jac {
+        let x = [s[0], s[1], s[2], u[0], u[1]];
+        let (v, j) = dual64_jacobian(|d| motion_dual(d, *dt), x);
+        (
+            v,
+            j.map(|r| [r[0], r[1], r[2]]),
+            j.map(|r| [r[3], r[4]]),
+        )
     }
 
     /// The harness alone: reads the sample, writes a result of the same
     /// shape.
     #[inline(never)]
-    pub fn overhead(_: &Params, s: &[f64; 3]) -> Jac {
-        (*s, [*s; 3])
+    pub fn overhead(_: &f64, (s, u): &([f64; 3], [f64; 2])) -> Jac {
+        (*s, [*s; 3], [*u; 3])
     }
 
     harness::bench_groups!(generated, hand_written, num_dual_dual64, overhead);

@@ -9,8 +9,9 @@ use autodiff::differentiable;
 
 /// One step of the unicycle: state `s = (x, y, θ)`, control `u = (v, ω)`
 /// (speed and turn rate), time step `dt`. Its `motion_jacobian` gives
-/// `(s', ∂s'/∂s)`, the 3 × 3 matrix `F` of the EKF's predict step.
-#[differentiable(wrt(s))]
+/// `(s', ∂s'/∂s, ∂s'/∂u)`: the 3 × 3 matrix `F` of the EKF's predict step
+/// and the 3 × 2 matrix `G` that maps the control noise into the state.
+#[differentiable(wrt(s, u))]
 pub fn motion(s: [f64; 3], u: [f64; 2], dt: f64) -> [f64; 3] {
     let (v, w) = (u[0], u[1]);
     [
@@ -30,15 +31,23 @@ pub fn measurement(s: [f64; 3], landmark: [f64; 2]) -> [f64; 2] {
     [(dx * dx + dy * dy).sqrt(), dy.atan2(dx) - s[2]]
 }
 
-/// [`motion`] and its Jacobian by hand: only the θ column is not the
-/// identity's.
+/// The 3 × 2 block `∂s'/∂u`.
+pub type ControlJacobian = [[f64; 2]; 3];
+
+/// [`motion`] and its Jacobians by hand: of `F`, only the θ column is not
+/// the identity's; `G = dt · [[cos θ, 0], [sin θ, 0], [0, 1]]`.
 #[inline]
-pub fn motion_jacobian_hand(s: [f64; 3], u: [f64; 2], dt: f64) -> ([f64; 3], [[f64; 3]; 3]) {
+pub fn motion_jacobian_hand(
+    s: [f64; 3],
+    u: [f64; 2],
+    dt: f64,
+) -> ([f64; 3], [[f64; 3]; 3], ControlJacobian) {
     let dv = dt * u[0];
     let (sin, cos) = (s[2].sin(), s[2].cos());
     (
         [s[0] + dv * cos, s[1] + dv * sin, s[2] + dt * u[1]],
         [[1.0, 0.0, -dv * sin], [0.0, 1.0, dv * cos], [0.0, 0.0, 1.0]],
+        [[dt * cos, 0.0], [dt * sin, 0.0], [0.0, dt]],
     )
 }
 

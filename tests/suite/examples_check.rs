@@ -63,19 +63,31 @@ fn check<const N: usize, const M: usize>(
     same(&format!("{what} vs central differences at {x:?}"), j, fd(x, &f), 1e-7);
 }
 
+/// The motion model's two blocks `(F, G)` side by side, as one Jacobian of
+/// `(s, u)`.
+fn joined(
+    (v, f, g): ([f64; 3], [[f64; 3]; 3], ekf_model::ControlJacobian),
+) -> ([f64; 3], [[f64; 5]; 3]) {
+    let j = core::array::from_fn(|r| [f[r][0], f[r][1], f[r][2], g[r][0], g[r][1]]);
+    (v, j)
+}
+
 #[test]
 fn ekf_jacobians() {
     use ekf_model::*;
-    let (u, dt) = ([1.2, -0.4], 0.1);
+    let dt = 0.1;
     let landmark = [5.0, 10.0];
+    let su = |x: [f64; 5]| ([x[0], x[1], x[2]], [x[3], x[4]]);
     for s in [[0.0, 0.0, 0.0], [1.5, -2.0, 2.9], [-3.0, 4.0, -1.7], [4.9, 9.0, 3.1]] {
-        check(
-            "motion",
-            s,
-            |s| motion(s, u, dt),
-            |s| motion_jacobian(s, u, dt),
-            Some(&|s| motion_jacobian_hand(s, u, dt)),
-        );
+        for u in [[1.2, -0.4], [0.0, 0.0], [-0.5, 2.0]] {
+            check(
+                "motion",
+                [s[0], s[1], s[2], u[0], u[1]],
+                |x| motion(su(x).0, su(x).1, dt),
+                |x| joined(motion_jacobian(su(x).0, su(x).1, dt)),
+                Some(&|x| joined(motion_jacobian_hand(su(x).0, su(x).1, dt))),
+            );
+        }
         check(
             "measurement",
             s,
