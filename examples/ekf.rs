@@ -51,7 +51,10 @@ fn diag<const N: usize>(d: [f64; N]) -> Mat<N, N> {
 
 fn inv2(a: &Mat<2, 2>) -> Mat<2, 2> {
     let det = a[0][0] * a[1][1] - a[0][1] * a[1][0];
-    [[a[1][1] / det, -a[0][1] / det], [-a[1][0] / det, a[0][0] / det]]
+    [
+        [a[1][1] / det, -a[0][1] / det],
+        [-a[1][0] / det, a[0][0] / det],
+    ]
 }
 
 /// An angle in `(-π, π]`.
@@ -99,8 +102,8 @@ impl Ekf {
         let innovation_cov = add(&mul(&h, &pht), &r);
         let k = mul(&pht, &inv2(&innovation_cov));
         let nu = [z[0] - zhat[0], wrap(z[1] - zhat[1])];
-        for i in 0..3 {
-            self.s[i] += k[i][0] * nu[0] + k[i][1] * nu[1];
+        for (si, ki) in self.s.iter_mut().zip(&k) {
+            *si += ki[0] * nu[0] + ki[1] * nu[1];
         }
         self.s[2] = wrap(self.s[2]);
         let kh = mul(&k, &h);

@@ -7,6 +7,8 @@
 //! `tests/suite/examples_check.rs` and `benches/jacobians.rs`.
 
 #![allow(dead_code)]
+// Matrix algebra on small arrays reads best with indices.
+#![allow(clippy::needless_range_loop)]
 
 use autodiff::differentiable;
 

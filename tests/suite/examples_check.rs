@@ -33,14 +33,29 @@ fn fd<const N: usize, const M: usize>(
 
 /// `got` against `want`, entry by entry, relative to the largest entry of
 /// `want` (and 1).
-fn same<const N: usize, const M: usize>(what: &str, got: [[f64; N]; M], want: [[f64; N]; M], rtol: f64) {
+fn same<const N: usize, const M: usize>(
+    what: &str,
+    got: [[f64; N]; M],
+    want: [[f64; N]; M],
+    rtol: f64,
+) {
     let scale = want.iter().flatten().fold(1.0f64, |m, v| m.max(v.abs()));
     for r in 0..M {
         for k in 0..N {
-            close(&format!("{what} [{r}][{k}]"), got[r][k], want[r][k], rtol, scale);
+            close(
+                &format!("{what} [{r}][{k}]"),
+                got[r][k],
+                want[r][k],
+                rtol,
+                scale,
+            );
         }
     }
 }
+
+/// A function returning its value and Jacobian.
+type Jacobian<'a, const N: usize, const M: usize> =
+    dyn Fn([f64; N]) -> ([f64; M], [[f64; N]; M]) + 'a;
 
 /// A generated Jacobian against a hand-written one and central differences,
 /// values included, at `x`.
@@ -49,7 +64,7 @@ fn check<const N: usize, const M: usize>(
     x: [f64; N],
     f: impl Fn([f64; N]) -> [f64; M],
     generated: impl Fn([f64; N]) -> ([f64; M], [[f64; N]; M]),
-    hand: Option<&dyn Fn([f64; N]) -> ([f64; M], [[f64; N]; M])>,
+    hand: Option<&Jacobian<'_, N, M>>,
 ) {
     let (v, j) = generated(x);
     assert_eq!(v, f(x), "{what}: value at {x:?}");
@@ -60,7 +75,12 @@ fn check<const N: usize, const M: usize>(
         }
         same(&format!("{what} vs hand-written at {x:?}"), j, hj, 1e-14);
     }
-    same(&format!("{what} vs central differences at {x:?}"), j, fd(x, &f), 1e-7);
+    same(
+        &format!("{what} vs central differences at {x:?}"),
+        j,
+        fd(x, &f),
+        1e-7,
+    );
 }
 
 /// The motion model's two blocks `(F, G)` side by side, as one Jacobian of
@@ -78,7 +98,12 @@ fn ekf_jacobians() {
     let dt = 0.1;
     let landmark = [5.0, 10.0];
     let su = |x: [f64; 5]| ([x[0], x[1], x[2]], [x[3], x[4]]);
-    for s in [[0.0, 0.0, 0.0], [1.5, -2.0, 2.9], [-3.0, 4.0, -1.7], [4.9, 9.0, 3.1]] {
+    for s in [
+        [0.0, 0.0, 0.0],
+        [1.5, -2.0, 2.9],
+        [-3.0, 4.0, -1.7],
+        [4.9, 9.0, 3.1],
+    ] {
         for u in [[1.2, -0.4], [0.0, 0.0], [-0.5, 2.0]] {
             check(
                 "motion",
