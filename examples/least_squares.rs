@@ -29,13 +29,14 @@ fn run<const N: usize, const M: usize>(
     if !quiet {
         let x: Vec<String> = s.x.iter().map(|v| format!("{v:.6}")).collect();
         println!(
-            "{:<18} {:>2}x{:<2} {:>5} {:>6}  {:<16.10e} {:<6} {:<8} {}",
+            "{:<18} {:>2}x{:<2} {:>5} {:>6}  {:<17.10e} {:<15} {:<6} {:<8} {}",
             p.name,
             M,
             N,
             s.iterations,
             s.evaluations,
             s.f,
+            p.f,
             if ok { "ok" } else { "MISSED" },
             p.kind,
             x.join(", "),
@@ -48,8 +49,8 @@ fn main() {
     let quiet = common::quiet_flag();
     if !quiet {
         println!(
-            "{:<18} {:>5} {:>5} {:>6}  {:<16} {:<6} {:<8} x",
-            "problem", "m x n", "iters", "evals", "f = |r|^2", "", "minimum"
+            "{:<18} {:>5} {:>5} {:>6}  {:<17} {:<15} {:<6} {:<8} x",
+            "problem", "m x n", "iters", "evals", "f = |r|^2", "published", "match", "minimum"
         );
     }
     let results = [
