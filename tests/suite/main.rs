@@ -20,6 +20,7 @@ mod branch_smoke;
 mod compose_smoke;
 mod cones;
 mod edge_cases;
+mod examples_check;
 mod forward;
 mod fuzz_findings;
 mod jacobians;
