@@ -207,7 +207,7 @@ impl<'a> Gen<'a> {
                 }
                 Kind::LocalArr { n, written }
                     if (!in_loop || *written || self.f.on("unwritten_local_array_in_loop"))
-                        && !(self.acc_only && !self.f.on("keeping_nested"))
+                        && (!self.acc_only || self.f.on("keeping_nested"))
                         && !arr_limit =>
                 {
                     let const_only = in_loop
