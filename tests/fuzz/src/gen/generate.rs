@@ -186,7 +186,12 @@ impl<'a> Gen<'a> {
             if self.no_read.contains(&v.name) || (self.in_cond && self.no_cond.contains(&v.name)) {
                 continue;
             }
+            let outer_let = matches!(v.kind, Kind::Local { .. })
+                && v.depth >= 1
+                && v.depth < self.loops.len()
+                && !self.f.on("inner_loop_reads_outer_let");
             if (v.elem && cond_no_parr)
+                || (self.acc_only && self.loops.len() > 1 && outer_let)
                 || (self.acc_only
                     && self.loops.len() > 1
                     && matches!(v.kind, Kind::Local { mutable: true })

@@ -23,6 +23,8 @@ struct Check<'a> {
     mutables: Vec<String>,
     /// Local arrays written in a loop so far.
     loop_written: Vec<String>,
+    /// Names bound by `let` in a loop body.
+    loop_lets: Vec<String>,
     /// Names assigned in loops nested in arms or loops.
     nested_results: Vec<String>,
     ok: bool,
@@ -199,6 +201,9 @@ impl Check<'_> {
                 if *mutable {
                     self.mutables.push(name.clone());
                 }
+                if self.loops > 0 {
+                    self.loop_lets.push(name.clone());
+                }
             }
             Stmt::Assign { name, op, e } => {
                 self.note_binding(name, e);
@@ -332,6 +337,24 @@ impl Check<'_> {
                 });
             }
         }
+        if self.loops > 0 && self.off("inner_loop_reads_outer_let") {
+            let own: Vec<String> = body
+                .iter()
+                .filter_map(|s| match s {
+                    Stmt::Let { name, .. } => Some(name.clone()),
+                    _ => None,
+                })
+                .collect();
+            for s in body {
+                visit_stmt_exprs(s, &mut |e| {
+                    if let Expr::Var(n) = e {
+                        if self.loop_lets.contains(n) && !own.contains(n) {
+                            self.ok = false;
+                        }
+                    }
+                });
+            }
+        }
         if nested && self.off("keeping_nested") {
             for s in body {
                 match s {
@@ -385,6 +408,7 @@ pub fn respects(p: &Program, f: &Features) -> bool {
             elem_aliases: Vec::new(),
             mutables: Vec::new(),
             loop_written: Vec::new(),
+            loop_lets: Vec::new(),
             nested_results: Vec::new(),
             ok: true,
         };
