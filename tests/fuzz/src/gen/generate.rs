@@ -223,13 +223,12 @@ impl<'a> Gen<'a> {
                 _ => {}
             }
         }
-        for (a, n, bd, const_only) in arr_reads {
+        // Unless `straight_array_in_loop` is on, a loop reads no local array
+        // that no loop has written yet (even at a constant index: that fails
+        // in a loop that runs backwards).
+        for (a, n, bd, _) in arr_reads.into_iter().filter(|r| !r.3) {
             for _ in 0..2 {
-                let i = if const_only {
-                    Idx::Const(self.rng.below(n))
-                } else {
-                    self.index_for(n)
-                };
+                let i = self.index_for(n);
                 opts.push((Expr::Index(a.clone(), i), bd));
             }
         }

@@ -60,7 +60,7 @@ impl Check<'_> {
 
     fn expr(&mut self, e: &Expr) {
         match e {
-            Expr::Index(a, i) => {
+            Expr::Index(a, _) => {
                 let unwritten = self.arrays.iter().any(|(n, w)| n == a && !w);
                 if self.loops > 0 && unwritten && self.off("unwritten_local_array_in_loop") {
                     self.ok = false;
@@ -68,7 +68,6 @@ impl Check<'_> {
                 let local = self.arrays.iter().any(|(n, _)| n == a);
                 if self.loops > 0
                     && local
-                    && !matches!(i, Idx::Const(_))
                     && !self.loop_written.contains(a)
                     && self.off("straight_array_in_loop")
                 {
