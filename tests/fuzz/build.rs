@@ -7,7 +7,7 @@ mod gen;
 use std::env;
 
 /// Cases in a default (CI) run.
-const DEFAULT_COUNT: u64 = 40;
+const DEFAULT_COUNT: u64 = 100;
 
 fn num(var: &str, default: u64) -> u64 {
     match env::var(var) {

@@ -84,8 +84,7 @@ fn args(f: &Func) -> String {
 fn gather(f: &Func) -> String {
     let mut s = String::from("let mut g = [T::zero(); NW]; ");
     let mut k = 0;
-    let mut gi = 0;
-    for p in f.params.iter().filter(|p| p.wrt) {
+    for (gi, p) in f.params.iter().filter(|p| p.wrt).enumerate() {
         match p.ty {
             PTy::Arr(n) => {
                 let _ = write!(s, "g[{k}..{}].copy_from_slice(&d{gi}); ", k + n);
@@ -96,7 +95,6 @@ fn gather(f: &Func) -> String {
                 k += 1;
             }
         }
-        gi += 1;
     }
     s
 }

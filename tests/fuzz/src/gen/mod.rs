@@ -74,6 +74,7 @@ pub const FEATURES: &[&str] = &[
     "param_value_in_cond", // a value computed from array-parameter elements read in a condition
     "straight_array_in_loop", // a local array written in straight code only, read in a loop at a loop index
     "unused_mut_in_loop",     // a `let mut` in a loop body that is never assigned
+    "inner_loop_reads_outer_let", // an inner loop reading a `let` of the enclosing loop body
 ];
 
 /// Features that hit macro bugs known on main, off by default so that CI
@@ -95,6 +96,7 @@ pub const KNOWN_BUGS: &[&str] = &[
     "param_value_in_cond", // fails to compile: "expected expression, found `;`" (as param_elem_in_cond)
     "straight_array_in_loop", // fails to compile: E0608 "cannot index into a value of type f64"
     "unused_mut_in_loop",  // fails to compile with an inner loop: "cannot find value t3"
+    "inner_loop_reads_outer_let", // fails to compile: "cannot find value t2"
 ];
 
 /// The set of enabled features.

@@ -1,11 +1,9 @@
 //! Statements, loops, local arrays, functions and whole programs for the generator (`generate.rs` has the expressions).
 
+use super::program::{refs_wrt, Pipe};
 use super::*;
 
-/// Parameter values are drawn from this interval.
-const SPAN: f64 = 1.5;
-
-fn top_call(e: &Expr) -> bool {
+pub(super) fn top_call(e: &Expr) -> bool {
     matches!(
         e,
         Expr::Un(..) | Expr::Free(..) | Expr::Bi(..) | Expr::Powi(..) | Expr::Call(..)
@@ -14,7 +12,7 @@ fn top_call(e: &Expr) -> bool {
 
 impl<'a> Gen<'a> {
     /// The innermost binding of every visible name.
-    fn visible(&self) -> Vec<Var> {
+    pub(super) fn visible(&self) -> Vec<Var> {
         let mut out: Vec<Var> = Vec::new();
         for v in self.vars().collect::<Vec<_>>().into_iter().rev() {
             if !out.iter().any(|w| w.name == v.name) {
@@ -26,7 +24,7 @@ impl<'a> Gen<'a> {
 
     /// `x[i]` for an array parameter `x`: a name bound to it is that element.
     /// Unless `param_value_in_cond` is on, so is anything that reads one.
-    fn is_param_elem(&self, e: &Expr) -> bool {
+    pub(super) fn is_param_elem(&self, e: &Expr) -> bool {
         let vis = self.visible();
         let parr = |a: &str| {
             vis.iter()
@@ -44,7 +42,7 @@ impl<'a> Gen<'a> {
         t
     }
 
-    fn mutable_scalars(&self) -> Vec<Var> {
+    pub(super) fn mutable_scalars(&self) -> Vec<Var> {
         self.visible()
             .into_iter()
             .filter(|v| {
@@ -56,7 +54,7 @@ impl<'a> Gen<'a> {
     }
 
     /// A leaf reading a differentiated parameter.
-    fn wrt_leaf(&mut self) -> Option<Expr> {
+    pub(super) fn wrt_leaf(&mut self) -> Option<Expr> {
         let ps: Vec<Var> = self
             .visible()
             .into_iter()
@@ -124,7 +122,7 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn let_stmt(&mut self) -> Vec<Stmt> {
+    pub(super) fn let_stmt(&mut self) -> Vec<Stmt> {
         let name = self.name("v");
         let (e, bd) = self.expr(3);
         let mutable =
@@ -141,7 +139,7 @@ impl<'a> Gen<'a> {
         vec![Stmt::Let { name, mutable, e }]
     }
 
-    fn shadow(&mut self) -> Vec<Stmt> {
+    pub(super) fn shadow(&mut self) -> Vec<Stmt> {
         let locals: Vec<Var> = self
             .visible()
             .into_iter()
@@ -184,7 +182,13 @@ impl<'a> Gen<'a> {
 
     /// The value of a compound update `op= e` of something with bound
     /// `old`, after `m` repetitions: (e, new bound).
-    fn update(&mut self, op: Option<BinOp>, old: f64, m: f64, reads_self: bool) -> (Expr, f64) {
+    pub(super) fn update(
+        &mut self,
+        op: Option<BinOp>,
+        old: f64,
+        m: f64,
+        reads_self: bool,
+    ) -> (Expr, f64) {
         match op {
             Some(BinOp::Add | BinOp::Sub) => {
                 let (e, be) = self.expr(2);
@@ -222,7 +226,7 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn assign(&mut self) -> Vec<Stmt> {
+    pub(super) fn assign(&mut self) -> Vec<Stmt> {
         let ms = self.mutable_scalars();
         if ms.is_empty() {
             return self.let_stmt();
@@ -234,7 +238,7 @@ impl<'a> Gen<'a> {
         st
     }
 
-    fn assign_to(&mut self, v: &Var) -> Vec<Stmt> {
+    pub(super) fn assign_to(&mut self, v: &Var) -> Vec<Stmt> {
         let v = v.clone();
         // A conditional overwrite of a carried variable (in an arm of a
         // loop body) reads the variable unless `if_assign_in_loop` is on.
@@ -282,7 +286,7 @@ impl<'a> Gen<'a> {
         }]
     }
 
-    fn arr_let(&mut self) -> Vec<Stmt> {
+    pub(super) fn arr_let(&mut self) -> Vec<Stmt> {
         let name = self.name("a");
         let n = 2 + self.rng.below(3);
         let (init, bd) = if self.rng.chance(0.5) {
@@ -332,7 +336,7 @@ impl<'a> Gen<'a> {
         out
     }
 
-    fn arr_set(&mut self) -> Vec<Stmt> {
+    pub(super) fn arr_set(&mut self) -> Vec<Stmt> {
         let arrs: Vec<Var> = self
             .visible()
             .into_iter()
@@ -348,7 +352,7 @@ impl<'a> Gen<'a> {
         st
     }
 
-    fn arr_set_to(&mut self, a: &Var) -> Vec<Stmt> {
+    pub(super) fn arr_set_to(&mut self, a: &Var) -> Vec<Stmt> {
         let a = a.clone();
         let Kind::LocalArr { n, .. } = a.kind else {
             return Vec::new();
@@ -386,7 +390,7 @@ impl<'a> Gen<'a> {
         }]
     }
 
-    fn wrt_names(&self) -> Vec<String> {
+    pub(super) fn wrt_names(&self) -> Vec<String> {
         self.vars()
             .filter(|v| {
                 matches!(
@@ -398,7 +402,7 @@ impl<'a> Gen<'a> {
             .collect()
     }
 
-    fn arm_stmts(&mut self, max: usize) -> Vec<Stmt> {
+    pub(super) fn arm_stmts(&mut self, max: usize) -> Vec<Stmt> {
         self.scopes.push(Vec::new());
         self.arms += 1;
         let n = 1 + self.rng.below(max);
@@ -411,7 +415,7 @@ impl<'a> Gen<'a> {
         out
     }
 
-    fn if_stmt(&mut self) -> Vec<Stmt> {
+    pub(super) fn if_stmt(&mut self) -> Vec<Stmt> {
         // The running maximum: `if e > m { m = e; }`.
         if self.f.on("select_arms") && self.rng.chance(0.3) {
             let ms = self.mutable_scalars();
@@ -462,209 +466,8 @@ impl<'a> Gen<'a> {
         vec![Stmt::If { cond, then, els }]
     }
 
-    fn for_stmt(&mut self) -> Vec<Stmt> {
-        let var = self.name("i");
-        let lo = *self.rng.pick(&[0, 0, 1]);
-        let hi = lo + 1 + self.rng.below(4);
-        let inclusive = self.rng.chance(0.2);
-        let acc_only = !self.f.on("keeping_nested") && (!self.loops.is_empty() || self.arms > 0);
-        let mut out = Vec::new();
-        let mut accs: Vec<Var> = self
-            .mutable_scalars()
-            .into_iter()
-            .filter(|v| {
-                self.f.on("inner_loop_on_call")
-                    || self.loops.is_empty()
-                    || !(v.from_call && v.depth > 0)
-            })
-            .collect();
-        let new_acc_ok = self.loops.is_empty() || self.f.on("unused_mut_in_loop");
-        if !new_acc_ok && accs.is_empty() {
-            return self.let_stmt();
-        }
-        if new_acc_ok && (accs.is_empty() || self.rng.chance(0.5)) {
-            let name = self.name("s");
-            let (e, bd) = if self.rng.chance(0.5) {
-                (Expr::Lit(*self.rng.pick(&[0.0, 1.0])), 1.0)
-            } else {
-                self.expr(2)
-            };
-            let v = Var {
-                name: name.clone(),
-                kind: Kind::Local { mutable: true },
-                bound: bd.max(1.0),
-                depth: self.loops.len(),
-                from_call: top_call(&e),
-                elem: self.is_param_elem(&e),
-            };
-            self.declare(v.clone());
-            accs.insert(0, v);
-            out.push(Stmt::Let {
-                name,
-                mutable: true,
-                e,
-            });
-        }
-        self.had_loop = true;
-        self.loops.push((var.clone(), lo, hi));
-        self.loop_arms.push(self.arms);
-        self.scopes.push(Vec::new());
-        let mut body = Vec::new();
-        let was_cheap = self.cheap;
-        if acc_only {
-            self.cheap = true;
-            let k = 1 + self.rng.below(accs.len().min(2));
-            let chosen: Vec<String> = accs[..k].iter().map(|v| v.name.clone()).collect();
-            let (was_no_read, was_acc) = (self.no_read.clone(), self.acc_only);
-            self.no_read.extend(chosen.iter().cloned());
-            self.acc_only = true;
-            let n = self.rng.below(2);
-            for _ in 0..n {
-                body.extend(self.acc_let());
-            }
-            for a in &chosen {
-                body.push(self.acc_update(a));
-            }
-
-            self.no_read = was_no_read;
-            self.acc_only = was_acc;
-            if !self.f.on("loop_result_in_arm_cond") {
-                self.no_cond.extend(chosen);
-            }
-        } else {
-            let n = 1 + self.rng.below(3);
-            for _ in 0..n {
-                body.extend(self.stmt());
-            }
-            if body.is_empty() {
-                body.extend(self.acc_let());
-            }
-            self.touch_arrays(&mut body);
-        }
-        self.cheap = was_cheap;
-        self.scopes.pop();
-        self.loops.pop();
-        self.loop_arms.pop();
-        out.push(Stmt::For {
-            var,
-            lo,
-            hi,
-            inclusive,
-            body,
-        });
-        out
-    }
-
-    /// Unless `local_array_across_loop` is on, a loop uses every local array
-    /// in scope: it adds to an element.
-    fn touch_arrays(&mut self, body: &mut Vec<Stmt>) {
-        if self.f.on("local_array_across_loop") {
-            return;
-        }
-        let mut used = Vec::new();
-        for s in body.iter() {
-            super::super::shrink::visit_stmt(s, &mut |st| {
-                if let Stmt::ArrSet { name, .. } = st {
-                    used.push(name.clone());
-                }
-            });
-            super::super::shrink::visit_stmt_exprs(s, &mut |e| {
-                if let Expr::Index(name, _) = e {
-                    used.push(name.clone());
-                }
-            });
-        }
-        let arrs: Vec<Var> = self
-            .visible()
-            .into_iter()
-            .filter(|v| matches!(v.kind, Kind::LocalArr { .. }) && !used.contains(&v.name))
-            .collect();
-        for a in arrs {
-            let Kind::LocalArr { n, .. } = a.kind else {
-                continue;
-            };
-            let idx = self.index_for(n);
-            let (e, be) = self.squashed(1);
-            let elem_w = self.is_param_elem(&e);
-            let m = self.trips(0);
-            self.loop_written.push(a.name.clone());
-            if let Some(w) = self.lookup(&a.name) {
-                w.bound += m * be;
-                w.kind = Kind::LocalArr { n, written: true };
-                w.elem |= elem_w;
-            }
-            body.push(Stmt::ArrSet {
-                name: a.name,
-                idx,
-                op: Some(BinOp::Add),
-                e,
-            });
-        }
-    }
-
-    /// A statement of an accumulate-only loop body.
-    fn acc_stmt(&mut self) -> Vec<Stmt> {
-        let accs = self.no_read.clone();
-        if !accs.is_empty() && self.rng.chance(0.5) {
-            let a = self.rng.pick(&accs).clone();
-            vec![self.acc_update(&a)]
-        } else {
-            self.acc_let()
-        }
-    }
-
-    fn acc_let(&mut self) -> Vec<Stmt> {
-        let name = self.name("v");
-        let (e, bd) = self.expr(2);
-        let elem = self.is_param_elem(&e);
-        self.declare(Var {
-            name: name.clone(),
-            kind: Kind::Local { mutable: false },
-            bound: bd.max(1.0),
-            depth: self.loops.len(),
-            from_call: top_call(&e),
-            elem,
-        });
-        vec![Stmt::Let {
-            name,
-            mutable: false,
-            e,
-        }]
-    }
-
-    /// `acc += e` or `acc -= e` (or `acc = acc + e`), `e` not reading any accumulator.
-    fn acc_update(&mut self, acc: &str) -> Stmt {
-        let (depth, old) = self
-            .visible()
-            .into_iter()
-            .find(|v| v.name == acc)
-            .map_or((0, 1.0), |v| (v.depth, v.bound));
-        let (e, bd) = self.update(Some(BinOp::Add), old, self.trips(depth), false);
-        let elem = self.is_param_elem(&e);
-        if let Some(w) = self.lookup(acc) {
-            w.bound = bd;
-            w.elem |= elem;
-        }
-        let sub = self.rng.chance(0.3);
-        if self.f.on("compound") && self.rng.chance(0.7) {
-            let op = if sub { BinOp::Sub } else { BinOp::Add };
-            Stmt::Assign {
-                name: acc.to_string(),
-                op: Some(op),
-                e,
-            }
-        } else {
-            let op = if sub { BinOp::Sub } else { BinOp::Add };
-            Stmt::Assign {
-                name: acc.to_string(),
-                op: None,
-                e: Expr::Bin(op, b(Expr::Var(acc.to_string())), b(e)),
-            }
-        }
-    }
-
     /// The body of a function over its parameters (already in scope).
-    fn body(&mut self, budget: usize) -> Block {
+    pub(super) fn body(&mut self, budget: usize) -> Block {
         self.budget = budget;
         self.had_loop = false;
         self.no_cond.clear();
@@ -696,188 +499,5 @@ impl<'a> Gen<'a> {
             tail = Expr::Bin(op, b(tail), b(e));
         }
         Block { stmts, tail }
-    }
-}
-
-fn refs_wrt(e: &Expr, wrt: &[String]) -> bool {
-    let mut found = false;
-    super::super::shrink::visit(e, &mut |x| {
-        if let Expr::Var(n) | Expr::Index(n, _) = x {
-            found |= wrt.contains(n);
-        }
-    });
-    found
-}
-
-trait Pipe: Sized {
-    fn pipe<R>(self, f: impl FnOnce(Self) -> R) -> R {
-        f(self)
-    }
-}
-impl<T> Pipe for T {}
-
-fn mark_arrays(ss: &mut [Stmt], written: &mut Vec<String>) {
-    for s in ss.iter() {
-        super::super::shrink::visit_stmt(s, &mut |st| {
-            if let Stmt::ArrSet { name, .. } = st {
-                written.push(name.clone());
-            }
-        });
-    }
-}
-
-/// Sets `mut` on exactly the local arrays that are written.
-pub fn fix_mut(b: &mut Block) {
-    let mut written = Vec::new();
-    mark_arrays(&mut b.stmts, &mut written);
-    for s in b.stmts.iter_mut() {
-        if let Stmt::ArrLet { name, mutable, .. } = s {
-            *mutable = written.contains(name);
-        }
-    }
-}
-
-/// The program of case `index` of the run with `seed`.
-pub fn program(seed: u64, index: u64, f: &Features) -> Program {
-    let mut g = Gen {
-        rng: Rng::new(seed.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ index.wrapping_mul(0x9e37_79b9)),
-        f,
-        scopes: Vec::new(),
-        loops: Vec::new(),
-        arms: 0,
-        no_read: Vec::new(),
-        acc_only: false,
-        in_cond: false,
-        cheap: false,
-        no_write: Vec::new(),
-        no_cond: Vec::new(),
-        loop_arms: Vec::new(),
-        loop_written: Vec::new(),
-        no_if: false,
-        had_loop: false,
-        else_if: false,
-        helpers: Vec::new(),
-        fresh: 0,
-        budget: 0,
-    };
-    let mut helpers = Vec::new();
-    let nh = if f.on("calls") { g.rng.below(3) } else { 0 };
-    for k in 0..nh {
-        let arity = 1 + g.rng.below(2);
-        let params: Vec<Param> = (0..arity)
-            .map(|j| Param {
-                name: format!("q{j}"),
-                ty: PTy::Scalar,
-                wrt: true,
-                vals: Vec::new(),
-            })
-            .collect();
-        g.scopes = vec![params
-            .iter()
-            .map(|p| Var {
-                name: p.name.clone(),
-                kind: Kind::Param { wrt: true },
-                bound: 1.0,
-                depth: 0,
-                from_call: false,
-                elem: false,
-            })
-            .collect()];
-        let budget = 1 + g.rng.below(3);
-        let mut body = g.body(budget);
-        fix_mut(&mut body);
-        let name = format!("h{k}");
-        helpers.push(Func {
-            name: name.clone(),
-            params,
-            use_wrt: false,
-            body,
-        });
-        g.helpers.push(Helper { name, arity });
-    }
-    // The parameters of the function under test.
-    let npts = 4;
-    let nf = 1 + g.rng.below(4);
-    let mut params = Vec::new();
-    for j in 0..nf {
-        let ty = if f.on("param_arrays") && g.rng.chance(0.4) {
-            PTy::Arr(2 + g.rng.below(4))
-        } else {
-            PTy::Scalar
-        };
-        params.push(Param {
-            name: if matches!(ty, PTy::Arr(_)) {
-                format!("x{j}")
-            } else {
-                format!("p{j}")
-            },
-            ty,
-            wrt: true,
-            vals: Vec::new(),
-        });
-    }
-    let use_wrt = f.on("wrt") && nf > 1 && g.rng.chance(0.4);
-    if use_wrt {
-        for p in params.iter_mut() {
-            p.wrt = g.rng.chance(0.5);
-        }
-        if !params.iter().any(|p| p.wrt) {
-            params[0].wrt = true;
-        }
-    }
-    if f.on("bool_params") && g.rng.chance(0.3) {
-        params.push(Param {
-            name: format!("b{nf}"),
-            ty: PTy::Bool,
-            wrt: false,
-            vals: Vec::new(),
-        });
-    }
-    for p in params.iter_mut() {
-        let n = match p.ty {
-            PTy::Arr(n) => n,
-            _ => 1,
-        };
-        p.vals = (0..npts)
-            .map(|_| {
-                (0..n)
-                    .map(|_| match p.ty {
-                        PTy::Bool => f64::from(u8::from(g.rng.chance(0.5))),
-                        _ => {
-                            let v = g.rng.range(-SPAN, SPAN);
-                            (v * 1e4).round() / 1e4
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-    }
-    g.scopes = vec![params
-        .iter()
-        .map(|p| Var {
-            name: p.name.clone(),
-            kind: match p.ty {
-                PTy::Scalar => Kind::Param { wrt: p.wrt },
-                PTy::Arr(n) => Kind::ParamArr { n, wrt: p.wrt },
-                PTy::Bool => Kind::Flag,
-            },
-            bound: SPAN,
-            depth: 0,
-            from_call: false,
-            elem: false,
-        })
-        .collect()];
-    g.loops.clear();
-    let budget = 3 + g.rng.below(6);
-    let mut body = g.body(budget);
-    fix_mut(&mut body);
-    Program {
-        helpers,
-        main: Func {
-            name: "f".into(),
-            params,
-            use_wrt,
-            body,
-        },
     }
 }

@@ -23,6 +23,8 @@ struct Check<'a> {
     mutables: Vec<String>,
     /// Local arrays written in a loop so far.
     loop_written: Vec<String>,
+    /// Names bound by `let` in a loop body.
+    loop_lets: Vec<String>,
     /// Names assigned in loops nested in arms or loops.
     nested_results: Vec<String>,
     ok: bool,
@@ -58,7 +60,7 @@ impl Check<'_> {
 
     fn expr(&mut self, e: &Expr) {
         match e {
-            Expr::Index(a, i) => {
+            Expr::Index(a, _) => {
                 let unwritten = self.arrays.iter().any(|(n, w)| n == a && !w);
                 if self.loops > 0 && unwritten && self.off("unwritten_local_array_in_loop") {
                     self.ok = false;
@@ -66,7 +68,6 @@ impl Check<'_> {
                 let local = self.arrays.iter().any(|(n, _)| n == a);
                 if self.loops > 0
                     && local
-                    && !matches!(i, Idx::Const(_))
                     && !self.loop_written.contains(a)
                     && self.off("straight_array_in_loop")
                 {
@@ -198,6 +199,9 @@ impl Check<'_> {
                 self.note_binding(name, e);
                 if *mutable {
                     self.mutables.push(name.clone());
+                }
+                if self.loops > 0 {
+                    self.loop_lets.push(name.clone());
                 }
             }
             Stmt::Assign { name, op, e } => {
@@ -332,6 +336,24 @@ impl Check<'_> {
                 });
             }
         }
+        if self.loops > 0 && self.off("inner_loop_reads_outer_let") {
+            let own: Vec<String> = body
+                .iter()
+                .filter_map(|s| match s {
+                    Stmt::Let { name, .. } => Some(name.clone()),
+                    _ => None,
+                })
+                .collect();
+            for s in body {
+                visit_stmt_exprs(s, &mut |e| {
+                    if let Expr::Var(n) = e {
+                        if self.loop_lets.contains(n) && !own.contains(n) {
+                            self.ok = false;
+                        }
+                    }
+                });
+            }
+        }
         if nested && self.off("keeping_nested") {
             for s in body {
                 match s {
@@ -385,6 +407,7 @@ pub fn respects(p: &Program, f: &Features) -> bool {
             elem_aliases: Vec::new(),
             mutables: Vec::new(),
             loop_written: Vec::new(),
+            loop_lets: Vec::new(),
             nested_results: Vec::new(),
             ok: true,
         };
