@@ -80,23 +80,9 @@ pub const FEATURES: &[&str] = &[
 /// Features that hit macro bugs known on main, off by default so that CI
 /// passes; re-enable one line at a time once the macro is fixed.
 pub const KNOWN_BUGS: &[&str] = &[
-    "select_arms",                   // the adjoint is sent into every arm: gradient (1, 1)
-    "const_store_in_arm",            // the constant is lost
-    "inner_loop_on_call",            // wrong derivative
-    "keeping_nested",                // fails to compile: "cannot find value t3"
-    "param_elem_in_cond",            // fails to compile when read only in a condition
-    "unwritten_local_array_in_loop", // fails to compile
-    "bool_in_nested_cond",           // fails to compile
-    // found by this fuzzer, see FUZZ_FINDINGS.md
-    "local_array_across_loop", // fails to compile: E0608 / E0369 on the array
-    "loop_result_in_arm_cond", // fails to compile: "cannot find value t2"
-    "inner_loop_reads_carried", // fails to compile: "cannot find value t3"
-    "two_local_arrays",        // fails to compile: E0608 "cannot index into a value of type f64"
-    "if_assign_in_loop",       // fails to compile: "cannot find value t1"
-    "param_value_in_cond", // fails to compile: "expected expression, found `;`" (as param_elem_in_cond)
-    "straight_array_in_loop", // fails to compile: E0608 "cannot index into a value of type f64"
-    "unused_mut_in_loop",  // fails to compile with an inner loop: "cannot find value t3"
-    "inner_loop_reads_outer_let", // fails to compile: "cannot find value t2"
+    // Empty: every bug listed in FUZZ_FINDINGS.md is fixed, and each has a
+    // regression in tests/suite/fuzz_findings.rs or regressions.rs. A bug
+    // found later goes here, one line with its symptom, until it is fixed.
 ];
 
 /// The set of enabled features.
