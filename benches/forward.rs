@@ -13,7 +13,9 @@
 //!   directions per iteration (as `benches/loops.rs`).
 //! * `layer`: the seed layer `σ(Wᵀx + b)` with `Matrix`/`Vector`, 16 × 4,
 //!   tangent with respect to `W` and `b`; fixed `(W, b)`, 64 inputs and
-//!   directions per iteration (as `benches/models.rs`).
+//!   directions per iteration (as `benches/models.rs`); `generated_edited`
+//!   is a diagnostic, the expansion edited by hand (see
+//!   `layer_gen_edited`).
 //! * `projectile`: value and full gradient (speed, angle) at 256 fixed
 //!   launch conditions.
 //!
@@ -63,7 +65,12 @@ fn sanity_check() {
     for (p, t) in wood::samples().iter().take(8) {
         let g = pair(wood_gen(p, t));
         assert_agree("wood hand", &g, &pair(wood_hand(p, t)), 1e-12);
-        assert_agree("wood <grad, t>", &g, &dot_tangent(wood_gradient(p), t), 1e-12);
+        assert_agree(
+            "wood <grad, t>",
+            &g,
+            &dot_tangent(wood_gradient(p), t),
+            1e-12,
+        );
     }
     for (x, t) in ext_rosenbrock::samples().iter().take(4) {
         let g = pair(ext_rosenbrock_gen(x, t));
@@ -77,6 +84,12 @@ fn sanity_check() {
         let (ha, hda) = layer_hand(&lp, s);
         assert_agree("layer value", &a.to_array(), &ha, 1e-12);
         assert_agree("layer tangent", &da.to_array(), &hda, 1e-12);
+        let (ea, eda) = layer_gen_edited(&lp, s);
+        assert_eq!(
+            (ea, eda),
+            (a, da),
+            "layer: the edited copy changed the values"
+        );
     }
     let flat = |r: Grad2| [r.0, r.1[0], r.1[1]];
     for p in projectile::samples().iter().take(8) {
@@ -210,6 +223,12 @@ mod layer {
         layer_gen(p, s)
     }
 
+    /// Diagnostic: the expansion without its `Wᵀ·0` term.
+    #[inline(never)]
+    pub fn generated_edited(p: &LayerPoint, s: &LayerSample) -> LayerGenTangent {
+        layer_gen_edited(p, s)
+    }
+
     #[inline(never)]
     pub fn hand_written(p: &LayerPoint, s: &LayerSample) -> LayerTangent {
         layer_hand(p, s)
@@ -224,6 +243,7 @@ mod layer {
 
     harness::bench_groups!(
         generated(sample_count = 2000),
+        generated_edited(sample_count = 2000),
         hand_written(sample_count = 2000),
         overhead(sample_count = 2000),
     );

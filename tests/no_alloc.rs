@@ -399,12 +399,23 @@ fn check_jvp(p: &Inputs, d: &Directions, g: &Results, t: &Tangents) {
     }
     assert_eq!(t.soft.0, g.soft.0);
     let soft: f32 = g.soft.1.iter().zip(&d.soft).map(|(g, t)| g * t).sum();
-    assert!((t.soft.1 - soft).abs() <= 1e-5 * (1.0 + soft.abs()), "soft_abs_sum");
+    assert!(
+        (t.soft.1 - soft).abs() <= 1e-5 * (1.0 + soft.abs()),
+        "soft_abs_sum"
+    );
     assert_eq!(t.loss.0, g.loss.0);
-    close("seed_loss", t.loss.1, inner(g.loss.1, d.w) + g.loss.2.dot(d.b));
+    close(
+        "seed_loss",
+        t.loss.1,
+        inner(g.loss.1, d.w) + g.loss.2.dot(d.b),
+    );
     assert_eq!(t.layer.0, g.layer.0);
     let lhs = t.layer.1.dot(p.seed);
-    close("seed_layer", lhs, inner(g.layer.1, d.w) + g.layer.2.dot(d.b));
+    close(
+        "seed_layer",
+        lhs,
+        inner(g.layer.1, d.w) + g.layer.2.dot(d.b),
+    );
     assert_eq!(t.comp.0, g.comp.0);
     close("composed", t.comp.1, g.comp.1 * T2.0 + g.comp.2 * T2.1);
     let (v, gs, ga) = forward_problems::projectile_grad(20.0, 0.8);

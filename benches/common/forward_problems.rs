@@ -185,6 +185,25 @@ pub fn layer_gen(p: &LayerPoint, s: &LayerSample) -> LayerGenTangent {
     layer_jvp(p.w.into(), p.b.into(), s.x.into(), s.tw.into(), s.tb.into())
 }
 
+/// Diagnostic, not a method: `layer_jvp`'s expansion edited by hand to drop
+/// its one wasted term. The macro emits
+/// `tmul_add_jvp(w, x, b, z, Ẇ, zero_like(x), ḃ) = Ẇᵀx + (Wᵀ·0 + ḃ)`, a
+/// second pass over `W` with a zero vector that LLVM may not remove
+/// (`w·0` is not 0 for an infinite or NaN `w`); this copy computes
+/// `Ẇᵀx + ḃ` only, otherwise the same calls.
+#[inline]
+pub fn layer_gen_edited(p: &LayerPoint, s: &LayerSample) -> LayerGenTangent {
+    use autodiff::__private as ad;
+    let (w, b, x): (Matrix<f64, 16, 4>, Vector<f64, 4>, Vector<f64, 16>) =
+        (p.w.into(), p.b.into(), s.x.into());
+    let (t_w, t_b): (Matrix<f64, 16, 4>, Vector<f64, 4>) = (s.tw.into(), s.tb.into());
+    let t0 = ad::tmul_add(w, x, b);
+    let dt0 = ad::tmul_add(t_w, x, t_b);
+    let t1 = ad::sigmoid(t0);
+    let dt1 = ad::sigmoid_vjp0(t0, t1, dt0);
+    (t1, dt1)
+}
+
 /// On plain arrays, row by row of `W`: `z = b + Wᵀx`, `ż = ḃ + Ẇᵀx` in the
 /// same loop, `a = σ(z)`, `ȧ = a(1 - a)ż`.
 #[inline]

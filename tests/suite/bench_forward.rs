@@ -6,13 +6,12 @@
 //! (the layer's up to rounding: its sums start at `b`). The
 //! functions are the benchmark's own, included from `benches/common/`.
 
-#[path = "../../benches/common/drivers.rs"]
-mod drivers;
 #[path = "../../benches/common/forward_problems.rs"]
 mod forward_problems;
 
+// `drivers.rs` is included once per crate, by `bench_models`.
+use crate::bench_models::drivers::{agree, assert_agree, Rng};
 use crate::common::{close, fd_grad};
-use drivers::{agree, assert_agree, Rng};
 use forward_problems::*;
 
 /// Two correct tangents that round differently.
@@ -141,18 +140,31 @@ fn seed_layer() {
         assert_agree(&format!("layer {k}: value"), &a.to_array(), &primal, EXACT);
         assert_agree(&format!("layer {k}: hand value"), &a.to_array(), &ha, EXACT);
         assert_agree(&format!("layer {k}: tangent"), &da.to_array(), &hda, EXACT);
+        // The benchmark's diagnostic copy (without `Wᵀ·0`) computes the same.
+        assert_eq!(layer_gen_edited(&p, &s), (a, da), "layer {k}: edited copy");
         let seed: [f64; LAYER_OUT] = rng.array(-1.0, 1.0);
         let (va, dw, db) = layer_pullback(&p, &s.x, &seed);
         assert_eq!(va, a, "layer {k}: _vjp's value");
         let lhs = dot(&da.to_array(), &seed);
-        let rhs = dot(s.tw.as_flattened(), dw.to_array().as_flattened()) + dot(&s.tb, &db.to_array());
-        close(&format!("layer {k}: adjoint identity"), lhs, rhs, EXACT, 1.0);
+        let rhs =
+            dot(s.tw.as_flattened(), dw.to_array().as_flattened()) + dot(&s.tb, &db.to_array());
+        close(
+            &format!("layer {k}: adjoint identity"),
+            lhs,
+            rhs,
+            EXACT,
+            1.0,
+        );
     }
 }
 
 fn launches() -> Vec<[f64; 2]> {
     let mut rng = Rng::new(200);
-    let mut pts = vec![[20.0, core::f64::consts::FRAC_PI_4], [10.0, 0.3], [30.0, 1.2]];
+    let mut pts = vec![
+        [20.0, core::f64::consts::FRAC_PI_4],
+        [10.0, 0.3],
+        [30.0, 1.2],
+    ];
     pts.extend((0..30).map(|_| [rng.uniform(10.0, 30.0), rng.uniform(0.3, 1.2)]));
     pts
 }
@@ -172,7 +184,12 @@ fn projectile_gradients_agree() {
             ("hand x2", projectile_hand_x2),
             ("hand both", projectile_hand_both),
         ] {
-            assert_agree(&format!("projectile {name} at {p:?}"), &gen, &flat(f(&p)), EXACT);
+            assert_agree(
+                &format!("projectile {name} at {p:?}"),
+                &gen,
+                &flat(f(&p)),
+                EXACT,
+            );
         }
         // The same primal operations, in the same order: the same value.
         assert_eq!(projectile_hand_x2(&p).0.to_bits(), v.to_bits());
