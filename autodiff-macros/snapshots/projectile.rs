@@ -1,3 +1,4 @@
+//! Snapshot input: the projectile of `benches/common/forward_problems.rs`.
 // A 200-step simulation (benches/common/forward_problems.rs): explicit Euler
 // with quadratic drag, the loop carrying the height and the velocity. Its
 // `_jvp` carries one tangent per carried variable; its `_vjp` keeps each
