@@ -1,4 +1,4 @@
-//! The generated gradients never touch the heap.
+//! The generated gradients and tangents never touch the heap.
 //!
 //! A counting `#[global_allocator]` wraps `std::alloc::System`. The test
 //! harness allocates (names, threads, output capture), so only allocations
@@ -9,15 +9,21 @@
 //! region is entered twice, so a one-time lazy initialisation would not
 //! hide behind a warm-up either way: both must be zero.
 //!
-//! Inside the region there are only calls to generated `_grad` / `_vjp`
-//! functions and stores of their results; every check that could format a
-//! message (and so allocate) runs after the region is closed.
+//! Inside the region there are only calls to generated `_grad` / `_vjp` /
+//! `_jvp` functions and stores of their results; every check that could
+//! format a message (and so allocate) runs after the region is closed. The
+//! forward-mode region also runs the tangents `benches/forward.rs`
+//! measures (its problems file, included with `#[path]`): a 200-step
+//! simulation loop and the seed layer with `Matrix`/`Vector`.
 
 use autodiff::{custom_vjp, differentiable, mse, sigmoid, Float, Matrix, Vector};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[path = "../benches/common/forward_problems.rs"]
+mod forward_problems;
 
 // ---------------------------------------------------------------------------
 // The counting allocator.
@@ -286,6 +292,156 @@ fn check(p: &Inputs, r: &Results) {
     assert!(close(r.loss.1[(7, 1)], dw), "seed_loss dw71");
     let dcx = fd(&|d| composed(0.7 + d, -1.3));
     assert!(close(r.comp.1, dcx), "composed dx");
+}
+
+// ---------------------------------------------------------------------------
+// Forward mode.
+
+/// Every `_jvp` the forward region computes.
+struct Tangents {
+    rosen: (f64, f64),
+    ext: (f64, f64),
+    prod: (f64, f64),
+    branch: [(f64, f64); 4],
+    soft: (f32, f32),
+    loss: (f64, f64),
+    layer: (Vector<f64, 4>, Vector<f64, 4>),
+    comp: (f64, f64),
+    projectile: [(f64, f64); 2],
+    bench_layer: forward_problems::LayerGenTangent,
+}
+
+/// Directions: `(0.6, -0.8)` for the scalar pairs, and per array entry.
+struct Directions {
+    ext: [f64; 100],
+    prod: [f64; 12],
+    soft: [f32; 8],
+    w: Matrix<f64, 16, 4>,
+    b: Vector<f64, 4>,
+    layer: forward_problems::LayerPoint,
+    layer_sample: forward_problems::LayerSample,
+}
+
+const T2: (f64, f64) = (0.6, -0.8);
+const BRANCH_POINTS: [(f64, f64); 4] = [(2.0, 3.0), (2.0, -3.0), (-1.0, 0.5), (-1.0, -2.0)];
+
+fn directions() -> Directions {
+    let w: [[f64; 4]; 16] =
+        core::array::from_fn(|i| core::array::from_fn(|j| ((i * 4 + j) as f64 * 0.91).cos()));
+    Directions {
+        ext: core::array::from_fn(|k| (k as f64 * 0.3).sin()),
+        prod: core::array::from_fn(|k| 1.0 - 0.1 * k as f64),
+        soft: core::array::from_fn(|k| (k as f32 * 0.7).cos()),
+        w: Matrix::from(w),
+        b: Vector::from([0.5, 0.25, -1.0, 0.75]),
+        layer: forward_problems::LayerPoint {
+            w: core::array::from_fn(|i| core::array::from_fn(|j| (i as f64 - j as f64) * 0.05)),
+            b: [0.1, -0.3, 0.2, 0.0],
+        },
+        layer_sample: forward_problems::LayerSample {
+            x: core::array::from_fn(|i| i as f64 / 16.0),
+            tw: w,
+            tb: [1.0, -1.0, 0.5, 0.0],
+        },
+    }
+}
+
+/// The forward region: generated tangents only.
+fn run_jvp(p: &Inputs, d: &Directions) -> Tangents {
+    let (p, d) = (black_box(p), black_box(d));
+    let (tx, ty) = (black_box(T2.0), black_box(T2.1));
+    Tangents {
+        rosen: rosenbrock_jvp(black_box(-1.2), black_box(1.0), tx, ty),
+        ext: ext_rosenbrock_jvp(p.ext, d.ext),
+        prod: product_jvp(p.prod, d.prod),
+        branch: BRANCH_POINTS.map(|(x, y)| branchy_jvp(black_box(x), black_box(y), tx, ty)),
+        soft: soft_abs_sum_jvp(p.soft, d.soft),
+        loss: seed_loss_jvp(p.w, p.b, p.x, p.label, d.w, d.b),
+        layer: seed_layer_jvp(p.w, p.b, p.x, d.w, d.b),
+        comp: composed_jvp(black_box(0.7), black_box(-1.3), tx, ty),
+        projectile: [(1.0, 0.0), (0.0, 1.0)]
+            .map(|(a, b)| forward_problems::projectile_jvp(black_box(20.0), black_box(0.8), a, b)),
+        bench_layer: forward_problems::layer_gen(&d.layer, &d.layer_sample),
+    }
+}
+
+/// `⟨G, T⟩` of two matrices.
+fn inner(a: Matrix<f64, 16, 4>, b: Matrix<f64, 16, 4>) -> f64 {
+    let mut s = 0.0;
+    for i in 0..16 {
+        for j in 0..4 {
+            s += a[(i, j)] * b[(i, j)];
+        }
+    }
+    s
+}
+
+/// Each tangent against the gradient the other region computed:
+/// `⟨∇f, t⟩`, or the adjoint identity for the vector-valued layer.
+fn check_jvp(p: &Inputs, d: &Directions, g: &Results, t: &Tangents) {
+    let close = |what: &str, a: f64, b: f64| {
+        assert!(
+            (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs())),
+            "{what}: {a} vs {b}"
+        )
+    };
+    let dot = |g: &[f64], t: &[f64]| g.iter().zip(t).map(|(g, t)| g * t).sum::<f64>();
+    assert_eq!(t.rosen.0, g.rosen.0);
+    close("rosenbrock", t.rosen.1, g.rosen.1 * T2.0 + g.rosen.2 * T2.1);
+    assert_eq!(t.ext.0, g.ext.0);
+    close("ext_rosenbrock", t.ext.1, dot(&g.ext.1, &d.ext));
+    assert_eq!(t.prod.0, g.prod.0);
+    close("product", t.prod.1, dot(&g.prod.1, &d.prod));
+    for k in 0..4 {
+        assert_eq!(t.branch[k].0, g.branch[k].0);
+        let want = g.branch[k].1 * T2.0 + g.branch[k].2 * T2.1;
+        close(&format!("branchy {k}"), t.branch[k].1, want);
+    }
+    assert_eq!(t.soft.0, g.soft.0);
+    let soft: f32 = g.soft.1.iter().zip(&d.soft).map(|(g, t)| g * t).sum();
+    assert!(
+        (t.soft.1 - soft).abs() <= 1e-5 * (1.0 + soft.abs()),
+        "soft_abs_sum"
+    );
+    assert_eq!(t.loss.0, g.loss.0);
+    close(
+        "seed_loss",
+        t.loss.1,
+        inner(g.loss.1, d.w) + g.loss.2.dot(d.b),
+    );
+    assert_eq!(t.layer.0, g.layer.0);
+    let lhs = t.layer.1.dot(p.seed);
+    close(
+        "seed_layer",
+        lhs,
+        inner(g.layer.1, d.w) + g.layer.2.dot(d.b),
+    );
+    assert_eq!(t.comp.0, g.comp.0);
+    close("composed", t.comp.1, g.comp.1 * T2.0 + g.comp.2 * T2.1);
+    let (v, gs, ga) = forward_problems::projectile_grad(20.0, 0.8);
+    assert_eq!(t.projectile[0].0, v);
+    close("projectile speed", t.projectile[0].1, gs);
+    close("projectile angle", t.projectile[1].1, ga);
+    let (a, da) = forward_problems::layer_hand(&d.layer, &d.layer_sample);
+    for j in 0..4 {
+        close("bench layer", t.bench_layer.0[j], a[j]);
+        close("bench layer tangent", t.bench_layer.1[j], da[j]);
+    }
+}
+
+#[test]
+fn generated_tangents_do_not_allocate() {
+    let (p, d) = (inputs(), directions());
+    let g = run(&p);
+    for round in 0..2 {
+        let (t, n, bytes) = counted(|| run_jvp(&p, &d));
+        assert_eq!(
+            (n, bytes),
+            (0, 0),
+            "round {round}: generated tangents allocated {n} times ({bytes} bytes)"
+        );
+        check_jvp(&p, &d, &g, &t);
+    }
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! functions are the benchmarks' own, included from `benches/common/`.
 
 #[path = "../../benches/common/drivers.rs"]
-mod drivers;
+pub(crate) mod drivers;
 #[path = "../../benches/common/loops_problems.rs"]
 mod loops_problems;
 #[path = "../../benches/common/models_problems.rs"]

@@ -15,6 +15,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod bench_forward;
 mod bench_models;
 mod branch_smoke;
 mod compose_smoke;

@@ -1,0 +1,20 @@
+//! Snapshot input: the projectile of `benches/common/forward_problems.rs`.
+// A 200-step simulation (benches/common/forward_problems.rs): explicit Euler
+// with quadratic drag, the loop carrying the height and the velocity. Its
+// `_jvp` carries one tangent per carried variable; its `_vjp` keeps each
+// iteration's state for the backward loop.
+#[differentiable]
+fn projectile(speed: f64, angle: f64) -> f64 {
+    let mut py = 0.0;
+    let mut vx = speed * angle.cos();
+    let mut vy = speed * angle.sin();
+    for _step in 0..STEPS {
+        let v = (vx * vx + vy * vy).sqrt();
+        let ax = -DRAG * v * vx;
+        let ay = -GRAVITY - DRAG * v * vy;
+        py += DT * vy;
+        vx += DT * ax;
+        vy += DT * ay;
+    }
+    py
+}
