@@ -190,6 +190,17 @@ fn projectile_jvp(speed: f64, angle: f64, t_speed: f64, t_angle: f64) -> (f64, f
     let t26 = t6;
     (t24, dt4)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+fn projectile_jacobian<AutodiffJacobianOut>(
+    speed: f64,
+    angle: f64,
+) -> AutodiffJacobianOut
+where
+    AutodiffJacobianOut: ::autodiff::__private::JacobianNeedsVectorResult,
+{
+    ::core::unreachable!("no `_jacobian` for these shapes")
+}
 /// The derivative rules of `projectile` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]

@@ -89,6 +89,25 @@ impl Emitter<'_> {
                 self.needed[b.cond.index()] = true;
             }
         }
+        // A differentiated value that only comparisons read gets an
+        // explicit zero adjoint, made like the value: it must be there
+        // (an inner loop's result that only a later condition reads). A
+        // loop's carried values are read by the loop itself.
+        let mut carries = vec![false; g.nodes.len()];
+        for c in g.loops.iter().flat_map(|l| &l.carried) {
+            carries[c.init.index()] = true;
+            carries[c.next.index()] = true;
+        }
+        for (i, node) in g.nodes.iter().enumerate() {
+            let id = Id(i as u32);
+            if self.reach[i] && node.active && id != self.out && node.array.is_none() && !carries[i]
+            {
+                let read = self.ix.users[i].iter().any(|&u| g.nodes[u as usize].active);
+                if !read && !matches!(node.op, Op::Param(_) | Op::Elem(_)) {
+                    self.needed[i] = true;
+                }
+            }
+        }
         // Inside a loop that runs backwards separately, what is needed is
         // recomputed, so its inputs are needed too; a value an inner loop
         // computes needs that loop rerun. A worklist, because a loop's

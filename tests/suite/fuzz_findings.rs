@@ -306,3 +306,37 @@ fn conditions_and_selections() {
         |p, t| selecting_in_a_loop_jvp(p[0], p[1], t[0], t[1]),
     );
 }
+
+/// 12. An inner loop's carried value that only a condition reads, inside a
+/// loop that runs backwards (seed 4, case 138, after every feature was
+/// switched on): its zero adjoint was made like a value not recomputed.
+#[differentiable]
+fn compared_inner_carry(p0: f64) -> f64 {
+    let mut s6 = p0;
+    for _i5 in 0..1 {
+        let mut s8 = s6;
+        for _i7 in 0..4 {
+            s6 /= if s8 > p0 {
+                s8 = p0;
+                p0
+            } else {
+                1.5
+            };
+        }
+    }
+    s6
+}
+
+#[test]
+fn carried_value_read_only_by_a_condition() {
+    check(
+        "compared_inner_carry",
+        &[[0.68], [-0.4], [2.0]],
+        |p| compared_inner_carry(p[0]),
+        |p| {
+            let (v, d) = compared_inner_carry_grad(p[0]);
+            (v, [d])
+        },
+        |p, t| compared_inner_carry_jvp(p[0], t[0]),
+    );
+}
