@@ -6,6 +6,7 @@ fn huber(r: f64, delta: f64) -> f64 {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -65,6 +66,7 @@ fn huber_grad(r: f64, delta: f64) -> (f64, f64) {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,

@@ -6,6 +6,7 @@ fn ackley_term(x: f64, y: f64) -> f64 {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -62,6 +63,7 @@ fn ackley_term_grad(x: f64, y: f64) -> (f64, f64, f64) {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,

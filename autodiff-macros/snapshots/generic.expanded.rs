@@ -12,6 +12,7 @@ fn beale<T: num_traits::Float>(x: T, y: T) -> T {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -70,6 +71,7 @@ fn beale_grad<T: num_traits::Float>(x: T, y: T) -> (T, T, T) {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,

@@ -16,6 +16,7 @@ fn layer(x: [f64; 6]) -> f64 {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -93,6 +94,7 @@ fn layer_grad(x: [f64; 6]) -> (f64, [f64; 6]) {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -194,6 +196,7 @@ fn prefix(x: [f64; 5]) -> f64 {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -269,6 +272,7 @@ fn prefix_grad(x: [f64; 5]) -> (f64, [f64; 5]) {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,

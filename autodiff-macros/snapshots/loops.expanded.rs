@@ -12,6 +12,7 @@ fn ext_rosenbrock<const N: usize>(x: [f64; N]) -> f64 {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -68,6 +69,7 @@ fn ext_rosenbrock_grad<const N: usize>(x: [f64; N]) -> (f64, [f64; N]) {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -164,6 +166,7 @@ fn product(x: [f64; 4]) -> f64 {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -223,6 +226,7 @@ fn product_grad(x: [f64; 4]) -> (f64, [f64; 4]) {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -310,6 +314,7 @@ fn seed_net(w: [[f64; 4]; 16], b: [f64; 4], x: &[f64; 16], y: &[f64; 4]) -> f64 
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -408,6 +413,7 @@ fn seed_net_grad(
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,

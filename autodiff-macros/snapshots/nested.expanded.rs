@@ -16,6 +16,7 @@ fn trigonometric<T: Float, const N: usize>(x: [T; N]) -> T {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -118,6 +119,7 @@ fn trigonometric_grad<T: Float, const N: usize>(x: [T; N]) -> (T, [T; N]) {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,

@@ -17,6 +17,7 @@ fn projectile(speed: f64, angle: f64) -> f64 {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -121,6 +122,7 @@ fn projectile_grad(speed: f64, angle: f64) -> (f64, f64, f64) {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,

@@ -14,6 +14,7 @@ fn seed_loss(
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -70,6 +71,7 @@ fn seed_loss_grad(
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -93,7 +95,7 @@ fn seed_loss_jvp(
     use ::autodiff::__private as __ad;
     let _ = seed_loss;
     let t0 = __ad::tmul_add(w, x, b);
-    let dt0 = __ad::tmul(t_w, x) + t_b;
+    let dt0 = __ad::tmul_add(t_w, x, t_b);
     let t1 = __ad::sigmoid(t0);
     let dt1 = __ad::sigmoid_vjp0(t0, t1, dt0);
     let t2 = __ad::mse(t1, label);

@@ -8,6 +8,7 @@ fn neuron_loss(w: [f64; 2], b: f64, x: [f64; 2], label: f64) -> f64 {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,
@@ -73,6 +74,7 @@ fn neuron_loss_grad(
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
     non_snake_case,
     clippy::assign_op_pattern,
     clippy::too_many_arguments,

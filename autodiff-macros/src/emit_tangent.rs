@@ -143,19 +143,27 @@ impl Emitter<'_> {
                             format_ident!("tmul")
                         };
                         let (a, b) = (&args[0], &args[1]);
-                        let mut terms = Vec::new();
+                        let mut products = Vec::new();
                         if let Some(ta) = tan(0) {
-                            terms.push(quote!(#ad::#f(#ta, #b)));
+                            products.push((ta, b.clone()));
                         }
                         if let Some(tb) = tan(1) {
-                            terms.push(quote!(#ad::#f(#a, #tb)));
+                            products.push((a.clone(), tb));
                         }
-                        if name == "tmul_add" {
-                            terms.extend(tan(2));
+                        let bias = if name == "tmul_add" { tan(2) } else { None };
+                        // With a bias, the first product's sums start at it
+                        // (`tmul_add`), as the value's do: one pass.
+                        let mut terms = Vec::new();
+                        let mut rest = products.into_iter();
+                        match (bias, rest.next()) {
+                            (Some(tc), Some((l, r))) => {
+                                terms.push(quote!(#ad::tmul_add(#l, #r, #tc)))
+                            }
+                            (Some(tc), None) => terms.push(tc),
+                            (None, Some((l, r))) => terms.push(quote!(#ad::#f(#l, #r))),
+                            (None, None) => return None,
                         }
-                        if terms.is_empty() {
-                            return None;
-                        }
+                        terms.extend(rest.map(|(l, r)| quote!(#ad::#f(#l, #r))));
                         quote!(#(#terms)+*)
                     }
                     Tangent::Rule => {

@@ -166,6 +166,7 @@ fn emit(
         #[allow(
             dead_code,
             unused_variables,
+            unused_assignments,
             non_snake_case,
             clippy::assign_op_pattern,
             clippy::too_many_arguments,
@@ -203,6 +204,7 @@ fn emit(
         #[allow(
             dead_code,
             unused_variables,
+            unused_assignments,
             non_snake_case,
             clippy::assign_op_pattern,
             clippy::too_many_arguments,
