@@ -112,7 +112,7 @@ fn inner_reads_carried(p0: f64, p2: f64) -> f64 {
     let mut v1 = p0;
     let mut v2 = p2;
     for _i in 0..2 {
-        v1 = p0 * p2 + v1;
+        v1 += p0 * p2;
         for _j in 0..2 {
             v2 += v1;
         }
