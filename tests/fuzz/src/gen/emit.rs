@@ -1,4 +1,4 @@
-//! Writes the test of one generated program: the functions, their tracing twins, the evaluation points and a `run()` that checks `_grad` and `_vjp` against the dual-number oracle and finite differences in f64 and f32.
+//! Writes the test of one generated program: the functions, their tracing twins, the evaluation points and a `run()` that checks `_grad`, `_vjp` and `_jvp` against the dual-number oracle and finite differences in f64 and f32.
 //!
 //! The emitted module expects `super::harness` (tests/fuzz/tests/harness)
 //! to be in scope; the suite and the shrinker's scratch crate both provide it.
@@ -78,6 +78,27 @@ fn bindings(f: &Func, dual: bool) -> String {
 fn args(f: &Func) -> String {
     let names: Vec<&str> = f.params.iter().map(|p| p.name.as_str()).collect();
     names.join(", ")
+}
+
+/// The tangent arguments of `f_jvp`, one per differentiated parameter,
+/// taken from the flat direction `t`.
+fn tangents(f: &Func) -> String {
+    let mut out = Vec::new();
+    let mut k = 0;
+    for p in f.params.iter().filter(|p| p.wrt) {
+        match p.ty {
+            PTy::Arr(n) => {
+                let es: Vec<String> = (k..k + n).map(|j| format!("t[{j}]")).collect();
+                out.push(format!("[{}]", es.join(", ")));
+                k += n;
+            }
+            _ => {
+                out.push(format!("t[{k}]"));
+                k += 1;
+            }
+        }
+    }
+    out.join(", ")
 }
 
 /// Collects the returned gradients into one flat array.
@@ -189,6 +210,11 @@ pub fn case(p: &Program, modname: &str, name: &str) -> String {
         grads_pat(f),
         gather(f)
     );
+    let _ = writeln!(
+        s,
+        "        let jv = |v: [T; NW], t: [T; NW]| {{ {bt}f_jvp({a}, {}) }};",
+        tangents(f)
+    );
     let _ = writeln!(s, "        let du = |v: [T::D; NW]| {{ {bd}f({a}) }};");
     let _ = writeln!(
         s,
@@ -196,7 +222,7 @@ pub fn case(p: &Program, modname: &str, name: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "        point::<T, NW>(NAME, SRC, W[pt], fv, gr, vj, du, tr)"
+        "        point::<T, NW>(NAME, SRC, W[pt], fv, gr, vj, jv, du, tr)"
     );
     let _ = writeln!(s, "    }}");
     let _ = writeln!(s, "    pub fn run() {{");

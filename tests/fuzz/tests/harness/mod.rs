@@ -157,6 +157,7 @@ pub fn point<T: Prec, const N: usize>(
     f: impl Fn([T; N]) -> T,
     grad: impl Fn([T; N]) -> (T, [T; N]),
     vjp: impl Fn([T; N], T) -> (T, [T; N]),
+    jvp: impl Fn([T; N], [T; N]) -> (T, T),
     dual: impl Fn([T::D; N]) -> T::D,
     trace: impl Fn([T; N], &Sig) -> T,
 ) -> bool {
@@ -177,7 +178,10 @@ pub fn point<T: Prec, const N: usize>(
         cfg = cfg.no_fd();
     }
     let label = format!("{name}\n{src}");
-    On::<T>::check(&label, cfg, &[at], f, grad, vjp, dual);
+    On::<T>::check(&label, cfg, &[at], &f, &grad, vjp, &dual);
+    // Forward mode: the value, and the tangent against the dual numbers
+    // and against the gradient (the adjoint identity between the modes).
+    On::<T>::check_jvp(&label, cfg, &[at], &grad, jvp, &dual);
     true
 }
 
