@@ -47,7 +47,7 @@
 
 pub use autodiff_core::{
     bce_with_logits, huber, log_softmax, logsumexp, mse, num_traits, outer, relu, sigmoid, softmax,
-    softmax_cross_entropy, softplus, Elementwise, Float, Matrix, RowVector, Shape, Transpose,
+    softmax_cross_entropy, softplus, Dual, Elementwise, Float, Matrix, RowVector, Shape, Transpose,
     Vector,
 };
 pub use autodiff_macros::{custom_vjp, differentiable};
