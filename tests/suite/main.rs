@@ -19,6 +19,7 @@ mod bench_models;
 mod branch_smoke;
 mod compose_smoke;
 mod cones;
+mod dual_nesting;
 mod edge_cases;
 mod forward;
 mod jacobians;
