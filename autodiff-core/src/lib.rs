@@ -11,7 +11,7 @@
 //! Forward mode (`f_jvp`) reuses the pullbacks of elementwise primitives as
 //! their pushforwards and calls `op_jvp(args, y, tangents)` from [`jvp`] for
 //! the rest; [`forward`] holds its call protocol ([`NoTangent`],
-//! [`IntoTangent`], [`inner`]).
+//! [`IntoTangent`], [`inner`](forward::inner)).
 //!
 //! [`Dual`] is a forward-mode dual number that implements
 //! [`num_traits::Float`]: generic code, and the gradients generated for it,

@@ -1,6 +1,8 @@
 //! Helpers of `tests/dual.rs`: the precisions under test, comparisons and
 //! central differences.
 
+#![allow(dead_code)]
+
 use num_dual::{DualNum, DualNumFloat};
 use num_traits::Float;
 use std::cell::RefCell;

@@ -121,3 +121,10 @@ mod tests {
         assert!(after < before, "{after} >= {before}");
     }
 }
+
+/// Forward-over-reverse without std: [`beale`]'s gradient evaluated on
+/// `autodiff::Dual<f64>` at `(x, y) + ε v` gives the Hessian times `v`.
+pub fn beale_hvp(x: f64, y: f64, v: [f64; 2]) -> [f64; 2] {
+    let (_, hx, hy) = beale_grad(autodiff::Dual::new(x, v[0]), autodiff::Dual::new(y, v[1]));
+    [hx.eps, hy.eps]
+}
