@@ -422,6 +422,14 @@ fn nested_duals_give_second_derivatives() {
         ),
         ("x ln x", |x| x * x.ln(), 1.0, 1.0, 1.0),
     ];
+    // x^e at e = 0, x along the outer direction and e along the inner one:
+    // the mixed derivative ∂²(xᵉ)/∂x∂e = x^(e-1)(1 + e ln x) = 1/x.
+    let m = D2::new(Dual::constant(2.0), Dual::constant(1.0))
+        .powf(D2::new(Dual::var(0.0), Dual::constant(0.0)));
+    assert_eq!(
+        (m.re.re, m.re.eps, m.eps.re, m.eps.eps),
+        (1.0, 2f64.ln(), 0.0, 0.5)
+    );
     for (name, f, x, d1, d2) in cases {
         let y = f(x2(x));
         assert_eq!(y.re.eps, d1, "{name}: f' (inner)");

@@ -136,6 +136,10 @@ fn powi_and_ternary_pullbacks_on_duals() {
     let (x, lo, hi): (D, D, D) = (Dual::var(0.5), Dual::constant(0.0), Dual::constant(1.0));
     let g = r::clamp_vjp0(x, lo, hi, r::clamp(x, lo, hi), one());
     assert_eq!((g.re, g.eps), (1.0, 0.0));
+    // An exponent `0 + ε`: the pullback to the base keeps `∂²xᵉ/∂x∂e = 1/x`.
+    let (b, e): (D, D) = (Dual::constant(2.0), Dual::var(0.0));
+    let g = r::powf_vjp0(b, e, r::powf(b, e), one());
+    assert_eq!((g.re, g.eps), (0.0, 0.5), "powf_vjp0 at e = 0 + ε");
     let s = r::sqrt_cone_vjp0(x, r::sqrt(x), one());
     close("sqrt_cone", s.eps, -0.25 * 0.5f64.powf(-1.5), 1e-15);
     finish();

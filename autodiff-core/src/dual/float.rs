@@ -201,7 +201,7 @@ impl<T: Float> Float for Dual<T> {
     /// `xᵉ ln x` is finite (0 elsewhere: see the type's conventions).
     fn powf(self, e: Self) -> Self {
         let y = self.re.powf(e.re);
-        let dx = if e.re == T::zero() {
+        let dx = if e.re.is_zero() {
             T::zero()
         } else {
             dmul(self.eps, e.re * self.re.powf(e.re - T::one()))
