@@ -11,7 +11,7 @@ use core::iter::{Product, Sum};
 use core::ops::{
     Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub, SubAssign,
 };
-use num_traits::{Float, Num, NumCast, One, ToPrimitive, Zero};
+use num_traits::{Float, FloatConst, Num, NumCast, One, Signed, ToPrimitive, Zero};
 
 mod float;
 
@@ -155,9 +155,14 @@ impl<T: PartialOrd> PartialOrd for Dual<T> {
     }
 }
 
-impl<T: fmt::Display> fmt::Display for Dual<T> {
+impl<T: Float + fmt::Display> fmt::Display for Dual<T> {
+    /// `re + epsε` (`re - |eps|ε` for a negative `eps`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} + {}ε", self.re, self.eps)
+        if self.eps.is_sign_negative() {
+            write!(f, "{} - {}ε", self.re, -self.eps)
+        } else {
+            write!(f, "{} + {}ε", self.re, self.eps)
+        }
     }
 }
 
@@ -360,5 +365,67 @@ impl<T: Float> NumCast for Dual<T> {
     /// [`ToPrimitive`]); use [`Dual::new`] to keep a derivative.
     fn from<N: ToPrimitive>(n: N) -> Option<Self> {
         <T as NumCast>::from(n).map(Dual::constant)
+    }
+}
+
+/// The constants, as constants (derivative part 0).
+macro_rules! float_consts {
+    ($($c:ident),*) => {
+        impl<T: Float + FloatConst> FloatConst for Dual<T> {
+            $(
+                #[inline(always)]
+                fn $c() -> Self {
+                    Dual::constant(T::$c())
+                }
+            )*
+        }
+    };
+}
+float_consts!(
+    E,
+    FRAC_1_PI,
+    FRAC_1_SQRT_2,
+    FRAC_2_PI,
+    FRAC_2_SQRT_PI,
+    FRAC_PI_2,
+    FRAC_PI_3,
+    FRAC_PI_4,
+    FRAC_PI_6,
+    FRAC_PI_8,
+    LN_10,
+    LN_2,
+    LOG10_E,
+    LOG2_E,
+    PI,
+    SQRT_2,
+    TAU,
+    LOG10_2,
+    LOG2_10
+);
+
+impl<T: Float> Signed for Dual<T> {
+    /// [`Float::abs`]: derivative `sign x`, 0 at 0.
+    #[inline(always)]
+    fn abs(&self) -> Self {
+        Float::abs(*self)
+    }
+    /// `max(x - y, 0)`, as [`Float::abs_sub`].
+    #[inline(always)]
+    fn abs_sub(&self, other: &Self) -> Self {
+        #[allow(deprecated)]
+        Float::abs_sub(*self, *other)
+    }
+    /// [`Float::signum`]: derivative 0.
+    #[inline(always)]
+    fn signum(&self) -> Self {
+        Float::signum(*self)
+    }
+    #[inline(always)]
+    fn is_positive(&self) -> bool {
+        self.re > T::zero()
+    }
+    #[inline(always)]
+    fn is_negative(&self) -> bool {
+        self.re < T::zero()
     }
 }

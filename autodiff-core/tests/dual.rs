@@ -502,7 +502,25 @@ fn num_traits_plumbing() {
     assert!(consts.iter().all(|d| d.eps == 0.0));
     assert_eq!(D::epsilon().re, f64::EPSILON);
     assert_eq!((D::max_value().re, D::min_value().re), (f64::MAX, f64::MIN));
-    assert_eq!(format!("{}", Dual::new(1.5, -2.0)), "1.5 + -2ε");
+    assert_eq!(format!("{}", Dual::new(1.5, -2.0)), "1.5 - 2ε");
+    assert_eq!(format!("{}", Dual::new(1.5, 0.25)), "1.5 + 0.25ε");
+}
+
+#[test]
+fn float_const_and_signed() {
+    use num_traits::FloatConst;
+    type D = Dual<f64>;
+    assert_eq!((D::PI().re, D::PI().eps), (core::f64::consts::PI, 0.0));
+    assert_eq!(
+        (D::TAU().re, D::LN_2().re, D::E().eps),
+        (core::f64::consts::TAU, core::f64::consts::LN_2, 0.0)
+    );
+    let x = Dual::new(-2.0, 1.0);
+    assert_eq!((Signed::abs(&x).re, Signed::abs(&x).eps), (2.0, -1.0));
+    assert_eq!(Signed::signum(&x).eps, 0.0);
+    assert!(x.is_negative() && !x.is_positive() && !Dual::new(0.0, 1.0).is_positive());
+    let d = Signed::abs_sub(&Dual::new(3.0, 1.0), &Dual::new(1.0, 0.5));
+    assert_eq!((d.re, d.eps), (2.0, 0.5));
 }
 
 #[test]
