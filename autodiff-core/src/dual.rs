@@ -78,8 +78,11 @@ mod float;
 ///   queries (`is_nan`, `classify`, `integer_decode`, ...) and conversions
 ///   (`to_f64`, ...) look at the real part.
 ///
-/// Everything goes through `T`'s own [`Float`] methods: `no_std`, with
-/// `libm` or std's intrinsics as `T` has them.
+/// A plain `T` on the right of an operator (`d * 2.0`, `d += 1.0`) is a
+/// constant, and so is `Dual::from(x)`. Besides [`Float`], `Dual<T>`
+/// implements [`FloatConst`] (for `T: FloatConst`), [`Signed`], [`Sum`] and
+/// [`Product`]. Everything goes through `T`'s own [`Float`] methods:
+/// `no_std`, with `libm` or std's intrinsics as `T` has them.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Dual<T> {
     /// The value.
