@@ -43,11 +43,30 @@
 //! let (_, g) = clipped_sum_grad([0.5, 2.0, 4.0]);
 //! assert_eq!(g, [1.0, 0.5, 0.25]);
 //! ```
+//!
+//! Second order by nesting: the gradient of a function written for a generic
+//! `T: Float` also runs on [`Dual`] numbers, and seeded at `x + ε v` it returns
+//! the Hessian times `v` in the derivative parts (forward-over-reverse):
+//!
+//! ```
+//! use autodiff::{differentiable, Dual, Float};
+//!
+//! #[differentiable]
+//! fn rosenbrock<T: Float>(x: T, y: T) -> T {
+//!     let hundred = T::from(100.0).unwrap();
+//!     (T::one() - x).powi(2) + hundred * (y - x * x).powi(2)
+//! }
+//!
+//! // At (1, 2) along v = (1, 0): each argument seeded with its component of v.
+//! let (_, gx, gy) = rosenbrock_grad(Dual::new(1.0, 1.0), Dual::new(2.0, 0.0));
+//! assert_eq!([gx.re, gy.re], [-400.0, 200.0]); // the gradient
+//! assert_eq!([gx.eps, gy.eps], [402.0, -400.0]); // H v: H's first column
+//! ```
 #![no_std]
 
 pub use autodiff_core::{
     bce_with_logits, huber, log_softmax, logsumexp, mse, num_traits, outer, relu, sigmoid, softmax,
-    softmax_cross_entropy, softplus, Elementwise, Float, Matrix, RowVector, Shape, Transpose,
+    softmax_cross_entropy, softplus, Dual, Elementwise, Float, Matrix, RowVector, Shape, Transpose,
     Vector,
 };
 pub use autodiff_macros::{custom_vjp, differentiable};

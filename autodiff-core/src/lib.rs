@@ -13,6 +13,10 @@
 //! the rest; [`forward`] holds its call protocol ([`NoTangent`],
 //! [`IntoTangent`], [`inner`](forward::inner)).
 //!
+//! [`Dual`] is a forward-mode dual number that implements
+//! [`num_traits::Float`]: generic code, and the gradients generated for it,
+//! evaluate on it unchanged (forward-over-reverse Hessian-vector products).
+//!
 //! Everything is `#![no_std]` and allocation-free. Float maths goes through
 //! [`num_traits::Float`]: std's intrinsics with the `std` feature, `libm`
 //! without it.
@@ -23,6 +27,7 @@ pub mod activations;
 pub mod arith;
 #[doc(hidden)]
 pub mod diagnostics;
+pub mod dual;
 pub mod elementwise;
 pub mod forward;
 pub mod jvp;
@@ -31,6 +36,7 @@ pub mod losses;
 pub mod rules;
 
 pub use activations::{relu, sigmoid, softplus};
+pub use dual::Dual;
 pub use elementwise::Elementwise;
 pub use forward::{Inner, IntoTangent, NoTangent};
 pub use linalg::{

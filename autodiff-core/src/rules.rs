@@ -253,10 +253,13 @@ pub fn powf<A: Elementwise>(x: A, e: A) -> A {
 }
 
 /// Pullback of [`powf`] to the base: `g · e xᵉ⁻¹`, exactly 0 for `e = 0`.
+/// The test is [`Zero::is_zero`], not `==`: on a [`Dual`](crate::Dual)
+/// exponent `0 + ε` (which compares equal to 0) the result keeps its
+/// derivative `g ε / x`, the mixed second derivative of `xᵉ`.
 #[inline(always)]
 pub fn powf_vjp0<A: Elementwise>(x: A, e: A, _y: A, g: A) -> A {
     x.zip3_map(e, g, |x, e, g| {
-        if e == A::Elem::zero() {
+        if e.is_zero() {
             A::Elem::zero()
         } else {
             g * e * x.powf(e - A::Elem::one())

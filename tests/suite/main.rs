@@ -20,6 +20,7 @@ mod bench_models;
 mod branch_smoke;
 mod compose_smoke;
 mod cones;
+mod dual_nesting;
 mod edge_cases;
 mod examples_check;
 mod forward;
