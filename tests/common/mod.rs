@@ -472,55 +472,6 @@ fn is_f32<T: Prec>() -> bool {
     T::NAME == "f32"
 }
 
-/// `∂f/∂x_i` by the five-point stencil, and an estimate of its rounding error.
-pub fn fd_partial<T: Prec, const N: usize>(
-    f: &impl Fn([T; N]) -> T,
-    x: [T; N],
-    i: usize,
-    h: T,
-) -> (T, T) {
-    // Step by a representable offset, so that x ± h and x ± 2h are exact.
-    let h = {
-        let mut y = x;
-        y[i] = x[i] + h;
-        y[i] - x[i]
-    };
-    let at = |k: f64| {
-        let mut y = x;
-        y[i] = x[i] + T::of(k) * h;
-        f(y)
-    };
-    let (m2, m1, p1, p2) = (at(-2.0), at(-1.0), at(1.0), at(2.0));
-    let d = (m2 - T::of(8.0) * m1 + T::of(8.0) * p1 - p2) / (T::of(12.0) * h);
-    let fmax = m2.abs().max(m1.abs()).max(p1.abs()).max(p2.abs());
-    let rounding = T::of(8.0) * T::epsilon() * fmax / h;
-    (d, rounding)
-}
-
-/// The whole gradient of `f` at `x` by finite differences (f64 only),
-/// for the syntax tests: relative step `1e-3 · max(1, |x_i|)`.
-pub fn fd_grad<const N: usize>(f: impl Fn([f64; N]) -> f64, x: [f64; N]) -> [f64; N] {
-    let mut g = [0.0; N];
-    for (i, gi) in g.iter_mut().enumerate() {
-        let h = 1e-3 * x[i].abs().max(1.0);
-        *gi = fd_partial(&f, x, i, h).0;
-    }
-    g
-}
-
-/// `|a - b| <= rtol · max(|a|, |b|, floor)`, with a readable panic.
-#[track_caller]
-pub fn close(what: &str, a: f64, b: f64, rtol: f64, floor: f64) {
-    let scale = a.abs().max(b.abs()).max(floor);
-    let ok = a == b || (a - b).abs() <= rtol * scale;
-    assert!(
-        ok,
-        "{what}: {a:e} vs {b:e} (|diff| = {:e}, allowed {:e})",
-        (a - b).abs(),
-        rtol * scale
-    );
-}
-
 /// Checks one function at every point.
 ///
 /// * the value returned by `grad` equals `f` (bit for bit: the generated
@@ -630,69 +581,7 @@ impl<T: Prec> On<T> {
     }
 }
 
-/// Directions for forward mode: fixed, of mixed signs and sizes, none zero.
-pub const DIRECTIONS: [f64; 8] = [0.7, -1.3, 0.45, 2.1, -0.6, 1.05, -0.25, 0.9];
-
-impl<T: Prec> On<T> {
-    /// Checks forward mode at every point, in one direction per point:
-    ///
-    /// * `jvp` returns the function's value, bit for bit the one `grad` returns;
-    /// * its tangent agrees with the dual-number oracle run in that direction;
-    /// * and with the gradient: `⟨∇f, v⟩`, the adjoint identity between the
-    ///   two modes (a relative tolerance on the scale `Σ |∂ᵢf vᵢ|`, since the
-    ///   two sums round differently).
-    #[track_caller]
-    pub fn check_jvp<const N: usize>(
-        name: &str,
-        cfg: Cfg,
-        pts: &[[f64; N]],
-        grad: impl Fn([T; N]) -> (T, [T; N]),
-        jvp: impl Fn([T; N], [T; N]) -> (T, T),
-        dual: impl Fn([T::D; N]) -> T::D,
-    ) {
-        let eps = T::epsilon().to64();
-        for (k, p) in pts.iter().enumerate() {
-            let x: [T; N] = p.map(T::of);
-            let mut v = [T::zero(); N];
-            for (i, vi) in v.iter_mut().enumerate() {
-                *vi = T::of(DIRECTIONS[(i + k) % DIRECTIONS.len()]);
-            }
-            let at = format!("{name}::<{}> jvp at {x:?} along {v:?}", T::NAME);
-            let (value, tangent) = jvp(x, v);
-            let (gv, g) = grad(x);
-            assert!(
-                value == gv || (value.is_nan() && gv.is_nan()),
-                "{at}: value {value:?} from _jvp, {gv:?} from _grad"
-            );
-            let (mut dot, mut scale) = (0.0f64, 0.0f64);
-            for i in 0..N {
-                dot += g[i].to64() * v[i].to64();
-                scale += (g[i].to64() * v[i].to64()).abs();
-            }
-            let t = tangent.to64();
-            if !(t.is_nan() && dot.is_nan()) {
-                close(
-                    &format!("{at}: tangent vs ⟨grad, v⟩"),
-                    t,
-                    dot,
-                    64.0 * eps * (N as f64),
-                    scale.max(cfg.floor).max(f64::MIN_POSITIVE),
-                );
-            }
-            if cfg.oracle {
-                let mut dx: [T::D; N] = x.map(T::cst);
-                for i in 0..N {
-                    dx[i] = T::dir(x[i], v[i]);
-                }
-                let out = dual(dx);
-                close(
-                    &format!("{at}: tangent vs dual-number oracle"),
-                    t,
-                    T::eps_part(out).to64(),
-                    cfg.oracle_ulps * eps * (N as f64),
-                    scale.max(cfg.floor).max(f64::MIN_POSITIVE),
-                );
-            }
-        }
-    }
-}
+mod fd;
+mod forward;
+#[allow(unused_imports)]
+pub use fd::{close, fd_grad, fd_partial};
