@@ -131,6 +131,10 @@ pub fn motion_jvp(
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
+    unused_mut,
+    non_snake_case,
+    clippy::assign_op_pattern,
     clippy::too_many_arguments,
     clippy::type_complexity,
     clippy::needless_range_loop,
@@ -170,10 +174,41 @@ pub fn motion_jacobian(
             value = ::core::option::Option::Some(v);
         }
     } else {
+        let t0 = u[0];
+        let t1 = u[1];
+        let t2 = s[0];
+        let t3 = dt * t0;
+        let t4 = s[2];
+        let t5 = __ad::cos(t4);
+        let t6 = t3 * t5;
+        let t7 = t2 + t6;
+        let t8 = s[1];
+        let t9 = __ad::sin(t4);
+        let t10 = t3 * t9;
+        let t11 = t8 + t10;
+        let t12 = dt * t1;
+        let t13 = t4 + t12;
+        let mut a0 = [t7, t11, t13];
+        let mut da0 = __ad::zeros_like_array(&a0);
+        let v = a0;
         for r in 0..3 {
             let mut seed = [zero; 3];
             seed[r] = one;
-            let (v, g0, g1) = motion_vjp(s, u, dt, ::core::convert::Into::into(seed));
+            let seed: [f64; 3] = ::core::convert::Into::into(seed);
+            da0 = __ad::zeros_like_array(&a0);
+            da0 = ::core::convert::Into::into(seed);
+            let d13 = da0[2usize];
+            let d11 = da0[1usize];
+            let d9 = __ad::mul_vjp1(t3, t9, t10, d11);
+            let d7 = da0[0usize];
+            let d5 = __ad::mul_vjp1(t3, t5, t6, d7);
+            let d4 = d13 + __ad::sin_vjp0(t4, t9, d9) + __ad::cos_vjp0(t4, t5, d5);
+            let d3 = __ad::mul_vjp0(t3, t9, t10, d11) + __ad::mul_vjp0(t3, t5, t6, d7);
+            let d1 = __ad::mul_vjp1(dt, t1, t12, d13);
+            let d0 = __ad::mul_vjp1(dt, t0, t3, d3);
+            let d_s = [d7, d11, d4];
+            let d_u = [d0, d1];
+            let (g0, g1) = (d_s, d_u);
             j0[r] = g0;
             j1[r] = g1;
             value = ::core::option::Option::Some(v);
@@ -350,6 +385,10 @@ pub fn measurement_jvp(
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
+    unused_mut,
+    non_snake_case,
+    clippy::assign_op_pattern,
     clippy::too_many_arguments,
     clippy::type_complexity,
     clippy::needless_range_loop,
@@ -377,14 +416,37 @@ pub fn measurement_jacobian(
             value = ::core::option::Option::Some(v);
         }
     } else {
+        let t0 = landmark[0];
+        let t1 = s[0];
+        let t2 = t0 - t1;
+        let t3 = landmark[1];
+        let t4 = s[1];
+        let t5 = t3 - t4;
+        let t6 = t2 * t2;
+        let t7 = t5 * t5;
+        let t8 = t6 + t7;
+        let t9 = __ad::sqrt(t8);
+        let t10 = __ad::atan2(t5, t2);
+        let t11 = s[2];
+        let t12 = t10 - t11;
+        let mut a0 = [t9, t12];
+        let mut da0 = __ad::zeros_like_array(&a0);
+        let v = a0;
         for r in 0..2 {
             let mut seed = [zero; 2];
             seed[r] = one;
-            let (v, g0) = measurement_vjp(
-                s,
-                landmark,
-                ::core::convert::Into::into(seed),
-            );
+            let seed: [f64; 2] = ::core::convert::Into::into(seed);
+            da0 = __ad::zeros_like_array(&a0);
+            da0 = ::core::convert::Into::into(seed);
+            let d12 = da0[1usize];
+            let d9 = da0[0usize];
+            let d8 = __ad::sqrt_cone_vjp0(t8, t9, d9);
+            let d5 = __ad::atan2_vjp0(t5, t2, t10, d12)
+                + __ad::mul_vjp_same(t5, t5, t7, d8);
+            let d2 = __ad::atan2_vjp1(t5, t2, t10, d12)
+                + __ad::mul_vjp_same(t2, t2, t6, d8);
+            let d_s = [-d2, -d5, -d12];
+            let (g0,) = (d_s,);
             j0[r] = g0;
             value = ::core::option::Option::Some(v);
         }
@@ -602,6 +664,10 @@ pub fn box_3d_jvp(x: [f64; 3], t_x: [f64; 3]) -> ([f64; 10], [f64; 10]) {
 #[allow(
     dead_code,
     unused_variables,
+    unused_assignments,
+    unused_mut,
+    non_snake_case,
+    clippy::assign_op_pattern,
     clippy::too_many_arguments,
     clippy::type_complexity,
     clippy::needless_range_loop,
@@ -626,10 +692,78 @@ pub fn box_3d_jacobian(x: [f64; 3]) -> ([f64; 10], [[f64; 3]; 10]) {
             value = ::core::option::Option::Some(v);
         }
     } else {
+        let mut a0 = [0.0; 10];
+        let mut da0 = __ad::zeros_like_array(&a0);
+        let mut s12 = [__ad::Zero::zero(); 10usize];
+        let mut s16 = [__ad::Zero::zero(); 10usize];
+        for i in 0..10 {
+            let t0 = (i + 1) as f64;
+            let t1 = 0.1 * t0;
+            let t2 = -t1;
+            let t3 = x[0];
+            let t4 = t2 * t3;
+            let t5 = __ad::exp(t4);
+            let t6 = x[1];
+            let t7 = t2 * t6;
+            let t8 = __ad::exp(t7);
+            let t9 = t5 - t8;
+            let t10 = x[2];
+            let t11 = {
+                let t = t1;
+                (-t).exp()
+            };
+            let t12 = {
+                let t = t1;
+                (-10.0 * t).exp()
+            };
+            let t13 = t11 - t12;
+            let t14 = t10 * t13;
+            let t15 = t9 - t14;
+            a0[i] = t15;
+            s12[i] = t5;
+            s16[i] = t8;
+        }
+        let v = a0;
         for r in 0..10 {
             let mut seed = [zero; 10];
             seed[r] = one;
-            let (v, g0) = box_3d_vjp(x, ::core::convert::Into::into(seed));
+            let seed: [f64; 10] = ::core::convert::Into::into(seed);
+            let mut d_x = [<f64 as __ad::Zero>::zero(); 3];
+            da0 = __ad::zeros_like_array(&a0);
+            da0 = ::core::convert::Into::into(seed);
+            for i in (0..10).rev() {
+                let t5 = s12[i];
+                let t8 = s16[i];
+                let t0 = (i + 1) as f64;
+                let t1 = 0.1 * t0;
+                let t2 = -t1;
+                let t3 = x[0];
+                let t4 = t2 * t3;
+                let t6 = x[1];
+                let t7 = t2 * t6;
+                let t10 = x[2];
+                let t11 = {
+                    let t = t1;
+                    (-t).exp()
+                };
+                let t12 = {
+                    let t = t1;
+                    (-10.0 * t).exp()
+                };
+                let t13 = t11 - t12;
+                let t14 = t10 * t13;
+                let w25 = da0[i];
+                da0[i] = __ad::zero_like(da0[i]);
+                let d10 = __ad::mul_vjp0(t10, t13, t14, w25);
+                d_x[2] = d_x[2] - d10;
+                let d7 = __ad::exp_vjp0(t7, t8, w25);
+                let d6 = __ad::mul_vjp1(t2, t6, t7, d7);
+                d_x[1] = d_x[1] - d6;
+                let d4 = __ad::exp_vjp0(t4, t5, w25);
+                let d3 = __ad::mul_vjp1(t2, t3, t4, d4);
+                d_x[0] = d_x[0] + d3;
+            }
+            let (g0,) = (d_x,);
             j0[r] = g0;
             value = ::core::option::Option::Some(v);
         }

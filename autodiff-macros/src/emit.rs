@@ -25,6 +25,17 @@ pub(crate) enum Item {
     Loop(LoopId),
 }
 
+/// What an emitter writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `_vjp`: the forward pass, then the backward pass, once.
+    Reverse,
+    /// One forward pass, then the backward pass once per seed.
+    RepeatedReverse,
+    /// `_jvp`: the forward pass with tangents.
+    Forward,
+}
+
 /// One user's share of a node's adjoint.
 #[derive(Clone)]
 pub(crate) struct Contrib {
@@ -84,22 +95,27 @@ pub struct Emitter<'a> {
     /// Forward mode: the forward walk also writes every tangent (see
     /// `emit_tangent`), and loops carry tangents instead of keeping values.
     pub(crate) tangents: bool,
+    /// The backward pass runs several times after one forward pass (a
+    /// Jacobian's rows): no loop runs its backward steps inside its
+    /// forward iterations, since the seed is not known yet.
+    pub(crate) repeated: bool,
     /// Per scope: the nodes that received a share computed there, which
     /// the `if` or loop owning the scope passes out when it is done.
     pending: Vec<Vec<u32>>,
 }
 
 impl<'a> Emitter<'a> {
-    /// An emitter for one mode: reverse (`tangents == false`), with the
-    /// analyses the backward pass needs, or forward, which needs none.
+    /// An emitter for one mode: reverse, with the analyses the backward
+    /// pass needs, or forward, which needs none.
     pub fn new(
         cx: &'a Ctxt,
         g: &'a Graph,
         sig: &'a Sig,
         names: &'a Names,
         out: Id,
-        tangents: bool,
+        mode: Mode,
     ) -> Self {
+        let tangents = mode == Mode::Forward;
         let n = g.nodes.len();
         let reach = g.reachable(out);
         let ix = Index::new(g, &reach, sig.params.len());
@@ -111,6 +127,7 @@ impl<'a> Emitter<'a> {
             reach,
             ix,
             tangents,
+            repeated: false,
             pending: vec![Vec::new(); g.scope_parent.len()],
             number: vec![None; n],
             next_number: 0,
@@ -135,6 +152,7 @@ impl<'a> Emitter<'a> {
         if tangents {
             return em;
         }
+        em.repeated = mode == Mode::RepeatedReverse;
         em.analyze_loops();
         em.halves = em.plan_halves();
         for p in 0..sig.params.len() {

@@ -25,7 +25,9 @@ impl Emitter<'_> {
     pub(crate) fn analyze_loops(&mut self) {
         let g = self.g;
         for l in g.loop_ids().rev() {
-            self.fused[l.index()] = self.fusable(l);
+            if !self.repeated {
+                self.fused[l.index()] = self.fusable(l);
+            }
         }
         self.mark_needed();
         for (i, node) in g.nodes.iter().enumerate() {

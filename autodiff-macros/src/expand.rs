@@ -4,7 +4,7 @@
 
 use crate::attr;
 use crate::ctx::Ctxt;
-use crate::emit::Emitter;
+use crate::emit::{Emitter, Mode};
 use crate::fallback;
 use crate::graph::{Id, Scope};
 use crate::lower::{self, Lowered};
@@ -74,37 +74,15 @@ fn emit(
     lowered: &Lowered,
     out: Id,
 ) -> TokenStream {
-    let mut em = Emitter::new(cx, &lowered.graph, sig, names, out, false);
-    let mut fwd = em.prologue();
-    fwd.extend(em.forward(Scope::TOP, false));
-    // A result built in a local array (`[T; M]`, `Vector::from([..])`):
-    // its adjoint array starts as the seed.
-    let mut bwd = Vec::new();
-    let ad_path = &names.ad;
-    if let (Some(var), true) = (lowered.graph[out].array, lowered.graph[out].active) {
-        let (da, seed) = (crate::names::hygienic(format!("da{var}")), &names.seed);
-        if lowered.graph.is_nested(var) {
-            bwd.push(quote!(#da = #ad_path::flatten(#seed);));
-        } else {
-            bwd.push(quote!(#da = ::core::convert::Into::into(#seed);));
-        }
-    }
-    bwd.extend(em.backward(Scope::TOP));
-    let grads: Vec<TokenStream> = (0..sig.params.len())
-        .filter(|&i| sig.params[i].diff)
-        .map(|i| em.param_grad(i, &mut bwd))
-        .collect();
+    let rev = reverse(cx, sig, names, lowered, out, Mode::Reverse);
+    let mut fwd = rev.prologue;
+    fwd.extend(rev.forward);
+    let (bwd, grads, value) = (rev.backward, rev.grads, rev.value);
     let nested = lowered.graph[out]
         .array
         .is_some_and(|v| lowered.graph.is_nested(v));
-    let value = as_result(
-        sig,
-        em.operand(out),
-        lowered.graph[out].array.is_some(),
-        nested,
-    );
     // Forward mode: a second walk of the same graph, in tangent mode.
-    let mut tm = Emitter::new(cx, &lowered.graph, sig, names, out, true);
+    let mut tm = Emitter::new(cx, &lowered.graph, sig, names, out, Mode::Forward);
     let tfwd = tm.forward(Scope::TOP, false);
     let in_array = lowered.graph[out].array.is_some();
     let (tvalue, tangent) = (
@@ -182,7 +160,18 @@ fn emit(
     };
     let pushforward = pushforward_body(item, sig, names);
     let rules = names.rules(item, sig, quote!(#pullback #pushforward));
-    let jacobian = crate::jacobian::jacobian(item, sig, names);
+    // A Jacobian's reverse mode runs the forward pass once and the
+    // backward pass once per output row (`jacobian`).
+    // Its own error channel: where that plan cannot be had (a loop that
+    // would have to keep values, with a bound known only at run time), the
+    // rows come from `_vjp` calls instead.
+    let rows = sig.returns_many().then(|| {
+        let scratch = Ctxt::default();
+        let rows = reverse(&scratch, sig, names, lowered, out, Mode::RepeatedReverse);
+        scratch.finish().ok().map(|()| rows)
+    });
+    let rows = rows.flatten();
+    let jacobian = crate::jacobian::jacobian(item, sig, names, rows);
     let grad = if sig.returns_many() {
         names.tensor_grad_stub(item, sig)
     } else {
@@ -283,5 +272,62 @@ fn as_result(sig: &Sig, value: TokenStream, in_array: bool, nested: bool) -> Tok
         quote!(<#ret as ::core::convert::From<_>>::from(#value))
     } else {
         value
+    }
+}
+
+/// The reverse-mode code of one function, in parts: the accumulators the
+/// backward pass starts from, the forward pass, the backward pass, the
+/// gradient of each differentiated parameter and the value.
+pub(crate) struct Reverse {
+    pub prologue: Vec<TokenStream>,
+    pub forward: Vec<TokenStream>,
+    pub backward: Vec<TokenStream>,
+    pub grads: Vec<TokenStream>,
+    pub value: TokenStream,
+    /// `da<k> = zeros`, one per adjoint array, to run the backward pass again.
+    pub resets: Vec<TokenStream>,
+}
+
+fn reverse(cx: &Ctxt, sig: &Sig, names: &Names, lowered: &Lowered, out: Id, mode: Mode) -> Reverse {
+    let g = &lowered.graph;
+    let mut em = Emitter::new(cx, g, sig, names, out, mode);
+    let prologue = em.prologue();
+    let forward = em.forward(Scope::TOP, false);
+    // A result built in a local array (`[T; M]`, `Vector::from([..])`):
+    // its adjoint array starts as the seed.
+    let mut backward = Vec::new();
+    let ad = &names.ad;
+    if let (Some(var), true) = (g[out].array, g[out].active) {
+        let (da, seed) = (crate::names::hygienic(format!("da{var}")), &names.seed);
+        if g.is_nested(var) {
+            backward.push(quote!(#da = #ad::flatten(#seed);));
+        } else {
+            backward.push(quote!(#da = ::core::convert::Into::into(#seed);));
+        }
+    }
+    backward.extend(em.backward(Scope::TOP));
+    let grads: Vec<TokenStream> = (0..sig.params.len())
+        .filter(|&i| sig.params[i].diff)
+        .map(|i| em.param_grad(i, &mut backward))
+        .collect();
+    let nested = g[out].array.is_some_and(|v| g.is_nested(v));
+    let value = as_result(sig, em.operand(out), g[out].array.is_some(), nested);
+    let resets = (0..g.arrays)
+        .filter(|&v| em.array_active[v])
+        .map(|v| {
+            let (a, da) = (
+                crate::names::hygienic(format!("a{v}")),
+                crate::names::hygienic(format!("da{v}")),
+            );
+            quote!(#da = #ad::zeros_like_array(&#a);)
+        })
+        .collect();
+    Reverse {
+        prologue,
+        forward,
+        backward,
+        grads,
+        value,
+        resets,
     }
 }

@@ -11,6 +11,7 @@
 //! | `Vector<T, N>` | `Matrix<T, M, N>`                                |
 //! | scalar         | the result's type, `[T; M]` or `Vector<T, M>`    |
 
+use crate::expand::Reverse;
 use crate::names::{hygienic, Names};
 use crate::sig::{Shape, Sig};
 use proc_macro2::{Span, TokenStream};
@@ -72,7 +73,7 @@ fn input(sig: &Sig, p: usize) -> Option<Input> {
 
 /// `f_jacobian`, or for shapes it does not cover, a stub whose every call
 /// is a compile error saying what is supported.
-pub fn jacobian(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
+pub fn jacobian(item: &ItemFn, sig: &Sig, names: &Names, rows: Option<Reverse>) -> TokenStream {
     let diff: Vec<usize> = (0..sig.params.len())
         .filter(|&p| sig.params[p].diff)
         .collect();
@@ -84,7 +85,7 @@ pub fn jacobian(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
     let inputs: Option<Vec<Input>> = diff.iter().map(|&p| input(sig, p)).collect();
     match (out, inputs) {
         (Some(out), Some(inputs)) if !diff.is_empty() => {
-            generate(item, sig, names, &out, &diff, &inputs)
+            generate(item, sig, names, &out, &diff, &inputs, rows)
         }
         _ => stub(item, sig, names),
     }
@@ -97,6 +98,7 @@ fn generate(
     out: &Dim,
     diff: &[usize],
     inputs: &[Input],
+    rows: Option<Reverse>,
 ) -> TokenStream {
     let (krate, ad) = (&names.krate, &names.ad);
     let name = item.sig.ident.unraw();
@@ -219,7 +221,33 @@ fn generate(
         .collect();
     let seed = hygienic("seed".into());
     let pass = call(&vjp, vec![quote!(::core::convert::Into::into(#seed))]);
-    let rows = inputs.iter().enumerate().map(|(i, input)| {
+    let (rows_fwd, rows_pass) = match &rows {
+        // The forward pass once, then per row the backward pass from a
+        // fresh start, under the seed's name the backward code reads.
+        Some(rev) => {
+            let (fwd, pro, resets, bwd, rgrads, val) = (
+                &rev.forward,
+                &rev.prologue,
+                &rev.resets,
+                &rev.backward,
+                &rev.grads,
+                &rev.value,
+            );
+            let name = &names.seed;
+            (
+                quote!(#(#fwd)* let #v = #val;),
+                quote! {
+                    let #name: #ret = ::core::convert::Into::into(#seed);
+                    #(#pro)*
+                    #(#resets)*
+                    #(#bwd)*
+                    let (#(#grads,)*) = (#(#rgrads,)*);
+                },
+            )
+        }
+        None => (TokenStream::new(), quote!(let (#v, #(#grads),*) = #pass;)),
+    };
+    let row_stores = inputs.iter().enumerate().map(|(i, input)| {
         let (j, g) = (&blocks[i], &grads[i]);
         match input {
             Input::Array(_) | Input::Scalar => quote!(#j[#r] = #g;),
@@ -244,6 +272,10 @@ fn generate(
         #[allow(
             dead_code,
             unused_variables,
+            unused_assignments,
+            unused_mut,
+            non_snake_case,
+            clippy::assign_op_pattern,
             clippy::too_many_arguments,
             clippy::type_complexity,
             clippy::needless_range_loop,
@@ -259,11 +291,12 @@ fn generate(
             if #(#sizes)+* <= #m {
                 #(#forward)*
             } else {
+                #rows_fwd
                 for #r in 0..#m {
                     let mut #seed = [#zero; #m];
                     #seed[#r] = #one;
-                    let (#v, #(#grads),*) = #pass;
-                    #(#rows)*
+                    #rows_pass
+                    #(#row_stores)*
                     #value = ::core::option::Option::Some(#v);
                 }
             }
