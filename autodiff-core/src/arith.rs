@@ -126,7 +126,7 @@ pub fn zero_like<A: num_traits::Zero>(_like: A) -> A {
 }
 
 /// The "gradient" of a parameter a function does not differentiate, in the
-/// tuple a `<name>_pullback` returns. Using it as a number is a type error,
+/// tuple a `<name>_derivatives::pullback` returns. Using it as a number is a type error,
 /// which is what a caller differentiating through such a parameter gets.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NoGrad;

@@ -1,5 +1,5 @@
 //! Every signature of the generated items, from one place: `f_grad`,
-//! `f_vjp`, `f_jvp`, the hidden `f_pullback` and `f_pushforward` protocols
+//! `f_vjp`, `f_jvp`, the hidden `f_derivatives::{pullback, pushforward}` protocols
 //! other differentiated functions call, `f_graph`, and the same signatures
 //! again for the stubs of a refused function.
 

@@ -133,9 +133,9 @@ impl Lower<'_> {
     }
 
     /// A call to a function differentiated elsewhere (by `#[differentiable]`
-    /// or `#[custom_vjp]`): its pullback `<name>_pullback` supplies the
-    /// derivative in reverse mode, its pushforward `<name>_pushforward` in
-    /// forward mode. A function without them is a compile error at the call.
+    /// or `#[custom_vjp]`): `<name>_derivatives::pullback` supplies the
+    /// derivative in reverse mode, `<name>_derivatives::pushforward` in
+    /// forward mode. A function without them is one compile error at the call.
     pub(super) fn user_call(
         &mut self,
         func: TokenStream,
