@@ -41,11 +41,11 @@ fn huber_vjp(r: f64, delta: f64, seed: f64) -> (f64, f64) {
         let d2 = __ad::mul_vjp0(t2, r, t3, seed);
         (
             __ad::mul_vjp1(t2, r, t3, seed) + __ad::mul_vjp1(0.5, r, t2, d2),
-            __ad::zero_like(t0),
+            __ad::Zero::zero(),
         )
     } else {
         let d5 = __ad::mul_vjp1(delta, t5, t6, seed);
-        (__ad::zero_like(r), d5)
+        (__ad::Zero::zero(), d5)
     };
     let d_r = e0 + __ad::abs_vjp0(r, t0, e1);
     (t7, d_r)

@@ -120,12 +120,14 @@ impl Emitter<'_> {
             let (owed, kept): (Vec<Contrib>, Vec<Contrib>) =
                 all.into_iter().partition(|c| arms.contains(&c.scope));
             self.contribs[target] = kept;
-            let value = self.operand(Id(target as u32));
             for (k, arm) in arms.iter().enumerate() {
                 let parts: Vec<Contrib> =
                     owed.iter().filter(|c| c.scope == *arm).cloned().collect();
+                // The arm that owes nothing hands out a zero whose type is
+                // that of the other arm's share: no value of the target,
+                // which need not be computed where the backward `if` runs.
                 sums[k].push(if parts.is_empty() {
-                    quote!(#ad::zero_like(#value))
+                    quote!(#ad::Zero::zero())
                 } else {
                     sum(parts)
                 });

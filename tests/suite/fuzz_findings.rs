@@ -340,3 +340,43 @@ fn carried_value_read_only_by_a_condition() {
         |p, t| compared_inner_carry_jvp(p[0], t[0]),
     );
 }
+
+/// 13. An `if` in an inner loop whose arm sets an outer loop's variable,
+/// the other arm selecting the inner loop's carried value (seed 21, case
+/// 124): the zero handed out by the arm that owes nothing was made like a
+/// value the backward pass did not recompute.
+#[differentiable(wrt(p0, p1))]
+#[allow(unused_assignments, unused_variables)]
+fn arm_sets_outer_variable(p0: f64, p1: f64, b2: bool) -> f64 {
+    let mut v1 = p0;
+    for _i2 in 0..2 {
+        let mut s5 = p0 * p1;
+        for _i4 in 0..3 {
+            let v6 = if b2 {
+                v1 *= p1;
+                s5
+            } else {
+                p0
+            };
+            s5 += v6;
+        }
+        v1 += s5;
+    }
+    v1
+}
+
+#[test]
+fn arm_setting_an_outer_variable() {
+    for b in [true, false] {
+        check(
+            "arm_sets_outer_variable",
+            &[[0.7, 0.4], [-0.3, 1.2]],
+            |p| arm_sets_outer_variable(p[0], p[1], b),
+            |p| {
+                let (v, a, c) = arm_sets_outer_variable_grad(p[0], p[1], b);
+                (v, [a, c])
+            },
+            |p, t| arm_sets_outer_variable_jvp(p[0], p[1], b, t[0], t[1]),
+        );
+    }
+}
