@@ -41,6 +41,21 @@ impl Emitter<'_> {
             }
         }
         for l in g.loop_ids() {
+            // A loop inside an `if` arm or another loop keeps its values in
+            // a store that the backward pass refills by running the loop
+            // again; a read of a local array that has changed since cannot
+            // be refilled, so it would give a wrong gradient: refused.
+            let refilled_read = g[l].parent != Scope::TOP
+                && self
+                    .stored(l)
+                    .iter()
+                    .any(|(id, _)| matches!(g[*id].op, Op::ArrLoad(_)));
+            if refilled_read {
+                self.cx.push(syn::Error::new(
+                    g[l].range_span,
+                    "this loop sits in an `if` arm or in another loop and reads a local array that changes                      afterwards, so the values its backward pass needs cannot be read again; move the loop                      to the top level of the function, or write its results to a second array",
+                ));
+            }
             if !self.stored(l).is_empty() && g[l].capacity.is_none() {
                 self.cx.push(syn::Error::new(
                     g[l].range_span,

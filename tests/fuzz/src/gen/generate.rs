@@ -173,6 +173,15 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// Inside a loop that is itself in an `if` arm or another loop: such a
+    /// loop reads no local array (the macro refuses a read of an array that
+    /// changes afterwards there, since its backward pass could not read it
+    /// again).
+    pub(super) fn nested_loop(&self) -> bool {
+        !self.loops.is_empty()
+            && (self.loops.len() > 1 || self.loop_arms.first().is_some_and(|&a| a > 0))
+    }
+
     fn leaf(&mut self) -> (Expr, f64) {
         let mut opts: Vec<(Expr, f64)> = Vec::new();
         let cond_no_parr = self.in_cond && !self.f.on("param_elem_in_cond");
@@ -180,7 +189,8 @@ impl<'a> Gen<'a> {
         // A documented limit: in a loop, local arrays are read directly in
         // its body, not in an `if` or an inner loop of it.
         let arr_limit = in_loop
-            && (self.in_cond || self.loops.len() > 1 || self.loop_arms.last() != Some(&self.arms));
+            && (self.in_cond || self.loops.len() > 1 || self.loop_arms.last() != Some(&self.arms))
+            || self.nested_loop();
         let mut arr_reads = Vec::new();
         for v in self.vars() {
             if self.no_read.contains(&v.name) || (self.in_cond && self.no_cond.contains(&v.name)) {

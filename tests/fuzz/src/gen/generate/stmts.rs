@@ -361,7 +361,8 @@ impl<'a> Gen<'a> {
         // The documented limit: in an `if` or inner loop of a loop, no
         // reads of local arrays, so no compound writes either.
         let limit = !self.loops.is_empty()
-            && (self.loops.len() > 1 || self.loop_arms.last() != Some(&self.arms));
+            && (self.loops.len() > 1 || self.loop_arms.last() != Some(&self.arms))
+            || self.nested_loop();
         let op = if self.f.on("compound") && !limit && self.rng.chance(0.5) {
             Some(*self.rng.pick(&[BinOp::Add, BinOp::Sub, BinOp::Mul]))
         } else {
