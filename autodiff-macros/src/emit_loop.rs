@@ -53,7 +53,9 @@ impl Emitter<'_> {
             if refilled_read {
                 self.cx.push(syn::Error::new(
                     g[l].range_span,
-                    "this loop sits in an `if` arm or in another loop and reads a local array that changes                      afterwards, so the values its backward pass needs cannot be read again; move the loop                      to the top level of the function, or write its results to a second array",
+                    "this loop sits in an `if` arm or in another loop and reads a local array that changes afterwards, \
+                     so the values its backward pass needs cannot be read again; move the loop to the top level \
+                     of the function, or write its results to a second array",
                 ));
             }
             if !self.stored(l).is_empty() && g[l].capacity.is_none() {
