@@ -302,11 +302,16 @@ impl Emitter<'_> {
             .carried
             .iter()
             .filter(|c| self.reach[c.out.index()] && self.g[c.phi].array.is_none())
-            // Run again, a loop carries only what is read again.
+            // Run again, a loop carries only what is read again: its
+            // result too where the code around it is itself recomputed
+            // (elsewhere, as in an `if` arm, the first run's result is
+            // still there).
             .filter(|c| {
                 !recompute
                     || self.needed[c.phi.index()]
-                    || (self.needed[c.out.index()] && !self.restored[c.out.index()])
+                    || (self.needed[c.out.index()]
+                        && !self.restored[c.out.index()]
+                        && self.recomputed(lp.parent))
             })
             .collect();
         for c in &live {

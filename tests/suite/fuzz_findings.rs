@@ -380,3 +380,34 @@ fn arm_setting_an_outer_variable() {
         );
     }
 }
+
+/// 14. A loop in an `if` arm that keeps a value per iteration, its result
+/// read after it (seed 36, case 224): the backward arm ran the loop again
+/// carrying a result it had no update for.
+#[differentiable]
+fn kept_loop_result_in_arm(p0: f64) -> f64 {
+    let v3 = if p0 >= 0.0 {
+        let mut v6 = p0;
+        for _i7 in 0..4 {
+            v6 += p0.cos();
+        }
+        v6.tanh()
+    } else {
+        p0
+    };
+    v3 * p0
+}
+
+#[test]
+fn kept_loop_result_read_in_its_arm() {
+    check(
+        "kept_loop_result_in_arm",
+        &[[0.4], [-1.2], [2.5]],
+        |p| kept_loop_result_in_arm(p[0]),
+        |p| {
+            let (v, d) = kept_loop_result_in_arm_grad(p[0]);
+            (v, [d])
+        },
+        |p, t| kept_loop_result_in_arm_jvp(p[0], t[0]),
+    );
+}
