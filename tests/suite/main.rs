@@ -15,6 +15,9 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+#[macro_use]
+mod checks;
+
 mod bench_forward;
 mod bench_models;
 mod branch_smoke;

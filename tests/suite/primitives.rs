@@ -17,64 +17,6 @@ use crate::common;
 use autodiff::{differentiable, Float};
 use common::{Cfg, On};
 
-/// Checks `$m::f` (and `$m::f_grad`, `$m::f_vjp`) in one precision; the
-/// arguments are named by `[$a, ...]` and the points are `[[f64; N]]`.
-macro_rules! check_as {
-    ($T:ty, $m:ident [$($a:ident),+] $cfg:expr; $pts:expr) => {
-        On::<$T>::check(
-            stringify!($m),
-            $cfg,
-            $pts,
-            |v| {
-                let [$($a),+] = v;
-                $m::f($($a),+)
-            },
-            |v| {
-                let [$($a),+] = v;
-                let (value, $($a),+) = $m::f_grad($($a),+);
-                (value, [$($a),+])
-            },
-            |v, seed| {
-                let [$($a),+] = v;
-                let (value, $($a),+) = $m::f_vjp($($a,)+ seed);
-                (value, [$($a),+])
-            },
-            |v| {
-                let [$($a),+] = v;
-                $m::f($($a),+)
-            },
-        );
-        On::<$T>::check_jvp(
-            stringify!($m),
-            $cfg,
-            $pts,
-            |v| {
-                let [$($a),+] = v;
-                let (value, $($a),+) = $m::f_grad($($a),+);
-                (value, [$($a),+])
-            },
-            |v, t| {
-                let [$($a),+] = v;
-                // The tangents in order: `$a` only drives the repetition.
-                let mut k = 0usize;
-                $m::f_jvp($($a,)+ $({ let _ = &$a; k += 1; t[k - 1] }),+)
-            },
-            |v| {
-                let [$($a),+] = v;
-                $m::f($($a),+)
-            },
-        )
-    };
-}
-
-/// The same points in f64 and in f32.
-macro_rules! check {
-    ($m:ident [$($a:ident),+] $cfg:expr; $pts:expr) => {
-        check_as!(f64, $m [$($a),+] $cfg; $pts);
-        check_as!(f32, $m [$($a),+] $cfg; $pts);
-    };
-}
-
 fn c<T: Float>(v: f64) -> T {
     T::from(v).unwrap()
 }

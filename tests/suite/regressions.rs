@@ -13,59 +13,6 @@ fn c<T: Float>(v: f64) -> T {
     T::from(v).unwrap()
 }
 
-/// Checks `$m::f` over scalar arguments `[$a, ...]`, in f64 and f32.
-macro_rules! check {
-    ($m:ident [$($a:ident),+] $cfg:expr; $pts:expr) => {
-        check!(@as f64, $m [$($a),+] $cfg; $pts);
-        check!(@as f32, $m [$($a),+] $cfg; $pts);
-    };
-    (@as $T:ty, $m:ident [$($a:ident),+] $cfg:expr; $pts:expr) => {
-        On::<$T>::check(
-            stringify!($m),
-            $cfg,
-            $pts,
-            |v| {
-                let [$($a),+] = v;
-                $m::f($($a),+)
-            },
-            |v| {
-                let [$($a),+] = v;
-                let (value, $($a),+) = $m::f_grad($($a),+);
-                (value, [$($a),+])
-            },
-            |v, seed| {
-                let [$($a),+] = v;
-                let (value, $($a),+) = $m::f_vjp($($a,)+ seed);
-                (value, [$($a),+])
-            },
-            |v| {
-                let [$($a),+] = v;
-                $m::f($($a),+)
-            },
-        );
-        On::<$T>::check_jvp(
-            stringify!($m),
-            $cfg,
-            $pts,
-            |v| {
-                let [$($a),+] = v;
-                let (value, $($a),+) = $m::f_grad($($a),+);
-                (value, [$($a),+])
-            },
-            |v, t| {
-                let [$($a),+] = v;
-                // The tangents in order: `$a` only drives the repetition.
-                let mut k = 0usize;
-                $m::f_jvp($($a,)+ $({ let _ = &$a; k += 1; t[k - 1] }),+)
-            },
-            |v| {
-                let [$($a),+] = v;
-                $m::f($($a),+)
-            },
-        )
-    };
-}
-
 /// Checks `$m::f(x: [T; N])`, in f64 and f32.
 macro_rules! check_array {
     ($m:ident $cfg:expr; $pts:expr) => {
