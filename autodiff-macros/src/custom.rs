@@ -4,16 +4,10 @@
 //! `custom_vjp`: the rule receives the inputs, the value and the output
 //! cotangent, and returns one cotangent per input.
 
-use proc_macro2::{Span, TokenStream};
+use crate::names::hygienic;
+use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{FnArg, Ident, ItemFn, Pat, ReturnType, Type};
-
-/// A name the generated pullback introduces. Mixed-site, as in the main
-/// macro (`hygienic` in emit.rs): a parameter the user called `value`,
-/// `seed` or `g0` can neither collide with it nor be shadowed by it.
-fn hygienic(name: &str) -> Ident {
-    Ident::new(name, Span::mixed_site())
-}
 
 pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     let item: ItemFn = match syn::parse2(input.clone()) {
@@ -66,7 +60,7 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
                 Pat::Ident(pi) if pi.subpat.is_none() => {
                     // Positional, not the user's names: a parameter named
                     // like the function or the rule cannot shadow it.
-                    let ident = hygienic(&format!("p{}", idents.len()));
+                    let ident = hygienic(format!("p{}", idents.len()));
                     let ty = &pt.ty;
                     idents.push(ident.clone());
                     params.push(quote!(#ident: #ty));
@@ -113,12 +107,12 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     let pullback = Ident::new("pullback", name.span());
     let derivatives = crate::signatures::derivatives_name(name);
     let turbofish = crate::names::generic_args(generics);
-    let (value, seed) = (hygienic("value"), hygienic("seed"));
+    let (value, seed) = (hygienic("value".into()), hygienic("seed".into()));
     let body = if idents.len() == 1 {
         quote!((#value, (#rule(#(#idents,)* #value, #seed),)))
     } else {
         let g: Vec<Ident> = (0..idents.len())
-            .map(|k| hygienic(&format!("g{k}")))
+            .map(|k| hygienic(format!("g{k}")))
             .collect();
         quote! {
             let (#(#g),*) = #rule(#(#idents,)* #value, #seed);
@@ -198,16 +192,16 @@ fn pushforward(
     let pf = Ident::new("pushforward", name.span());
     let turbofish = crate::names::generic_args(&item.sig.generics);
     let q: Vec<Ident> = (0..idents.len())
-        .map(|k| hygienic(&format!("q{k}")))
+        .map(|k| hygienic(format!("q{k}")))
         .collect();
     let (value, seed, tangent, r) = (
-        hygienic("value"),
-        hygienic("seed"),
-        hygienic("tangent"),
-        hygienic("r"),
+        hygienic("value".into()),
+        hygienic("seed".into()),
+        hygienic("tangent".into()),
+        hygienic("r".into()),
     );
     let g: Vec<Ident> = (0..idents.len())
-        .map(|k| hygienic(&format!("g{k}")))
+        .map(|k| hygienic(format!("g{k}")))
         .collect();
     let attrs = quote! {
         #[doc(hidden)]
@@ -217,7 +211,7 @@ fn pushforward(
     let scalar_out = is_scalar(ret, &item.sig.generics);
     let vector_out = crate::jacobian::dim(ret).filter(|_| !matches!(ret, Type::Array(_)));
     if !callable || !(scalar_out || vector_out.is_some()) {
-        let out = hygienic("AutodiffJvpOut");
+        let out = hygienic("AutodiffJvpOut".into());
         let mut generics = item.sig.generics.clone();
         generics.params.push(syn::parse_quote!(#out));
         generics
