@@ -43,3 +43,33 @@ pub trait JacobianNeedsVectorResult {}
     note = "use `_jvp` (one direction per call) or `_vjp` (one seed per call) to build the derivative you need"
 )]
 pub trait JacobianShapes {}
+
+/// Bound on the `f_hvp` and `f_hessian` that `#[differentiable]` emits for
+/// a function with a vector or matrix result: second order is for scalar
+/// functions (a loss, an objective).
+#[diagnostic::on_unimplemented(
+    message = "`_hvp` and `_hessian` need a scalar result (`f64`, `f32` or a float `T`); this function returns a vector or matrix",
+    label = "no second derivative for a function with a vector or matrix result",
+    note = "differentiate a scalar of it (a sum of squares, one component) in a `#[differentiable]` function of its own, and take that function's `_hvp` or `_hessian`"
+)]
+pub trait SecondOrderNeedsScalarResult {}
+
+/// Bound on the `f_hessian` that `#[differentiable]` emits when the
+/// differentiated parameters are not one of the covered combinations.
+#[diagnostic::on_unimplemented(
+    message = "`_hessian` covers differentiated parameters that are all scalars, or one `[T; N]`, or one `Vector<T, N>` (and constants passed by reference or `Copy`)",
+    label = "no `_hessian` for these parameters",
+    note = "`_hvp(params..., v...)` works for every combination: it returns the gradient and the Hessian times `v`, one column per call with `v` a unit vector"
+)]
+pub trait HessianShapes {}
+
+/// Bound on the `f_hvp` and `f_hessian` that `#[differentiable]` emits when
+/// its differentiated parameters and result do not share one float type
+/// (`f64`, `f32` or one generic `T`), which the dual numbers of second order
+/// are built on.
+#[diagnostic::on_unimplemented(
+    message = "`_hvp` and `_hessian` need the differentiated parameters and the result to share one float type: `f64`, `f32` or one generic `T`",
+    label = "no second derivative for these types",
+    note = "write the types as `f64` (or `f32`, or one `T: Float`) rather than through an alias"
+)]
+pub trait SecondOrderNeedsOneFloat {}

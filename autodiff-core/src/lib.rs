@@ -34,6 +34,8 @@ pub mod jvp;
 pub mod linalg;
 pub mod losses;
 pub mod rules;
+#[doc(hidden)]
+pub mod second;
 
 pub use activations::{relu, sigmoid, softplus};
 pub use dual::Dual;
@@ -87,5 +89,7 @@ pub mod __private {
     pub use crate::linalg::*;
     pub use crate::losses::*;
     pub use crate::rules::*;
+    pub use crate::dual::Dual;
+    pub use crate::second::*;
     pub use num_traits::{Float, One, Zero};
 }

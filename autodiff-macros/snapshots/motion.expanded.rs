@@ -220,6 +220,31 @@ pub fn motion_jacobian(
     };
     (value, j0, j1)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+pub fn motion_hvp<AutodiffSecondOrderOut>(
+    s: [f64; 3],
+    u: [f64; 2],
+    dt: f64,
+    directions: impl ::core::marker::Sized,
+) -> AutodiffSecondOrderOut
+where
+    AutodiffSecondOrderOut: ::autodiff::__private::SecondOrderNeedsScalarResult,
+{
+    ::core::unreachable!("no second derivative for this function")
+}
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+pub fn motion_hessian<AutodiffSecondOrderOut>(
+    s: [f64; 3],
+    u: [f64; 2],
+    dt: f64,
+) -> AutodiffSecondOrderOut
+where
+    AutodiffSecondOrderOut: ::autodiff::__private::SecondOrderNeedsScalarResult,
+{
+    ::core::unreachable!("no second derivative for this function")
+}
 /// The derivative rules of `motion` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]
@@ -252,6 +277,82 @@ impl motion_derivatives {
         let q0 = __ad::IntoTangent::into_tangent(q0, &p0);
         let q1 = __ad::IntoTangent::into_tangent(q1, &p1);
         motion_jvp(p0, p1, p2, q0, q1)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        dead_code,
+        unused_variables,
+        unused_assignments,
+        unused_parens,
+        non_snake_case,
+        clippy::assign_op_pattern,
+        clippy::too_many_arguments,
+        clippy::type_complexity,
+        clippy::needless_range_loop
+    )]
+    pub fn lifted_vjp<AutodiffScalar: ::autodiff::__private::Lifted<f64>>(
+        s: [AutodiffScalar; 3],
+        u: [AutodiffScalar; 2],
+        dt: f64,
+        seed: [AutodiffScalar; 3],
+    ) -> ([AutodiffScalar; 3], [AutodiffScalar; 3], [AutodiffScalar; 2]) {
+        use ::autodiff::__private as __ad;
+        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        let t0 = u[0];
+        let t1 = u[1];
+        let t2 = s[0];
+        let t3 = __ad::leaf::<AutodiffScalar, _>(dt).lifted() * t0;
+        let t4 = s[2];
+        let t5 = __ad::cos(t4);
+        let t6 = t3 * t5;
+        let t7 = t2 + t6;
+        let t8 = s[1];
+        let t9 = __ad::sin(t4);
+        let t10 = t3 * t9;
+        let t11 = t8 + t10;
+        let t12 = __ad::leaf::<AutodiffScalar, _>(dt).lifted() * t1;
+        let t13 = t4 + t12;
+        let mut a0 = [t7, t11, t13];
+        let mut da0 = __ad::zeros_like_array(&a0);
+        da0 = ::core::convert::Into::into(seed);
+        let d13 = da0[2usize];
+        let d11 = da0[1usize];
+        let d9 = __ad::mul_vjp1(t3, t9, t10, d11);
+        let d7 = da0[0usize];
+        let d5 = __ad::mul_vjp1(t3, t5, t6, d7);
+        let d4 = d13 + __ad::sin_vjp0(t4, t9, d9) + __ad::cos_vjp0(t4, t5, d5);
+        let d3 = __ad::mul_vjp0(t3, t9, t10, d11) + __ad::mul_vjp0(t3, t5, t6, d7);
+        let d1 = __ad::mul_vjp1(
+            __ad::leaf::<AutodiffScalar, _>(dt).lifted(),
+            t1,
+            t12,
+            d13,
+        );
+        let d0 = __ad::mul_vjp1(
+            __ad::leaf::<AutodiffScalar, _>(dt).lifted(),
+            t0,
+            t3,
+            d3,
+        );
+        let d_s = [d7, d11, d4];
+        let d_u = [d0, d1];
+        (a0, d_s, d_u)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
+    pub fn lifted_pullback<AutodiffScalar: ::autodiff::__private::Lifted<f64>>(
+        p0: [AutodiffScalar; 3],
+        p1: [AutodiffScalar; 2],
+        p2: f64,
+        seed: [AutodiffScalar; 3],
+    ) -> (
+        [AutodiffScalar; 3],
+        ([AutodiffScalar; 3], [AutodiffScalar; 2], ::autodiff::__private::NoGrad),
+    ) {
+        let (value, d0, d1) = Self::lifted_vjp::<AutodiffScalar>(p0, p1, p2, seed);
+        (value, (d0, d1, ::autodiff::__private::NoGrad))
     }
 }
 /** The expression graph of [`motion`] in Graphviz DOT: one node per operation, labelled with its local derivative; edges follow the data.
@@ -457,6 +558,29 @@ pub fn measurement_jacobian(
     };
     (value, j0)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+pub fn measurement_hvp<AutodiffSecondOrderOut>(
+    s: [f64; 3],
+    landmark: [f64; 2],
+    directions: impl ::core::marker::Sized,
+) -> AutodiffSecondOrderOut
+where
+    AutodiffSecondOrderOut: ::autodiff::__private::SecondOrderNeedsScalarResult,
+{
+    ::core::unreachable!("no second derivative for this function")
+}
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+pub fn measurement_hessian<AutodiffSecondOrderOut>(
+    s: [f64; 3],
+    landmark: [f64; 2],
+) -> AutodiffSecondOrderOut
+where
+    AutodiffSecondOrderOut: ::autodiff::__private::SecondOrderNeedsScalarResult,
+{
+    ::core::unreachable!("no second derivative for this function")
+}
 /// The derivative rules of `measurement` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]
@@ -485,6 +609,61 @@ impl measurement_derivatives {
         use ::autodiff::__private as __ad;
         let q0 = __ad::IntoTangent::into_tangent(q0, &p0);
         measurement_jvp(p0, p1, q0)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        dead_code,
+        unused_variables,
+        unused_assignments,
+        unused_parens,
+        non_snake_case,
+        clippy::assign_op_pattern,
+        clippy::too_many_arguments,
+        clippy::type_complexity,
+        clippy::needless_range_loop
+    )]
+    pub fn lifted_vjp<AutodiffScalar: ::autodiff::__private::Lifted<f64>>(
+        s: [AutodiffScalar; 3],
+        landmark: [f64; 2],
+        seed: [AutodiffScalar; 2],
+    ) -> ([AutodiffScalar; 2], [AutodiffScalar; 3]) {
+        use ::autodiff::__private as __ad;
+        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        let t0 = __ad::leaf::<AutodiffScalar, _>(landmark[0]).lifted();
+        let t1 = s[0];
+        let t2 = t0 - t1;
+        let t3 = __ad::leaf::<AutodiffScalar, _>(landmark[1]).lifted();
+        let t4 = s[1];
+        let t5 = t3 - t4;
+        let t6 = t2 * t2;
+        let t7 = t5 * t5;
+        let t8 = t6 + t7;
+        let t9 = __ad::sqrt(t8);
+        let t10 = __ad::atan2(t5, t2);
+        let t11 = s[2];
+        let t12 = t10 - t11;
+        let mut a0 = [t9, t12];
+        let mut da0 = __ad::zeros_like_array(&a0);
+        da0 = ::core::convert::Into::into(seed);
+        let d12 = da0[1usize];
+        let d9 = da0[0usize];
+        let d8 = __ad::sqrt_cone_vjp0(t8, t9, d9);
+        let d5 = __ad::atan2_vjp0(t5, t2, t10, d12) + __ad::mul_vjp_same(t5, t5, t7, d8);
+        let d2 = __ad::atan2_vjp1(t5, t2, t10, d12) + __ad::mul_vjp_same(t2, t2, t6, d8);
+        let d_s = [-d2, -d5, -d12];
+        (a0, d_s)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
+    pub fn lifted_pullback<AutodiffScalar: ::autodiff::__private::Lifted<f64>>(
+        p0: [AutodiffScalar; 3],
+        p1: [f64; 2],
+        seed: [AutodiffScalar; 2],
+    ) -> ([AutodiffScalar; 2], ([AutodiffScalar; 3], ::autodiff::__private::NoGrad)) {
+        let (value, d0) = Self::lifted_vjp::<AutodiffScalar>(p0, p1, seed);
+        (value, (d0, ::autodiff::__private::NoGrad))
     }
 }
 /** The expression graph of [`measurement`] in Graphviz DOT: one node per operation, labelled with its local derivative; edges follow the data.
@@ -774,6 +953,25 @@ pub fn box_3d_jacobian(x: [f64; 3]) -> ([f64; 10], [[f64; 3]; 10]) {
     };
     (value, j0)
 }
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+pub fn box_3d_hvp<AutodiffSecondOrderOut>(
+    x: [f64; 3],
+    directions: impl ::core::marker::Sized,
+) -> AutodiffSecondOrderOut
+where
+    AutodiffSecondOrderOut: ::autodiff::__private::SecondOrderNeedsScalarResult,
+{
+    ::core::unreachable!("no second derivative for this function")
+}
+#[doc(hidden)]
+#[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+pub fn box_3d_hessian<AutodiffSecondOrderOut>(x: [f64; 3]) -> AutodiffSecondOrderOut
+where
+    AutodiffSecondOrderOut: ::autodiff::__private::SecondOrderNeedsScalarResult,
+{
+    ::core::unreachable!("no second derivative for this function")
+}
 /// The derivative rules of `box_3d` that other `#[differentiable]` functions call.
 #[doc(hidden)]
 #[allow(non_camel_case_types, dead_code)]
@@ -796,6 +994,118 @@ impl box_3d_derivatives {
         use ::autodiff::__private as __ad;
         let q0 = __ad::IntoTangent::into_tangent(q0, &p0);
         box_3d_jvp(p0, q0)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        dead_code,
+        unused_variables,
+        unused_assignments,
+        unused_parens,
+        non_snake_case,
+        clippy::assign_op_pattern,
+        clippy::too_many_arguments,
+        clippy::type_complexity,
+        clippy::needless_range_loop
+    )]
+    pub fn lifted_vjp<AutodiffScalar: ::autodiff::__private::Lifted<f64>>(
+        x: [AutodiffScalar; 3],
+        seed: [AutodiffScalar; 10],
+    ) -> ([AutodiffScalar; 10], [AutodiffScalar; 3]) {
+        use ::autodiff::__private as __ad;
+        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        let mut d_x = [<AutodiffScalar as __ad::Zero>::zero(); 3];
+        let mut a0 = [__ad::leaf::<AutodiffScalar, f64>(0.0).lifted(); 10];
+        let mut da0 = __ad::zeros_like_array(&a0);
+        let mut s12 = [__ad::Zero::zero(); 10usize];
+        let mut s16 = [__ad::Zero::zero(); 10usize];
+        for i in 0..10 {
+            let t0 = __ad::leaf::<AutodiffScalar, _>((i + 1) as f64).lifted();
+            let t1 = __ad::leaf::<AutodiffScalar, f64>(0.1).lifted() * t0;
+            let t2 = -t1;
+            let t3 = x[0];
+            let t4 = t2 * t3;
+            let t5 = __ad::exp(t4);
+            let t6 = x[1];
+            let t7 = t2 * t6;
+            let t8 = __ad::exp(t7);
+            let t9 = t5 - t8;
+            let t10 = x[2];
+            let t11 = __ad::leaf::<
+                AutodiffScalar,
+                _,
+            >({
+                    let t = __ad::unleaf::<f64, _>(t1).unlifted();
+                    (-t).exp()
+                })
+                .lifted();
+            let t12 = __ad::leaf::<
+                AutodiffScalar,
+                _,
+            >({
+                    let t = __ad::unleaf::<f64, _>(t1).unlifted();
+                    (-10.0 * t).exp()
+                })
+                .lifted();
+            let t13 = t11 - t12;
+            let t14 = t10 * t13;
+            let t15 = t9 - t14;
+            a0[i] = t15;
+            s12[i] = t5;
+            s16[i] = t8;
+        }
+        da0 = ::core::convert::Into::into(seed);
+        for i in (0..10).rev() {
+            let t5 = s12[i];
+            let t8 = s16[i];
+            let t0 = __ad::leaf::<AutodiffScalar, _>((i + 1) as f64).lifted();
+            let t1 = __ad::leaf::<AutodiffScalar, f64>(0.1).lifted() * t0;
+            let t2 = -t1;
+            let t3 = x[0];
+            let t4 = t2 * t3;
+            let t6 = x[1];
+            let t7 = t2 * t6;
+            let t10 = x[2];
+            let t11 = __ad::leaf::<
+                AutodiffScalar,
+                _,
+            >({
+                    let t = __ad::unleaf::<f64, _>(t1).unlifted();
+                    (-t).exp()
+                })
+                .lifted();
+            let t12 = __ad::leaf::<
+                AutodiffScalar,
+                _,
+            >({
+                    let t = __ad::unleaf::<f64, _>(t1).unlifted();
+                    (-10.0 * t).exp()
+                })
+                .lifted();
+            let t13 = t11 - t12;
+            let t14 = t10 * t13;
+            let w25 = da0[i];
+            da0[i] = __ad::zero_like(da0[i]);
+            let d10 = __ad::mul_vjp0(t10, t13, t14, w25);
+            d_x[2] = d_x[2] - d10;
+            let d7 = __ad::exp_vjp0(t7, t8, w25);
+            let d6 = __ad::mul_vjp1(t2, t6, t7, d7);
+            d_x[1] = d_x[1] - d6;
+            let d4 = __ad::exp_vjp0(t4, t5, w25);
+            let d3 = __ad::mul_vjp1(t2, t3, t4, d4);
+            d_x[0] = d_x[0] + d3;
+        }
+        (a0, d_x)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
+    pub fn lifted_pullback<AutodiffScalar: ::autodiff::__private::Lifted<f64>>(
+        p0: [AutodiffScalar; 3],
+        seed: [AutodiffScalar; 10],
+    ) -> ([AutodiffScalar; 10], ([AutodiffScalar; 3],)) {
+        let (value, d0) = Self::lifted_vjp::<AutodiffScalar>(p0, seed);
+        (value, (d0,))
     }
 }
 /** The expression graph of [`box_3d`] in Graphviz DOT: one node per operation, labelled with its local derivative; edges follow the data.

@@ -5,7 +5,7 @@
 //! cotangent, and returns one cotangent per input.
 
 use crate::names::hygienic;
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{FnArg, Ident, ItemFn, Pat, ReturnType, Type};
 
@@ -125,6 +125,7 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
         quote!(#rule).to_string().replace(' ', "")
     );
     let pushforward = pushforward(&item, &rule, &krate, &idents, &params, &grads, &ret, scalar);
+    let lifted = lifted_pullback(&item, &krate, &idents, &params, &grads, &ret);
     quote! {
         #item
 
@@ -136,6 +137,8 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
         impl #derivatives {
             #pushforward
 
+            #lifted
+
             #[doc(hidden)]
             #[inline]
             #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
@@ -143,6 +146,77 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
                 let #value = #name #turbofish(#(#idents),*);
                 #body
             }
+        }
+    }
+}
+
+/// `lifted_pullback`, second order's protocol (see `second`). A rule
+/// generic over its float runs on the callers' dual numbers as it is. A
+/// rule written for `f64` or `f32` has no second order: the lifted pullback
+/// exists, so that callers compile, but instantiating it (a call of `_hvp`
+/// or `_hessian` that reaches it) is a compile error naming the function.
+fn lifted_pullback(
+    item: &ItemFn,
+    krate: &TokenStream,
+    idents: &[Ident],
+    params: &[TokenStream],
+    grads: &[Type],
+    ret: &Type,
+) -> TokenStream {
+    let name = &item.sig.ident;
+    let vis = &item.vis;
+    let lifted = Ident::new("lifted_pullback", name.span());
+    let pullback = Ident::new("pullback", name.span());
+    let seed = hygienic("seed".into());
+    let generics = &item.sig.generics;
+    let where_clause = &generics.where_clause;
+    let attrs = quote! {
+        #[doc(hidden)]
+        #[inline]
+        #[allow(dead_code, unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
+    };
+    if generics.type_params().next().is_some() {
+        let turbofish = crate::names::generic_args(generics);
+        return quote! {
+            #attrs
+            #vis fn #lifted #generics (#(#params,)* #seed: #ret) -> (#ret, (#(#grads,)*)) #where_clause {
+                Self::#pullback #turbofish(#(#idents,)* #seed)
+            }
+        };
+    }
+    let float = ["f64", "f32"]
+        .into_iter()
+        .find(|f| quote!(#(#params)* #ret).to_string().split(|c: char| !c.is_alphanumeric()).any(|w| w == *f))
+        .unwrap_or("f64");
+    let float = Ident::new(float, name.span());
+    let s = Ident::new("AutodiffScalar", Span::mixed_site());
+    let to: Type = syn::parse_quote!(#s);
+    let lift = |ty: &Type| crate::second::substitute(ty, &float, &to);
+    let lparams = idents.iter().zip(item.sig.inputs.iter()).map(|(p, input)| match input {
+        FnArg::Typed(pt) => {
+            let ty = lift(&pt.ty);
+            quote!(#p: #ty)
+        }
+        FnArg::Receiver(_) => quote!(#p: ()),
+    });
+    let lgrads = grads.iter().map(lift);
+    let lret = lift(ret);
+    let msg = format!(
+        "`{}` has a `#[custom_vjp]` rule for `{float}` only, and no second-order rule: `_hvp` and `_hessian` cannot go through a call of it. Write `{}` and its rule generic over `T: Float`, so that they run on dual numbers, or write the function with `#[differentiable]`",
+        syn::ext::IdentExt::unraw(name),
+        syn::ext::IdentExt::unraw(name),
+    );
+    let marker = hygienic("NoSecondOrderRule".into());
+    quote! {
+        #attrs
+        #vis fn #lifted <#s: #krate::__private::Lifted<#float>> (#(#lparams,)* #seed: #lret) -> (#lret, (#(#lgrads,)*)) {
+            struct #marker<S>(S);
+            impl<S> #marker<S> {
+                const ERROR: () = ::core::panic!(#msg);
+            }
+            #[allow(clippy::let_unit_value)]
+            let () = #marker::<#s>::ERROR;
+            ::core::unreachable!()
         }
     }
 }

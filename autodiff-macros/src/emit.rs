@@ -99,6 +99,9 @@ pub struct Emitter<'a> {
     /// Jacobian's rows): no loop runs its backward steps inside its
     /// forward iterations, since the seed is not known yet.
     pub(crate) repeated: bool,
+    /// The lifted pass of second order (see `second`): every float a
+    /// dual number, the leaves lifted where they are read.
+    pub(crate) lifted: Option<crate::second::Lifting>,
     /// Per scope: the nodes that received a share computed there, which
     /// the `if` or loop owning the scope passes out when it is done.
     pending: Vec<Vec<u32>>,
@@ -128,6 +131,7 @@ impl<'a> Emitter<'a> {
             ix,
             tangents,
             repeated: false,
+            lifted: None,
             pending: vec![Vec::new(); g.scope_parent.len()],
             number: vec![None; n],
             next_number: 0,
@@ -211,13 +215,22 @@ impl<'a> Emitter<'a> {
             (Op::Param(i), _) => {
                 let p = &self.sig.params[*i];
                 let ident = &p.ident;
-                if p.scalar_ref {
+                let read = if p.scalar_ref {
                     quote!((*#ident))
                 } else {
                     ident.to_token_stream()
+                };
+                match (&self.lifted, &p.shape) {
+                    (Some(l), crate::sig::Shape::Scalar | crate::sig::Shape::Tensor) if !p.diff => {
+                        l.leaf(read)
+                    }
+                    _ => read,
                 }
             }
-            (Op::Lit(tokens), _) => tokens.clone(),
+            (Op::Lit(tokens), _) => match &self.lifted {
+                Some(l) => l.literal(tokens),
+                None => tokens.clone(),
+            },
             (Op::LoopIndex(l), _) => self.loop_var(*l).into_token_stream(),
             (_, Some(n)) => hygienic(format!("t{n}")).into_token_stream(),
             // An invariant of the emitter; a compile error rather than a panic
@@ -314,11 +327,18 @@ impl<'a> Emitter<'a> {
                 None => self.internal_error("a loop's result is not one of its carried variables"),
             },
             Op::Elem(p) => {
-                let ident = &self.sig.params[*p].ident;
-                quote!(#ident #([#args])*)
+                let param = &self.sig.params[*p];
+                let ident = &param.ident;
+                match &self.lifted {
+                    Some(l) if !param.diff => l.leaf(quote!(#ident #([#args])*)),
+                    _ => quote!(#ident #([#args])*),
+                }
             }
-            Op::Const { expr, locals } if locals.is_empty() => expr.clone(),
-            Op::Const { expr, locals } => quote!({ #(let #locals = #args;)* #expr }),
+            Op::Const { expr, locals } => match &self.lifted {
+                Some(l) => l.constant(expr, locals, &args),
+                None if locals.is_empty() => expr.clone(),
+                None => quote!({ #(let #locals = #args;)* #expr }),
+            },
             Op::Add => binary(&args, quote!(+)),
             Op::Sub => binary(&args, quote!(-)),
             Op::Mul => binary(&args, quote!(*)),
@@ -341,6 +361,9 @@ impl<'a> Emitter<'a> {
             Op::Prim(p) => {
                 let f = Ident::new(p.name, Span::call_site());
                 quote!(#ad::#f(#(#args),*))
+            }
+            Op::Call { lifted, .. } if self.lifted.is_some() => {
+                quote!(#lifted(#(#args,)* #ad::ZeroTangent::zero_tangent()).0)
             }
             Op::Call { func, .. } => quote!(#func(#(#args),*)),
         }

@@ -131,7 +131,14 @@ impl Emitter<'_> {
             }
             Op::ArrLoad(_) => self.backward_load(id, whole, code),
             Op::ArrNew { .. } | Op::ArrStore(_) => {}
-            Op::Call { pullback, .. } => {
+            Op::Call {
+                pullback, lifted, ..
+            } => {
+                let pullback = if self.lifted.is_some() {
+                    lifted
+                } else {
+                    pullback
+                };
                 // One call of the callee's pullback gives every argument's share.
                 let names: Vec<TokenStream> = node
                     .args

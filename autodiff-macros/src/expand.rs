@@ -74,7 +74,7 @@ fn emit(
     lowered: &Lowered,
     out: Id,
 ) -> TokenStream {
-    let rev = reverse(cx, sig, names, lowered, out, Mode::Reverse);
+    let rev = reverse(cx, sig, names, lowered, out, Mode::Reverse, None);
     let mut fwd = rev.prologue;
     fwd.extend(rev.forward);
     let (bwd, grads, value) = (rev.backward, rev.grads, rev.value);
@@ -159,7 +159,9 @@ fn emit(
         }
     };
     let pushforward = pushforward_body(item, sig, names);
-    let rules = names.rules(item, sig, quote!(#pullback #pushforward));
+    let lifted = crate::second::lifted_rules(item, sig, names, lowered, out);
+    let rules = names.rules(item, sig, quote!(#pullback #pushforward #lifted));
+    let second = crate::hessian::second_order(item, sig, names);
     // A Jacobian's reverse mode runs the forward pass once and the
     // backward pass once per output row (`jacobian`).
     // Its own error channel: where that plan cannot be had (a loop that
@@ -167,7 +169,7 @@ fn emit(
     // rows come from `_vjp` calls instead.
     let rows = sig.returns_many().then(|| {
         let scratch = Ctxt::default();
-        let rows = reverse(&scratch, sig, names, lowered, out, Mode::RepeatedReverse);
+        let rows = reverse(&scratch, sig, names, lowered, out, Mode::RepeatedReverse, None);
         scratch.finish().ok().map(|()| rows)
     });
     let rows = rows.flatten();
@@ -214,6 +216,8 @@ fn emit(
         #jvp
 
         #jacobian
+
+        #second
 
         #rules
 
@@ -288,9 +292,18 @@ pub(crate) struct Reverse {
     pub resets: Vec<TokenStream>,
 }
 
-fn reverse(cx: &Ctxt, sig: &Sig, names: &Names, lowered: &Lowered, out: Id, mode: Mode) -> Reverse {
+pub(crate) fn reverse(
+    cx: &Ctxt,
+    sig: &Sig,
+    names: &Names,
+    lowered: &Lowered,
+    out: Id,
+    mode: Mode,
+    lifted: Option<crate::second::Lifting>,
+) -> Reverse {
     let g = &lowered.graph;
     let mut em = Emitter::new(cx, g, sig, names, out, mode);
+    em.lifted = lifted;
     let prologue = em.prologue();
     let forward = em.forward(Scope::TOP, false);
     // A result built in a local array (`[T; M]`, `Vector::from([..])`):

@@ -22,6 +22,7 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
         }
     };
     let graph = names.graph_fn(item, "");
+    let second = crate::hessian::fallback(item, sig, names);
     let jacobian = crate::jacobian::jacobian(item, sig, names, None);
     let pullback_sig = names.pullback_sig(item, sig);
     let jvp_sig = names.jvp_sig(item, sig);
@@ -57,6 +58,7 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
         }
         #rules
         #jacobian
+        #second
         #graph
     }
 }

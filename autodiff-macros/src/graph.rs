@@ -93,11 +93,13 @@ pub enum Op {
     Prim(&'static Prim),
     /// A call to a function with rules of its own: `func(args)` in the
     /// forward pass, `pullback(args, ḡ)` in the backward pass,
-    /// `pushforward(args, tangents)` in forward mode.
+    /// `pushforward(args, tangents)` in forward mode, and `lifted(args, ḡ)`
+    /// (the pullback run on dual numbers) in the lifted pass of second order.
     Call {
         func: TokenStream,
         pullback: TokenStream,
         pushforward: TokenStream,
+        lifted: TokenStream,
     },
     /// A comparison (`<`, `==`, ...): a boolean with no derivative.
     Cmp(&'static str),

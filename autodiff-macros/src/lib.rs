@@ -30,12 +30,14 @@ mod emit_tangent;
 mod expand;
 mod fallback;
 mod graph;
+mod hessian;
 mod index;
 mod jacobian;
 mod lower;
 mod names;
 mod plan;
 mod prim;
+mod second;
 mod sig;
 mod signatures;
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub enum Shape {
     Other,
 }
 
+#[derive(Clone)]
 pub struct Param {
     pub ident: Ident,
     /// The type as written, for the generated signature.
@@ -40,6 +41,7 @@ pub struct Param {
     pub refused: bool,
 }
 
+#[derive(Clone)]
 pub struct Sig {
     pub receiver: Option<syn::Receiver>,
     pub params: Vec<Param>,

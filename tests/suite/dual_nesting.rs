@@ -17,7 +17,7 @@ fn rosenbrock<T: Float>(x: T, y: T) -> T {
     (T::one() - x).powi(2) + hundred * (y - x * x).powi(2)
 }
 
-fn rosenbrock_hessian(x: f64, y: f64) -> [[f64; 2]; 2] {
+fn rosenbrock_hessian_closed(x: f64, y: f64) -> [[f64; 2]; 2] {
     [
         [1200.0 * x * x - 400.0 * y + 2.0, -400.0 * x],
         [-400.0 * x, 200.0],
@@ -34,7 +34,7 @@ fn branchy<T: Float>(x: T, y: T) -> T {
     }
 }
 
-fn branchy_hessian(x: f64, y: f64) -> [[f64; 2]; 2] {
+fn branchy_hessian_closed(x: f64, y: f64) -> [[f64; 2]; 2] {
     if x * y > 1.0 {
         [[6.0 * x, 1.0 / y], [1.0 / y, -x / (y * y)]]
     } else {
@@ -59,7 +59,7 @@ where
     f
 }
 
-fn chained_hessian<const N: usize>(x: [f64; N]) -> [[f64; N]; N] {
+fn chained_hessian_closed<const N: usize>(x: [f64; N]) -> [[f64; N]; N] {
     let mut h = [[0.0; N]; N];
     for i in 0..N - 1 {
         h[i][i] += 1200.0 * x[i] * x[i] - 400.0 * x[i + 1] + 2.0;
@@ -105,7 +105,7 @@ fn check_hvp<const N: usize>(what: &str, g: [Dual<f64>; N], grad: [f64; N], hv: 
 const DIRECTIONS: [[f64; 2]; 3] = [[1.0, 0.0], [0.0, 1.0], [0.3, -1.7]];
 
 #[test]
-fn rosenbrock_hvp() {
+fn rosenbrock_hvp_by_dual() {
     for [x, y] in [[-1.2, 1.0], [1.0, 1.0], [0.5, -0.25], [0.0, 0.0]] {
         let (_, gx, gy) = rosenbrock_grad(x, y);
         for v in DIRECTIONS {
@@ -117,7 +117,7 @@ fn rosenbrock_hvp() {
                 &what,
                 [hx, hy],
                 [gx, gy],
-                mat_vec(rosenbrock_hessian(x, y), v),
+                mat_vec(rosenbrock_hessian_closed(x, y), v),
             );
             // The value's own tangent is the directional derivative g·v.
             common::close(&what, f.eps, gx * v[0] + gy * v[1], 1e-14, 1e-12);
@@ -134,7 +134,7 @@ fn branch_hvp_follows_the_primal_arm() {
             let [dx, dy] = seeded([x, y], v);
             let (_, hx, hy) = branchy_grad(dx, dy);
             let what = format!("branchy at ({x}, {y}) along {v:?}");
-            check_hvp(&what, [hx, hy], [gx, gy], mat_vec(branchy_hessian(x, y), v));
+            check_hvp(&what, [hx, hy], [gx, gy], mat_vec(branchy_hessian_closed(x, y), v));
         }
     }
 }
@@ -143,7 +143,7 @@ fn branch_hvp_follows_the_primal_arm() {
 fn loop_hvp_is_tridiagonal() {
     let x = [-1.2, 1.0, 0.3, -0.5, 2.0];
     let (_, g) = chained_grad(x);
-    let h = chained_hessian(x);
+    let h = chained_hessian_closed(x);
     let mut dirs: Vec<[f64; 5]> = (0..5)
         .map(|i| core::array::from_fn(|j| f64::from(u8::from(i == j))))
         .collect();
@@ -211,7 +211,7 @@ fn vector_parameter_hvp() {
 #[test]
 fn vjp_and_jvp_on_duals() {
     let (x, y) = (-1.2, 1.0);
-    let h = rosenbrock_hessian(x, y);
+    let h = rosenbrock_hessian_closed(x, y);
     let (_, gx, gy) = rosenbrock_grad(x, y);
     let seed = Dual::constant(2.0);
     let (_, vx, vy) = rosenbrock_vjp(Dual::new(x, 1.0), Dual::constant(y), seed);
@@ -237,7 +237,7 @@ fn vjp_and_jvp_on_duals() {
 #[test]
 fn f32_hvp() {
     let (x, y) = (-1.2f32, 1.0f32);
-    let h = rosenbrock_hessian(f64::from(x), f64::from(y));
+    let h = rosenbrock_hessian_closed(f64::from(x), f64::from(y));
     let (_, hx, hy) = rosenbrock_grad(Dual::new(x, 0.3), Dual::new(y, -1.7));
     let hv = mat_vec(h, [0.3, -1.7]);
     common::close(

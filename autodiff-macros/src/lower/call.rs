@@ -32,8 +32,14 @@ impl Lower<'_> {
                 let pullback = quote::format_ident!("{}_pullback", method, span = method.span());
                 let pushforward =
                     quote::format_ident!("{}_pushforward", method, span = method.span());
+                let lifted =
+                    quote::format_ident!("{}_lifted_pullback", method, span = method.span());
                 let args: Vec<&Expr> = m.args.iter().collect();
-                let rules = [quote!(self.#pullback), quote!(self.#pushforward)];
+                let rules = [
+                    quote!(self.#pullback),
+                    quote!(self.#pushforward),
+                    quote!(self.#lifted),
+                ];
                 self.user_call(quote!(self.#method), rules, &args, method.span())
             }
             None => self.constant_or(
@@ -126,7 +132,7 @@ impl Lower<'_> {
                     quote!(<#path>::#method #args)
                 };
                 let args: Vec<&Expr> = c.args.iter().collect();
-                let rules = [rule("pullback"), rule("pushforward")];
+                let rules = [rule("pullback"), rule("pushforward"), rule("lifted_pullback")];
                 self.user_call(f.path.to_token_stream(), rules, &args, last.ident.span())
             }
         }
@@ -139,7 +145,7 @@ impl Lower<'_> {
     pub(super) fn user_call(
         &mut self,
         func: TokenStream,
-        [pullback, pushforward]: [TokenStream; 2],
+        [pullback, pushforward, lifted]: [TokenStream; 3],
         args: &[&Expr],
         span: Span,
     ) -> Value {
@@ -156,6 +162,7 @@ impl Lower<'_> {
                 func,
                 pullback,
                 pushforward,
+                lifted,
             },
             ids,
             false,

@@ -82,11 +82,18 @@ pub fn transcendental_gradient(x: f64, y: f64) -> [f64; 2] {
     [dx, dy]
 }
 
-/// Forward-over-reverse without std: [`beale`]'s gradient evaluated on
-/// `autodiff::Dual<f64>` at `(x, y) + ε v` gives the Hessian times `v`.
-pub fn beale_hvp(x: f64, y: f64, v: [f64; 2]) -> [f64; 2] {
+/// Forward over reverse without std, by hand: [`beale`]'s gradient
+/// evaluated on `autodiff::Dual<f64>` at `(x, y) + ε v` gives the Hessian
+/// times `v`.
+pub fn beale_dual_hvp(x: f64, y: f64, v: [f64; 2]) -> [f64; 2] {
     let (_, hx, hy) = beale_grad(autodiff::Dual::new(x, v[0]), autodiff::Dual::new(y, v[1]));
     [hx.eps, hy.eps]
+}
+
+/// The generated second order without std or heap: the Hessian of
+/// [`transcendental`] (an `f64` function, so through its lifted pass).
+pub fn transcendental_hessian_at(x: f64, y: f64) -> [[f64; 2]; 2] {
+    transcendental_hessian(x, y).2
 }
 
 #[cfg(test)]
@@ -133,7 +140,9 @@ mod tests {
         // At (1, 1): ∂²f/∂x² = 2[(y - 1)² + (y² - 1)² + (y³ - 1)²] = 0 and
         // ∂²f/∂x∂y = 2 Σ_k [k y^(k-1) (c_k - x + x y^k) + (y^k - 1) k x y^(k-1)]
         // = 2 (1.5 + 2 · 2.25 + 3 · 2.625) = 27.75.
-        let [hxx, hyx] = beale_hvp(1.0, 1.0, [1.0, 0.0]);
+        let [hxx, hyx] = beale_dual_hvp(1.0, 1.0, [1.0, 0.0]);
+        let (_, _, _, gx, gy) = beale_hvp(1.0, 1.0, 1.0, 0.0);
+        assert_eq!([gx, gy], [hxx, hyx]);
         assert!(
             hxx.abs() < 1e-12 && (hyx - 27.75).abs() < 1e-12,
             "{hxx} {hyx}"

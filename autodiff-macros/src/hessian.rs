@@ -1,0 +1,531 @@
+//! Stage 5b: `f_hvp` and `f_hessian`, from the lifted pass (see `second`).
+//!
+//! `f_hvp(p..., v...)` runs the lifted pass once at `x + ε v`; `f_hessian`
+//! runs it once per column with a unit direction, writes each column into
+//! the returned Hessian in place, and copies the lower triangle onto the
+//! upper one so that the result is exactly symmetric.
+
+use crate::names::{doc_link, hygienic, Names};
+use crate::second::{float_of, reusable, Float};
+use crate::sig::{Shape, Sig};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+use syn::ext::IdentExt;
+use syn::{Ident, ItemFn, Type};
+
+/// The float second order runs on, and how to call the pass that does.
+struct Plan {
+    /// `f64`, `f32`, or the function's `T`.
+    float: TokenStream,
+    /// `<f_derivatives>::lifted_vjp`, or `f_vjp` itself for a generic function.
+    callee: TokenStream,
+    /// `Dual<T>: <T's bounds>` for a generic function, so that its own
+    /// reverse pass may run on `Dual<T>`.
+    bounds: Vec<syn::WherePredicate>,
+    /// A generic function's `T`: its constants of type `T` are passed as
+    /// dual numbers too (the lifted pass of an `f64` function lifts them itself).
+    generic: Option<Ident>,
+}
+
+/// `v_x`, the direction of parameter `x` in `f_hvp`.
+fn direction_name(sig: &Sig, p: usize) -> Ident {
+    let name = sig.params[p].ident.unraw().to_string();
+    if name.starts_with('_') {
+        hygienic(format!("v_{p}"))
+    } else {
+        hygienic(format!("v_{name}"))
+    }
+}
+
+fn plan(item: &ItemFn, sig: &Sig, names: &Names) -> Option<Plan> {
+    let krate = &names.krate;
+    match float_of(sig) {
+        Float::Concrete(f) => {
+            let callee = match sig.receiver {
+                Some(_) => {
+                    let rule = format_ident!("{}_lifted_vjp", item.sig.ident.unraw());
+                    quote!(self.#rule)
+                }
+                None => {
+                    let d = crate::signatures::derivatives_name(&item.sig.ident);
+                    quote!(#d::lifted_vjp)
+                }
+            };
+            Some(Plan {
+                float: f.into_token_stream(),
+                callee,
+                bounds: Vec::new(),
+                generic: None,
+            })
+        }
+        Float::Generic(t) => {
+            let vjp = &names.vjp;
+            let callee = match sig.receiver {
+                Some(_) => quote!(self.#vjp),
+                None => quote!(#vjp),
+            };
+            let mut bounds = Vec::new();
+            for param in sig.generics.type_params().filter(|p| p.ident == t) {
+                let b = &param.bounds;
+                if !b.is_empty() {
+                    bounds.push(syn::parse_quote!(#krate::Dual<#t>: #b));
+                }
+            }
+            if let Some(w) = &sig.generics.where_clause {
+                for pred in &w.predicates {
+                    if let syn::WherePredicate::Type(pt) = pred {
+                        if matches!(&pt.bounded_ty, Type::Path(p) if p.path.is_ident(&t)) {
+                            let b = &pt.bounds;
+                            bounds.push(syn::parse_quote!(#krate::Dual<#t>: #b));
+                        }
+                    }
+                }
+            }
+            let generic = Some(t.clone());
+            Some(Plan {
+                float: t.into_token_stream(),
+                callee,
+                bounds,
+                generic,
+            })
+        }
+        Float::Unknown => None,
+    }
+}
+
+/// Constant parameter `p` as the pass takes it: as it is, or, when it is
+/// made of a generic function's `T`, as dual numbers with no derivative
+/// part. `None` when it holds `T` in a shape that cannot be converted.
+fn constant_arg(sig: &Sig, p: usize, plan: &Plan, ad: &TokenStream) -> Option<TokenStream> {
+    let param = &sig.params[p];
+    let x = &param.ident;
+    let Some(t) = &plan.generic else {
+        return Some(x.to_token_stream());
+    };
+    if !mentions_in_groups(&param.ty.to_token_stream(), t) {
+        return Some(x.to_token_stream());
+    }
+    let by_ref = matches!(param.ty, Type::Reference(_));
+    let read = if by_ref { quote!((*#x)) } else { quote!(#x) };
+    let owned = &param.owned;
+    let value = match param.shape {
+        Shape::Scalar => quote!(#ad::Dual::constant(#read)),
+        Shape::Array { dims: 1 } => quote!(#ad::lift_array(#read)),
+        Shape::Array { dims: 2 } => quote!(#ad::lift_array2(#read)),
+        Shape::Tensor => quote!(#ad::PerturbTensor::perturb(#read, <#owned>::zeros())),
+        _ => return None,
+    };
+    Some(if by_ref { quote!(&#value) } else { value })
+}
+
+fn mentions_in_groups(tokens: &TokenStream, t: &Ident) -> bool {
+    tokens.clone().into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(i) => &i == t,
+        proc_macro2::TokenTree::Group(g) => mentions_in_groups(&g.stream(), t),
+        _ => false,
+    })
+}
+
+/// `x + ε v` for parameter `p`, as the lifted pass takes it.
+fn perturbed(sig: &Sig, p: usize, x: TokenStream, v: TokenStream, ad: &TokenStream) -> TokenStream {
+    let param = &sig.params[p];
+    let by_ref = matches!(param.ty, Type::Reference(_));
+    let x = if by_ref { quote!((*#x)) } else { x };
+    let value = match param.shape {
+        Shape::Array { dims: 1 } => quote!(#ad::perturb_array(#x, #v)),
+        Shape::Array { .. } => quote!(#ad::perturb_array2(#x, #v)),
+        Shape::Tensor => quote!(#ad::PerturbTensor::perturb(#x, #v)),
+        _ => quote!(#ad::Dual::new(#x, #v)),
+    };
+    if by_ref {
+        quote!(&#value)
+    } else {
+        value
+    }
+}
+
+/// `(gradient, H·v)` from a lifted gradient.
+fn split(sig: &Sig, p: usize, d: &Ident, ad: &TokenStream) -> TokenStream {
+    let param = &sig.params[p];
+    match param.shape {
+        Shape::Array { dims: 1 } => quote!(#ad::split_array(#d)),
+        Shape::Array { .. } => quote!(#ad::split_array2(#d)),
+        Shape::Tensor => {
+            let owned = &param.owned;
+            quote!(<#owned as #ad::PerturbTensor>::split(#d))
+        }
+        _ => quote!((#d.re, #d.eps)),
+    }
+}
+
+fn where_clause(sig: &Sig, extra: &[syn::WherePredicate]) -> Option<syn::WhereClause> {
+    let mut generics = sig.generics.clone();
+    if !extra.is_empty() {
+        generics.make_where_clause().predicates.extend(extra.iter().cloned());
+    }
+    generics.where_clause
+}
+
+fn params(sig: &Sig) -> Vec<TokenStream> {
+    let recv = sig.receiver.iter().map(|r| quote!(#r));
+    let params = sig.params.iter().map(|p| {
+        let (x, ty) = (&p.ident, &p.ty);
+        quote!(#x: #ty)
+    });
+    recv.chain(params).collect()
+}
+
+fn hvp_name(item: &ItemFn, suffix: &str) -> Ident {
+    format_ident!("{}_{suffix}", item.sig.ident.unraw(), span = item.sig.ident.span())
+}
+
+/// The signature of `f_hvp`: the parameters, then one direction per
+/// differentiated parameter; the value, the gradient, then `H·v`.
+fn hvp_sig(item: &ItemFn, sig: &Sig, extra: &[syn::WherePredicate]) -> TokenStream {
+    let (vis, unsafety, generics) = (&item.vis, &item.sig.unsafety, &sig.generics);
+    let name = hvp_name(item, "hvp");
+    let diff: Vec<usize> = (0..sig.params.len()).filter(|&k| sig.params[k].diff).collect();
+    let dirs = diff.iter().map(|&k| {
+        let (v, ty) = (direction_name(sig, k), sig.params[k].grad_ty());
+        quote!(#v: #ty)
+    });
+    let params: Vec<TokenStream> = params(sig).into_iter().chain(dirs).collect();
+    let grads: Vec<Type> = diff.iter().map(|&k| sig.params[k].grad_ty()).collect();
+    let ret = &sig.ret;
+    let wc = where_clause(sig, extra);
+    let doc = hvp_doc(item, sig, &diff);
+    quote! {
+        #[doc = #doc]
+        #vis #unsafety fn #name #generics (#(#params),*) -> (#ret, #(#grads,)* #(#grads),*) #wc
+    }
+}
+
+fn hvp_doc(item: &ItemFn, sig: &Sig, diff: &[usize]) -> String {
+    let name = item.sig.ident.unraw();
+    let link = doc_link(&item.sig.ident);
+    let args: Vec<String> = sig.params.iter().map(|p| p.ident.unraw().to_string()).collect();
+    let dirs: Vec<String> = diff.iter().map(|&k| format!("v_{}", args[k])).collect();
+    let gs: Vec<String> = diff.iter().map(|&k| format!("d_{}", args[k])).collect();
+    let hs: Vec<String> = diff.iter().map(|&k| format!("hv_{}", args[k])).collect();
+    let mut doc = format!(
+        " Hessian-vector product of {link}: `let (value, {g}, {h}) = {name}_hvp({a}, {d});` gives the value, the gradient and H·v, where v is one direction per differentiated parameter, in order:\n",
+        g = gs.join(", "),
+        h = hs.join(", "),
+        a = args.join(", "),
+        d = dirs.join(", "),
+    );
+    for &k in diff {
+        doc.push_str(&format!(
+            " - `v_{x}`, `d_{x}`, `hv_{x}`: the direction, ∂{name}/∂{x} and the `{x}` part of H·v, each like `{x}`\n",
+            x = args[k]
+        ));
+    }
+    doc.push_str("\n One reverse pass on dual numbers seeded at x + εv (forward over reverse), a small constant times the cost of the gradient, with no heap.\n\n Generated by `#[differentiable]`.");
+    doc
+}
+
+/// The result of `f_hessian`, or why it has none.
+enum Hess {
+    /// `k` scalar parameters: `([T; k], [[T; k]; k])`.
+    Scalars(Vec<usize>),
+    /// One `[T; N]`: `([T; N], [[T; N]; N])`.
+    Array(usize, syn::Expr),
+    /// One `Vector<T, N>`: `(Vector<T, N>, Matrix<T, N, N>)`.
+    Vector(usize, TokenStream),
+}
+
+fn hessian_shape(sig: &Sig) -> Option<Hess> {
+    let diff: Vec<usize> = (0..sig.params.len()).filter(|&k| sig.params[k].diff).collect();
+    if diff.is_empty() || !(0..sig.params.len()).all(|k| sig.params[k].diff || reusable(sig, k)) {
+        return None;
+    }
+    if diff.iter().all(|&k| matches!(sig.params[k].shape, Shape::Scalar)) {
+        return Some(Hess::Scalars(diff));
+    }
+    let [k] = diff[..] else { return None };
+    match (&sig.params[k].shape, &sig.params[k].owned) {
+        (Shape::Array { dims: 1 }, Type::Array(a)) => Some(Hess::Array(k, a.len.clone())),
+        (Shape::Tensor, Type::Path(p)) if sig.tensor_dims(k) == 1 => {
+            let last = p.path.segments.last()?;
+            if last.ident != "Vector" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(a) = &last.arguments else { return None };
+            let n = a.args.iter().nth(1)?;
+            Some(Hess::Vector(k, n.to_token_stream()))
+        }
+        _ => None,
+    }
+}
+
+fn hessian_types(sig: &Sig, h: &Hess, t: &TokenStream, krate: &TokenStream) -> (TokenStream, TokenStream) {
+    match h {
+        Hess::Scalars(d) => {
+            let k = proc_macro2::Literal::usize_unsuffixed(d.len());
+            (quote!([#t; #k]), quote!([[#t; #k]; #k]))
+        }
+        Hess::Array(_, n) => (quote!([#t; #n]), quote!([[#t; #n]; #n])),
+        Hess::Vector(_, n) => {
+            let _ = sig;
+            (quote!(#krate::Vector<#t, #n>), quote!(#krate::Matrix<#t, #n, #n>))
+        }
+    }
+}
+
+fn hessian_sig(item: &ItemFn, sig: &Sig, h: &Hess, t: &TokenStream, krate: &TokenStream, extra: &[syn::WherePredicate]) -> TokenStream {
+    let (vis, unsafety, generics) = (&item.vis, &item.sig.unsafety, &sig.generics);
+    let name = hvp_name(item, "hessian");
+    let params = params(sig);
+    let (g, hh) = hessian_types(sig, h, t, krate);
+    let ret = &sig.ret;
+    let wc = where_clause(sig, extra);
+    let args: Vec<String> = sig.params.iter().map(|p| p.ident.unraw().to_string()).collect();
+    let fname = item.sig.ident.unraw();
+    let order = match h {
+        Hess::Scalars(d) => d.iter().map(|&k| format!("`{}`", args[k])).collect::<Vec<_>>().join(", "),
+        Hess::Array(k, _) | Hess::Vector(k, _) => format!("the elements of `{}`", args[*k]),
+    };
+    let doc = format!(
+        " Value, gradient and Hessian of {link}: `let (value, g, h) = {fname}_hessian({a});`, with `g[i]` = ∂{fname}/∂xᵢ and `h[i][j]` = ∂²{fname}/∂xᵢ∂xⱼ over {order}, in that order.\n\n One lifted reverse pass per column (forward over reverse), each column written into the returned Hessian in place; the Hessian is exactly symmetric. No heap.\n\n Generated by `#[differentiable]`.",
+        link = doc_link(&item.sig.ident),
+        a = args.join(", "),
+    );
+    quote! {
+        #[doc = #doc]
+        #vis #unsafety fn #name #generics (#(#params),*) -> (#ret, #g, #hh) #wc
+    }
+}
+
+/// `f_hvp` and `f_hessian` of a differentiated function.
+pub(crate) fn second_order(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
+    let (krate, ad) = (&names.krate, &names.ad);
+    if sig.returns_many() {
+        return stubs(item, sig, names, quote!(#krate::__private::SecondOrderNeedsScalarResult));
+    }
+    let Some(plan) = plan(item, sig, names) else {
+        return stubs(item, sig, names, quote!(#krate::__private::SecondOrderNeedsOneFloat));
+    };
+    let Plan {
+        float: t,
+        callee,
+        bounds,
+        ..
+    } = &plan;
+    let dual = quote!(#krate::Dual<#t>);
+    let constants: Option<Vec<TokenStream>> = (0..sig.params.len())
+        .map(|k| match sig.params[k].diff {
+            true => Some(TokenStream::new()),
+            false => constant_arg(sig, k, &plan, ad),
+        })
+        .collect();
+    let Some(constants) = constants else {
+        return stubs(item, sig, names, quote!(#krate::__private::HessianShapes));
+    };
+    let diff: Vec<usize> = (0..sig.params.len()).filter(|&k| sig.params[k].diff).collect();
+    let d: Vec<Ident> = diff.iter().map(|k| hygienic(format!("d{k}"))).collect();
+    let g: Vec<Ident> = diff.iter().map(|k| hygienic(format!("g{k}"))).collect();
+    let hv: Vec<Ident> = diff.iter().map(|k| hygienic(format!("h{k}"))).collect();
+    let value = hygienic("value".into());
+    let args = (0..sig.params.len()).map(|k| {
+        let x = sig.params[k].ident.to_token_stream();
+        if sig.params[k].diff {
+            perturbed(sig, k, x, direction_name(sig, k).into_token_stream(), ad)
+        } else {
+            constants[k].clone()
+        }
+    });
+    let splits = diff.iter().zip(&d).map(|(&k, dk)| split(sig, k, dk, ad));
+    let hvp_sig = hvp_sig(item, sig, bounds);
+    let allow = quote!(#[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]);
+    let hvp = quote! {
+        #[inline]
+        #allow
+        #hvp_sig {
+            use #krate::__private as #ad;
+            let (#value, #(#d),*) = #callee(#(#args,)* <#dual as #ad::One>::one());
+            #(let (#g, #hv) = #splits;)*
+            (#value.re, #(#g,)* #(#hv),*)
+        }
+    };
+    let hessian = match hessian_shape(sig) {
+        Some(h) => hessian(item, sig, names, &plan, &h, &constants),
+        None => stub(item, sig, names, "hessian", quote!(#krate::__private::HessianShapes)),
+    };
+    quote!(#hvp #hessian)
+}
+
+fn hessian(
+    item: &ItemFn,
+    sig: &Sig,
+    names: &Names,
+    plan: &Plan,
+    h: &Hess,
+    constants: &[TokenStream],
+) -> TokenStream {
+    let (krate, ad) = (&names.krate, &names.ad);
+    let Plan {
+        float: t,
+        callee,
+        bounds,
+        ..
+    } = plan;
+    let dual = quote!(#krate::Dual<#t>);
+    let hsig = hessian_sig(item, sig, h, t, krate, bounds);
+    let (out, value, j) = (hygienic("out".into()), hygienic("value".into()), hygienic("j".into()));
+    let zero = quote!(<#t as #ad::Zero>::zero());
+    let one = quote!(<#dual as #ad::One>::one());
+    let (body, n) = match h {
+        Hess::Scalars(diff) => {
+            let k = proc_macro2::Literal::usize_unsuffixed(diff.len());
+            let d: Vec<Ident> = diff.iter().map(|k| hygienic(format!("d{k}"))).collect();
+            let args = (0..sig.params.len()).map(|p| {
+                let x = &sig.params[p].ident;
+                match diff.iter().position(|&q| q == p) {
+                    Some(i) => {
+                        let value = if sig.params[p].scalar_ref { quote!(*#x) } else { quote!(#x) };
+                        let i = proc_macro2::Literal::usize_unsuffixed(i);
+                        let dual = quote!(#ad::Dual::new(#value, #ad::unit::<#t>(#j, #i)));
+                        if sig.params[p].scalar_ref {
+                            quote!(&#dual)
+                        } else {
+                            dual
+                        }
+                    }
+                    None => constants[p].clone(),
+                }
+            });
+            let body = quote! {
+                let (#value, #(#d),*) = #callee(#(#args,)* #one);
+                #out.0 = #value.re;
+                #out.1 = [#(#d.re),*];
+                #out.2[#j] = [#(#d.eps),*];
+            };
+            (body, quote!(#k))
+        }
+        Hess::Array(k, n) => {
+            let args = flat_args(sig, *k, &j, ad, false, constants);
+            let d = hygienic("d".into());
+            let body = quote! {
+                let (#value, #d) = #callee(#(#args,)* #one);
+                #out.0 = #value.re;
+                #ad::write_row(&mut #out.2[#j], &mut #out.1, &#d);
+            };
+            (body, n.to_token_stream())
+        }
+        Hess::Vector(k, n) => {
+            let args = flat_args(sig, *k, &j, ad, true, constants);
+            let d = hygienic("d".into());
+            let body = quote! {
+                let (#value, #d) = #callee(#(#args,)* #one);
+                #out.0 = #value.re;
+                #ad::write_row(&mut #out.2.as_mut_array()[#j], #out.1.as_mut_array(), #d.as_array());
+            };
+            (body, n.clone())
+        }
+    };
+    let (gt, ht) = hessian_types(sig, h, t, krate);
+    let ret = &sig.ret;
+    let init = match h {
+        Hess::Vector(..) => quote!((#zero, <#gt>::zeros(), <#ht>::zeros())),
+        _ => quote!((#zero, [#zero; #n], [[#zero; #n]; #n])),
+    };
+    let sym = match h {
+        Hess::Vector(..) => quote!(#ad::symmetrize(#out.2.as_mut_array());),
+        _ => quote!(#ad::symmetrize(&mut #out.2);),
+    };
+    quote! {
+        #[inline]
+        #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity, clippy::needless_range_loop)]
+        #hsig {
+            use #krate::__private as #ad;
+            let mut #out: (#ret, #gt, #ht) = #init;
+            for #j in 0..#n {
+                #body
+            }
+            #sym
+            #out
+        }
+    }
+}
+
+/// The arguments of column `j` of a Hessian over array or vector parameter `k`.
+fn flat_args(
+    sig: &Sig,
+    k: usize,
+    j: &Ident,
+    ad: &TokenStream,
+    vector: bool,
+    constants: &[TokenStream],
+) -> Vec<TokenStream> {
+    (0..sig.params.len())
+        .map(|p| {
+            let x = &sig.params[p].ident;
+            if p != k {
+                return constants[p].clone();
+            }
+            let by_ref = matches!(sig.params[p].ty, Type::Reference(_));
+            let read = if by_ref { quote!((*#x)) } else { quote!(#x) };
+            let value = if vector {
+                quote!(::core::convert::From::from(#ad::unit_perturb(#read.to_array(), #j)))
+            } else {
+                quote!(#ad::unit_perturb(#read, #j))
+            };
+            if by_ref {
+                quote!(&#value)
+            } else {
+                value
+            }
+        })
+        .collect()
+}
+
+/// `f_hvp` and `f_hessian` that exist only to report `bound`'s message at
+/// the call (see `tensor_grad_stub`).
+fn stubs(item: &ItemFn, sig: &Sig, names: &Names, bound: TokenStream) -> TokenStream {
+    let hvp = stub(item, sig, names, "hvp", bound.clone());
+    let hessian = stub(item, sig, names, "hessian", bound);
+    quote!(#hvp #hessian)
+}
+
+fn stub(item: &ItemFn, sig: &Sig, _names: &Names, suffix: &str, bound: TokenStream) -> TokenStream {
+    let (vis, unsafety) = (&item.vis, &item.sig.unsafety);
+    let name = hvp_name(item, suffix);
+    let out = Ident::new("AutodiffSecondOrderOut", Span::mixed_site());
+    let mut generics = sig.generics.clone();
+    generics.params.push(syn::parse_quote!(#out));
+    generics.make_where_clause().predicates.push(syn::parse_quote!(#out: #bound));
+    let wc = &generics.where_clause;
+    let params = params(sig);
+    let rest = Ident::new("directions", Span::mixed_site());
+    let extra = (suffix == "hvp").then(|| quote!(#rest: impl ::core::marker::Sized));
+    quote! {
+        #[doc(hidden)]
+        #[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+        #vis #unsafety fn #name #generics (#(#params,)* #extra) -> #out #wc {
+            ::core::unreachable!("no second derivative for this function")
+        }
+    }
+}
+
+/// The `f_hvp` and `f_hessian` of a refused function: the same signatures,
+/// so that call sites do not cascade.
+pub(crate) fn fallback(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
+    let krate = &names.krate;
+    if sig.returns_many() {
+        return stubs(item, sig, names, quote!(#krate::__private::SecondOrderNeedsScalarResult));
+    }
+    let Some(plan) = plan(item, sig, names) else {
+        return stubs(item, sig, names, quote!(#krate::__private::SecondOrderNeedsOneFloat));
+    };
+    let body = quote!({ ::core::unreachable!("`#[differentiable]` reported a compile error for this function") });
+    let allow = quote!(#[allow(dead_code, unused_variables, clippy::too_many_arguments, clippy::type_complexity)]);
+    let hvp = hvp_sig(item, sig, &plan.bounds);
+    let hessian = match hessian_shape(sig) {
+        Some(h) => {
+            let s = hessian_sig(item, sig, &h, &plan.float, krate, &plan.bounds);
+            quote!(#allow #s #body)
+        }
+        None => stub(item, sig, names, "hessian", quote!(#krate::__private::HessianShapes)),
+    };
+    quote!(#allow #hvp #body #hessian)
+}

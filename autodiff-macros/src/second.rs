@@ -1,0 +1,369 @@
+//! Stage 5: second order. The reverse pass emitted once more with every
+//! float a dual number (the lifted pass, generic over that number), and from
+//! it `f_hvp` and `f_hessian`: forward over reverse. Seeded at `x + ε v`, the
+//! gradient's value parts are ∇f(x) and its derivative parts H(x)·v.
+//!
+//! The lifted pass is generic over its scalar `S: Lifted<F>` so that it is
+//! only instantiated (at `Dual<F>`) by a call of `f_hvp` or `f_hessian`: a
+//! callee without a second-order rule (a `#[custom_vjp]` written for `f64`)
+//! is then an error of that call, never of the caller's definition.
+
+use crate::emit::Mode;
+use crate::expand::{reverse, Reverse};
+use crate::graph::Id;
+use crate::lower::Lowered;
+use crate::names::{generic_args, hygienic, pullback_param, Names};
+use crate::sig::{Shape, Sig};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+use syn::ext::IdentExt;
+use syn::{Ident, ItemFn, Type};
+
+/// How the lifted pass reads its leaves: literals, constant expressions
+/// and parameters that are not differentiated are lifted to `scalar` where
+/// they are read (`ViaLift`), and handed back as `float` to the user's own
+/// constant expressions (`ViaUnlift`).
+pub(crate) struct Lifting {
+    pub scalar: Ident,
+    pub float: Ident,
+    pub ad: TokenStream,
+}
+
+impl Lifting {
+    pub fn leaf(&self, x: TokenStream) -> TokenStream {
+        let (ad, s) = (&self.ad, &self.scalar);
+        quote!(#ad::leaf::<#s, _>(#x).lifted())
+    }
+
+    /// An integer or `bool` literal is not a float and stays; a float
+    /// literal gets the function's float type (`2.0` is an `f64` in an `f64`
+    /// function), then is lifted.
+    pub fn literal(&self, tokens: &TokenStream) -> TokenStream {
+        match syn::parse2::<syn::Lit>(tokens.clone()) {
+            Ok(syn::Lit::Int(_) | syn::Lit::Bool(_)) => tokens.clone(),
+            Ok(syn::Lit::Float(f)) if f.suffix().is_empty() => {
+                let (ad, s, float) = (&self.ad, &self.scalar, &self.float);
+                quote!(#ad::leaf::<#s, #float>(#f).lifted())
+            }
+            _ => self.leaf(tokens.clone()),
+        }
+    }
+
+    /// A constant expression of the user's, computed on the function's own
+    /// floats: the locals it reads are unlifted first.
+    pub fn constant(&self, expr: &TokenStream, locals: &[Ident], args: &[TokenStream]) -> TokenStream {
+        if locals.is_empty() {
+            return self.leaf(expr.clone());
+        }
+        let (ad, f) = (&self.ad, &self.float);
+        self.leaf(quote!({ #(let #locals = #ad::unleaf::<#f, _>(#args).unlifted();)* #expr }))
+    }
+}
+
+/// The one float type second order is built on.
+pub(crate) enum Float {
+    /// `f64` or `f32`: the lifted pass is emitted.
+    Concrete(Ident),
+    /// A type parameter `T`: the function's own reverse pass runs on
+    /// `Dual<T>`, no lifted pass is needed.
+    Generic(Ident),
+    /// Several, or one hidden behind an alias.
+    Unknown,
+}
+
+/// The float inside a type: `f64`, `[[T; 3]; 2]` → `T`, `&Vector<f32, 3>` → `f32`.
+fn scalar_of(ty: &Type, sig: &Sig) -> Option<Ident> {
+    match ty {
+        Type::Reference(r) => scalar_of(&r.elem, sig),
+        Type::Array(a) => scalar_of(&a.elem, sig),
+        Type::Paren(p) => scalar_of(&p.elem, sig),
+        Type::Group(g) => scalar_of(&g.elem, sig),
+        Type::Path(p) if p.qself.is_none() => {
+            if let Some(id) = p.path.get_ident() {
+                let generic = sig.generics.type_params().any(|t| &t.ident == id);
+                return (id == "f64" || id == "f32" || generic).then(|| id.clone());
+            }
+            if crate::sig::is_tensor_path(&p.path) {
+                let last = p.path.segments.last()?;
+                if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(t)) = a.args.first() {
+                        return scalar_of(t, sig);
+                    }
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+pub(crate) fn float_of(sig: &Sig) -> Float {
+    let mut found: Option<Ident> = None;
+    let types = sig
+        .params
+        .iter()
+        .filter(|p| p.diff)
+        .map(|p| &p.ty)
+        .chain(std::iter::once(&sig.ret));
+    for ty in types {
+        match (scalar_of(ty, sig), &found) {
+            (None, _) => return Float::Unknown,
+            (Some(s), Some(f)) if &s != f => return Float::Unknown,
+            (Some(s), _) => found = Some(s),
+        }
+    }
+    match found {
+        Some(f) if f == "f64" || f == "f32" => Float::Concrete(f),
+        Some(t) => Float::Generic(t),
+        None => Float::Unknown,
+    }
+}
+
+/// Replaces the float `from` by `to` in a type: in arrays, references,
+/// tuples and the type arguments of paths (`Vector<f64, 3>`).
+pub(crate) fn substitute(ty: &Type, from: &Ident, to: &Type) -> Type {
+    let mut ty = ty.clone();
+    substitute_in(&mut ty, from, to);
+    ty
+}
+
+fn substitute_in(ty: &mut Type, from: &Ident, to: &Type) {
+    match ty {
+        Type::Path(p) if p.qself.is_none() && p.path.get_ident() == Some(from) => *ty = to.clone(),
+        Type::Path(p) => {
+            for seg in p.path.segments.iter_mut() {
+                if let syn::PathArguments::AngleBracketed(a) = &mut seg.arguments {
+                    for arg in a.args.iter_mut() {
+                        if let syn::GenericArgument::Type(t) = arg {
+                            substitute_in(t, from, to);
+                        }
+                    }
+                }
+            }
+        }
+        Type::Array(a) => substitute_in(&mut a.elem, from, to),
+        Type::Reference(r) => substitute_in(&mut r.elem, from, to),
+        Type::Paren(p) => substitute_in(&mut p.elem, from, to),
+        Type::Group(g) => substitute_in(&mut g.elem, from, to),
+        Type::Tuple(t) => t.elems.iter_mut().for_each(|e| substitute_in(e, from, to)),
+        _ => {}
+    }
+}
+
+/// The name of the lifted scalar parameter, past the user's own.
+fn scalar_name(sig: &Sig) -> Ident {
+    let mut name = String::from("AutodiffScalar");
+    while sig.generics.type_params().any(|t| t.ident == name) {
+        name.push('_');
+    }
+    Ident::new(&name, Span::call_site())
+}
+
+/// The signature of the lifted pass: differentiated parameters and the
+/// result on `S`, constants as they are.
+fn lifted_sig(sig: &Sig, float: &Ident, s: &Ident) -> Sig {
+    let to: Type = syn::parse_quote!(#s);
+    let mut lifted = sig.clone();
+    for p in lifted.params.iter_mut().filter(|p| p.diff) {
+        p.ty = substitute(&p.ty, float, &to);
+        p.owned = substitute(&p.owned, float, &to);
+    }
+    lifted.ret = substitute(&sig.ret, float, &to);
+    lifted
+}
+
+/// `lifted_vjp` and `lifted_pullback` (`f_lifted_vjp`, `f_lifted_pullback`
+/// for a method): the rules the lifted passes of callers call, and that
+/// `f_hvp` runs on `Dual<F>`.
+pub(crate) fn lifted_rules(
+    item: &ItemFn,
+    sig: &Sig,
+    names: &Names,
+    lowered: &Lowered,
+    out: Id,
+) -> TokenStream {
+    let recv = sig.receiver.iter().map(|r| quote!(#r));
+    let recv: Vec<TokenStream> = recv.collect();
+    let (vjp, pullback) = rule_names(item, sig);
+    let vis = &item.vis;
+    let krate = &names.krate;
+    let float = match float_of(sig) {
+        Float::Concrete(f) => f,
+        // The function's own pullback is generic: callers' lifted passes
+        // call it at their scalar.
+        Float::Generic(_) => {
+            let own = rule_ident(item, sig, "pullback");
+            let (generics, where_clause) = (&sig.generics, &sig.generics.where_clause);
+            let params: Vec<TokenStream> = sig
+                .params
+                .iter()
+                .enumerate()
+                .map(|(k, p)| {
+                    let (x, ty) = (pullback_param(k), &p.ty);
+                    quote!(#x: #ty)
+                })
+                .collect();
+            let args = (0..sig.params.len()).map(pullback_param);
+            let (seed, ret) = (&names.seed, &sig.ret);
+            let grads = grad_types(sig, krate);
+            let call = self_call(sig, &own, &generic_args(&sig.generics));
+            return quote! {
+                #[doc(hidden)]
+                #[inline]
+                #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
+                #vis fn #pullback #generics (#(#recv,)* #(#params,)* #seed: #ret) -> (#ret, (#(#grads,)*)) #where_clause {
+                    #call(#(#args,)* #seed)
+                }
+            };
+        }
+        Float::Unknown => return TokenStream::new(),
+    };
+    let s = scalar_name(sig);
+    let lsig = lifted_sig(sig, &float, &s);
+    let lifting = crate::second::Lifting {
+        scalar: s.clone(),
+        float: float.clone(),
+        ad: names.ad.clone(),
+    };
+    let scratch = crate::ctx::Ctxt::default();
+    let rev = reverse(&scratch, &lsig, names, lowered, out, Mode::Reverse, Some(lifting));
+    if scratch.finish().is_err() {
+        return TokenStream::new();
+    }
+    let Reverse {
+        prologue,
+        forward,
+        backward,
+        grads,
+        value,
+        ..
+    } = rev;
+    let mut generics = sig.generics.clone();
+    generics
+        .params
+        .insert(0, syn::parse_quote!(#s: #krate::__private::Lifted<#float>));
+    let where_clause = &generics.where_clause;
+    let params: Vec<TokenStream> = lsig
+        .params
+        .iter()
+        .map(|p| {
+            let (x, ty) = (&p.ident, &p.ty);
+            quote!(#x: #ty)
+        })
+        .collect();
+    let (seed, ret, ad) = (&names.seed, &lsig.ret, &names.ad);
+    let grad_tys = lsig.params.iter().filter(|p| p.diff).map(|p| p.grad_ty());
+    let items = &lowered.items;
+    let positional: Vec<TokenStream> = lsig
+        .params
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let (x, ty) = (pullback_param(k), &p.ty);
+            quote!(#x: #ty)
+        })
+        .collect();
+    let position = |k: usize| hygienic(format!("d{k}"));
+    let diff_names: Vec<Ident> = (0..sig.params.len())
+        .filter(|&k| sig.params[k].diff)
+        .map(position)
+        .collect();
+    let all_grads = sig.params.iter().enumerate().map(|(k, p)| {
+        if p.diff {
+            position(k).to_token_stream()
+        } else {
+            quote!(#krate::__private::NoGrad)
+        }
+    });
+    let lgrads = grad_types(&lsig, krate);
+    let args = (0..sig.params.len()).map(pullback_param);
+    let v = hygienic("value".into());
+    let turbofish = {
+        let mut g = sig.generics.clone();
+        g.params.insert(0, syn::parse_quote!(#s));
+        generic_args(&g)
+    };
+    let call = self_call(sig, &vjp, &turbofish);
+    let g = &generics;
+    quote! {
+        #[doc(hidden)]
+        #[inline]
+        #[allow(
+            dead_code,
+            unused_variables,
+            unused_assignments,
+            unused_parens,
+            non_snake_case,
+            clippy::assign_op_pattern,
+            clippy::too_many_arguments,
+            clippy::type_complexity,
+            clippy::needless_range_loop
+        )]
+        #vis fn #vjp #g (#(#recv,)* #(#params,)* #seed: #ret) -> (#ret, #(#grad_tys),*) #where_clause {
+            use #krate::__private as #ad;
+            use #ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+            #(#items)*
+            #(#prologue)*
+            #(#forward)*
+            #(#backward)*
+            (#value, #(#grads),*)
+        }
+
+        #[doc(hidden)]
+        #[inline]
+        #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
+        #vis fn #pullback #g (#(#recv,)* #(#positional,)* #seed: #ret) -> (#ret, (#(#lgrads,)*)) #where_clause {
+            let (#v, #(#diff_names),*) = #call(#(#args,)* #seed);
+            (#v, (#(#all_grads,)*))
+        }
+    }
+}
+
+fn grad_types(sig: &Sig, krate: &TokenStream) -> Vec<TokenStream> {
+    sig.params
+        .iter()
+        .map(|p| {
+            if p.diff || p.refused {
+                p.grad_ty().to_token_stream()
+            } else {
+                quote!(#krate::__private::NoGrad)
+            }
+        })
+        .collect()
+}
+
+/// `lifted_vjp`/`lifted_pullback`, or `f_lifted_vjp`/`f_lifted_pullback` for a method.
+fn rule_names(item: &ItemFn, sig: &Sig) -> (Ident, Ident) {
+    (
+        rule_ident(item, sig, "lifted_vjp"),
+        rule_ident(item, sig, "lifted_pullback"),
+    )
+}
+
+fn rule_ident(item: &ItemFn, sig: &Sig, rule: &str) -> Ident {
+    match sig.receiver {
+        Some(_) => format_ident!("{}_{rule}", item.sig.ident.unraw(), span = item.sig.ident.span()),
+        None => Ident::new(rule, item.sig.ident.span()),
+    }
+}
+
+/// `self.rule` for a method, `Self::rule::<..>` for a rule of `f_derivatives`.
+fn self_call(sig: &Sig, rule: &Ident, turbofish: &TokenStream) -> TokenStream {
+    match sig.receiver {
+        Some(_) => quote!(self.#rule #turbofish),
+        None => quote!(Self::#rule #turbofish),
+    }
+}
+
+/// Whether parameter `p` may be passed to several passes (a Hessian's
+/// columns): a reference, or a float-shaped value (`Copy`).
+pub(crate) fn reusable(sig: &Sig, p: usize) -> bool {
+    let param = &sig.params[p];
+    matches!(param.ty, Type::Reference(_))
+        || !matches!(param.shape, Shape::Other)
+        || matches!(&param.ty, Type::Path(t) if t.path.get_ident().is_some_and(|i| {
+            ["usize", "isize", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "bool"]
+                .iter()
+                .any(|n| i == n)
+        }))
+}
