@@ -84,12 +84,12 @@ pub mod __private {
     pub use crate::activations::*;
     pub use crate::arith::*;
     pub use crate::diagnostics::*;
+    pub use crate::dual::Dual;
     pub use crate::forward::*;
     pub use crate::jvp::*;
     pub use crate::linalg::*;
     pub use crate::losses::*;
     pub use crate::rules::*;
-    pub use crate::dual::Dual;
     pub use crate::second::*;
     pub use num_traits::{Float, One, Zero};
 }

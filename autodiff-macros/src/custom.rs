@@ -186,19 +186,27 @@ fn lifted_pullback(
     }
     let float = ["f64", "f32"]
         .into_iter()
-        .find(|f| quote!(#(#params)* #ret).to_string().split(|c: char| !c.is_alphanumeric()).any(|w| w == *f))
+        .find(|f| {
+            quote!(#(#params)* #ret)
+                .to_string()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == *f)
+        })
         .unwrap_or("f64");
     let float = Ident::new(float, name.span());
     let s = Ident::new("AutodiffScalar", Span::mixed_site());
     let to: Type = syn::parse_quote!(#s);
     let lift = |ty: &Type| crate::second::substitute(ty, &float, &to);
-    let lparams = idents.iter().zip(item.sig.inputs.iter()).map(|(p, input)| match input {
-        FnArg::Typed(pt) => {
-            let ty = lift(&pt.ty);
-            quote!(#p: #ty)
-        }
-        FnArg::Receiver(_) => quote!(#p: ()),
-    });
+    let lparams = idents
+        .iter()
+        .zip(item.sig.inputs.iter())
+        .map(|(p, input)| match input {
+            FnArg::Typed(pt) => {
+                let ty = lift(&pt.ty);
+                quote!(#p: #ty)
+            }
+            FnArg::Receiver(_) => quote!(#p: ()),
+        });
     let lgrads = grads.iter().map(lift);
     let lret = lift(ret);
     let msg = format!(

@@ -169,7 +169,15 @@ fn emit(
     // rows come from `_vjp` calls instead.
     let rows = sig.returns_many().then(|| {
         let scratch = Ctxt::default();
-        let rows = reverse(&scratch, sig, names, lowered, out, Mode::RepeatedReverse, None);
+        let rows = reverse(
+            &scratch,
+            sig,
+            names,
+            lowered,
+            out,
+            Mode::RepeatedReverse,
+            None,
+        );
         scratch.finish().ok().map(|()| rows)
     });
     let rows = rows.flatten();

@@ -161,7 +161,10 @@ fn split(sig: &Sig, p: usize, d: &Ident, ad: &TokenStream) -> TokenStream {
 fn where_clause(sig: &Sig, extra: &[syn::WherePredicate]) -> Option<syn::WhereClause> {
     let mut generics = sig.generics.clone();
     if !extra.is_empty() {
-        generics.make_where_clause().predicates.extend(extra.iter().cloned());
+        generics
+            .make_where_clause()
+            .predicates
+            .extend(extra.iter().cloned());
     }
     generics.where_clause
 }
@@ -176,7 +179,11 @@ fn params(sig: &Sig) -> Vec<TokenStream> {
 }
 
 fn hvp_name(item: &ItemFn, suffix: &str) -> Ident {
-    format_ident!("{}_{suffix}", item.sig.ident.unraw(), span = item.sig.ident.span())
+    format_ident!(
+        "{}_{suffix}",
+        item.sig.ident.unraw(),
+        span = item.sig.ident.span()
+    )
 }
 
 /// The signature of `f_hvp`: the parameters, then one direction per
@@ -184,7 +191,9 @@ fn hvp_name(item: &ItemFn, suffix: &str) -> Ident {
 fn hvp_sig(item: &ItemFn, sig: &Sig, extra: &[syn::WherePredicate]) -> TokenStream {
     let (vis, unsafety, generics) = (&item.vis, &item.sig.unsafety, &sig.generics);
     let name = hvp_name(item, "hvp");
-    let diff: Vec<usize> = (0..sig.params.len()).filter(|&k| sig.params[k].diff).collect();
+    let diff: Vec<usize> = (0..sig.params.len())
+        .filter(|&k| sig.params[k].diff)
+        .collect();
     let dirs = diff.iter().map(|&k| {
         let (v, ty) = (direction_name(sig, k), sig.params[k].grad_ty());
         quote!(#v: #ty)
@@ -203,7 +212,11 @@ fn hvp_sig(item: &ItemFn, sig: &Sig, extra: &[syn::WherePredicate]) -> TokenStre
 fn hvp_doc(item: &ItemFn, sig: &Sig, diff: &[usize]) -> String {
     let name = item.sig.ident.unraw();
     let link = doc_link(&item.sig.ident);
-    let args: Vec<String> = sig.params.iter().map(|p| p.ident.unraw().to_string()).collect();
+    let args: Vec<String> = sig
+        .params
+        .iter()
+        .map(|p| p.ident.unraw().to_string())
+        .collect();
     let dirs: Vec<String> = diff.iter().map(|&k| format!("v_{}", args[k])).collect();
     let gs: Vec<String> = diff.iter().map(|&k| format!("d_{}", args[k])).collect();
     let hs: Vec<String> = diff.iter().map(|&k| format!("hv_{}", args[k])).collect();
@@ -235,11 +248,16 @@ enum Hess {
 }
 
 fn hessian_shape(sig: &Sig) -> Option<Hess> {
-    let diff: Vec<usize> = (0..sig.params.len()).filter(|&k| sig.params[k].diff).collect();
+    let diff: Vec<usize> = (0..sig.params.len())
+        .filter(|&k| sig.params[k].diff)
+        .collect();
     if diff.is_empty() || !(0..sig.params.len()).all(|k| sig.params[k].diff || reusable(sig, k)) {
         return None;
     }
-    if diff.iter().all(|&k| matches!(sig.params[k].shape, Shape::Scalar)) {
+    if diff
+        .iter()
+        .all(|&k| matches!(sig.params[k].shape, Shape::Scalar))
+    {
         return Some(Hess::Scalars(diff));
     }
     let [k] = diff[..] else { return None };
@@ -250,7 +268,9 @@ fn hessian_shape(sig: &Sig) -> Option<Hess> {
             if last.ident != "Vector" {
                 return None;
             }
-            let syn::PathArguments::AngleBracketed(a) = &last.arguments else { return None };
+            let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
+                return None;
+            };
             let n = a.args.iter().nth(1)?;
             Some(Hess::Vector(k, n.to_token_stream()))
         }
@@ -258,7 +278,12 @@ fn hessian_shape(sig: &Sig) -> Option<Hess> {
     }
 }
 
-fn hessian_types(sig: &Sig, h: &Hess, t: &TokenStream, krate: &TokenStream) -> (TokenStream, TokenStream) {
+fn hessian_types(
+    sig: &Sig,
+    h: &Hess,
+    t: &TokenStream,
+    krate: &TokenStream,
+) -> (TokenStream, TokenStream) {
     match h {
         Hess::Scalars(d) => {
             let k = proc_macro2::Literal::usize_unsuffixed(d.len());
@@ -267,22 +292,40 @@ fn hessian_types(sig: &Sig, h: &Hess, t: &TokenStream, krate: &TokenStream) -> (
         Hess::Array(_, n) => (quote!([#t; #n]), quote!([[#t; #n]; #n])),
         Hess::Vector(_, n) => {
             let _ = sig;
-            (quote!(#krate::Vector<#t, #n>), quote!(#krate::Matrix<#t, #n, #n>))
+            (
+                quote!(#krate::Vector<#t, #n>),
+                quote!(#krate::Matrix<#t, #n, #n>),
+            )
         }
     }
 }
 
-fn hessian_sig(item: &ItemFn, sig: &Sig, h: &Hess, t: &TokenStream, krate: &TokenStream, extra: &[syn::WherePredicate]) -> TokenStream {
+fn hessian_sig(
+    item: &ItemFn,
+    sig: &Sig,
+    h: &Hess,
+    t: &TokenStream,
+    krate: &TokenStream,
+    extra: &[syn::WherePredicate],
+) -> TokenStream {
     let (vis, unsafety, generics) = (&item.vis, &item.sig.unsafety, &sig.generics);
     let name = hvp_name(item, "hessian");
     let params = params(sig);
     let (g, hh) = hessian_types(sig, h, t, krate);
     let ret = &sig.ret;
     let wc = where_clause(sig, extra);
-    let args: Vec<String> = sig.params.iter().map(|p| p.ident.unraw().to_string()).collect();
+    let args: Vec<String> = sig
+        .params
+        .iter()
+        .map(|p| p.ident.unraw().to_string())
+        .collect();
     let fname = item.sig.ident.unraw();
     let order = match h {
-        Hess::Scalars(d) => d.iter().map(|&k| format!("`{}`", args[k])).collect::<Vec<_>>().join(", "),
+        Hess::Scalars(d) => d
+            .iter()
+            .map(|&k| format!("`{}`", args[k]))
+            .collect::<Vec<_>>()
+            .join(", "),
         Hess::Array(k, _) | Hess::Vector(k, _) => format!("the elements of `{}`", args[*k]),
     };
     let doc = format!(
@@ -300,10 +343,20 @@ fn hessian_sig(item: &ItemFn, sig: &Sig, h: &Hess, t: &TokenStream, krate: &Toke
 pub(crate) fn second_order(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
     let (krate, ad) = (&names.krate, &names.ad);
     if sig.returns_many() {
-        return stubs(item, sig, names, quote!(#krate::__private::SecondOrderNeedsScalarResult));
+        return stubs(
+            item,
+            sig,
+            names,
+            quote!(#krate::__private::SecondOrderNeedsScalarResult),
+        );
     }
     let Some(plan) = plan(item, sig, names) else {
-        return stubs(item, sig, names, quote!(#krate::__private::SecondOrderNeedsOneFloat));
+        return stubs(
+            item,
+            sig,
+            names,
+            quote!(#krate::__private::SecondOrderNeedsOneFloat),
+        );
     };
     let Plan {
         float: t,
@@ -321,7 +374,9 @@ pub(crate) fn second_order(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStre
     let Some(constants) = constants else {
         return stubs(item, sig, names, quote!(#krate::__private::HessianShapes));
     };
-    let diff: Vec<usize> = (0..sig.params.len()).filter(|&k| sig.params[k].diff).collect();
+    let diff: Vec<usize> = (0..sig.params.len())
+        .filter(|&k| sig.params[k].diff)
+        .collect();
     let d: Vec<Ident> = diff.iter().map(|k| hygienic(format!("d{k}"))).collect();
     let g: Vec<Ident> = diff.iter().map(|k| hygienic(format!("g{k}"))).collect();
     let hv: Vec<Ident> = diff.iter().map(|k| hygienic(format!("h{k}"))).collect();
@@ -349,7 +404,13 @@ pub(crate) fn second_order(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStre
     };
     let hessian = match hessian_shape(sig) {
         Some(h) => hessian(item, sig, names, &plan, &h, &constants),
-        None => stub(item, sig, names, "hessian", quote!(#krate::__private::HessianShapes)),
+        None => stub(
+            item,
+            sig,
+            names,
+            "hessian",
+            quote!(#krate::__private::HessianShapes),
+        ),
     };
     quote!(#hvp #hessian)
 }
@@ -371,7 +432,11 @@ fn hessian(
     } = plan;
     let dual = quote!(#krate::Dual<#t>);
     let hsig = hessian_sig(item, sig, h, t, krate, bounds);
-    let (out, value, j) = (hygienic("out".into()), hygienic("value".into()), hygienic("j".into()));
+    let (out, value, j) = (
+        hygienic("out".into()),
+        hygienic("value".into()),
+        hygienic("j".into()),
+    );
     let zero = quote!(<#t as #ad::Zero>::zero());
     let one = quote!(<#dual as #ad::One>::one());
     let (body, n) = match h {
@@ -382,7 +447,11 @@ fn hessian(
                 let x = &sig.params[p].ident;
                 match diff.iter().position(|&q| q == p) {
                     Some(i) => {
-                        let value = if sig.params[p].scalar_ref { quote!(*#x) } else { quote!(#x) };
+                        let value = if sig.params[p].scalar_ref {
+                            quote!(*#x)
+                        } else {
+                            quote!(#x)
+                        };
                         let i = proc_macro2::Literal::usize_unsuffixed(i);
                         let dual = quote!(#ad::Dual::new(#value, #ad::unit::<#t>(#j, #i)));
                         if sig.params[p].scalar_ref {
@@ -493,7 +562,10 @@ fn stub(item: &ItemFn, sig: &Sig, _names: &Names, suffix: &str, bound: TokenStre
     let out = Ident::new("AutodiffSecondOrderOut", Span::mixed_site());
     let mut generics = sig.generics.clone();
     generics.params.push(syn::parse_quote!(#out));
-    generics.make_where_clause().predicates.push(syn::parse_quote!(#out: #bound));
+    generics
+        .make_where_clause()
+        .predicates
+        .push(syn::parse_quote!(#out: #bound));
     let wc = &generics.where_clause;
     let params = params(sig);
     let rest = Ident::new("directions", Span::mixed_site());
@@ -512,12 +584,24 @@ fn stub(item: &ItemFn, sig: &Sig, _names: &Names, suffix: &str, bound: TokenStre
 pub(crate) fn fallback(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
     let krate = &names.krate;
     if sig.returns_many() {
-        return stubs(item, sig, names, quote!(#krate::__private::SecondOrderNeedsScalarResult));
+        return stubs(
+            item,
+            sig,
+            names,
+            quote!(#krate::__private::SecondOrderNeedsScalarResult),
+        );
     }
     let Some(plan) = plan(item, sig, names) else {
-        return stubs(item, sig, names, quote!(#krate::__private::SecondOrderNeedsOneFloat));
+        return stubs(
+            item,
+            sig,
+            names,
+            quote!(#krate::__private::SecondOrderNeedsOneFloat),
+        );
     };
-    let body = quote!({ ::core::unreachable!("`#[differentiable]` reported a compile error for this function") });
+    let body = quote!({
+        ::core::unreachable!("`#[differentiable]` reported a compile error for this function")
+    });
     let allow = quote!(#[allow(dead_code, unused_variables, clippy::too_many_arguments, clippy::type_complexity)]);
     let hvp = hvp_sig(item, sig, &plan.bounds);
     let hessian = match hessian_shape(sig) {
@@ -525,7 +609,13 @@ pub(crate) fn fallback(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
             let s = hessian_sig(item, sig, &h, &plan.float, krate, &plan.bounds);
             quote!(#allow #s #body)
         }
-        None => stub(item, sig, names, "hessian", quote!(#krate::__private::HessianShapes)),
+        None => stub(
+            item,
+            sig,
+            names,
+            "hessian",
+            quote!(#krate::__private::HessianShapes),
+        ),
     };
     quote!(#allow #hvp #body #hessian)
 }

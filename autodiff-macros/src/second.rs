@@ -51,7 +51,12 @@ impl Lifting {
 
     /// A constant expression of the user's, computed on the function's own
     /// floats: the locals it reads are unlifted first.
-    pub fn constant(&self, expr: &TokenStream, locals: &[Ident], args: &[TokenStream]) -> TokenStream {
+    pub fn constant(
+        &self,
+        expr: &TokenStream,
+        locals: &[Ident],
+        args: &[TokenStream],
+    ) -> TokenStream {
         if locals.is_empty() {
             return self.leaf(expr.clone());
         }
@@ -226,7 +231,15 @@ pub(crate) fn lifted_rules(
         ad: names.ad.clone(),
     };
     let scratch = crate::ctx::Ctxt::default();
-    let rev = reverse(&scratch, &lsig, names, lowered, out, Mode::Reverse, Some(lifting));
+    let rev = reverse(
+        &scratch,
+        &lsig,
+        names,
+        lowered,
+        out,
+        Mode::Reverse,
+        Some(lifting),
+    );
     if scratch.finish().is_err() {
         return TokenStream::new();
     }
@@ -342,7 +355,11 @@ fn rule_names(item: &ItemFn, sig: &Sig) -> (Ident, Ident) {
 
 fn rule_ident(item: &ItemFn, sig: &Sig, rule: &str) -> Ident {
     match sig.receiver {
-        Some(_) => format_ident!("{}_{rule}", item.sig.ident.unraw(), span = item.sig.ident.span()),
+        Some(_) => format_ident!(
+            "{}_{rule}",
+            item.sig.ident.unraw(),
+            span = item.sig.ident.span()
+        ),
         None => Ident::new(rule, item.sig.ident.span()),
     }
 }

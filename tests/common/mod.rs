@@ -95,8 +95,11 @@ macro_rules! dual_float {
             fn zero() -> Self {
                 Self::cst(0.0)
             }
+            /// Structural, both parts zero: `autodiff::Dual` nested over this
+            /// type (the second-order oracle) skips a product whose tangent
+            /// `is_zero`, which must not drop this type's own derivative.
             fn is_zero(&self) -> bool {
-                self.0.re == 0.0
+                self.0.re == 0.0 && self.0.eps == 0.0
             }
         }
         impl One for $D {
@@ -583,5 +586,6 @@ impl<T: Prec> On<T> {
 
 mod fd;
 mod forward;
+mod second;
 #[allow(unused_imports)]
 pub use fd::{close, fd_grad, fd_partial};

@@ -49,8 +49,52 @@ macro_rules! check_as {
                 let [$($a),+] = v;
                 $m::f($($a),+)
             },
+        );
+        $crate::common::On::<$T>::check_hessian(
+            stringify!($m),
+            $cfg,
+            $pts,
+            |v| {
+                let [$($a),+] = v;
+                let (value, $($a),+) = $m::f_grad($($a),+);
+                (value, [$($a),+])
+            },
+            |v| {
+                let [$($a),+] = v;
+                $m::f_hessian($($a),+)
+            },
+            |v, t| {
+                let [$($a),+] = v;
+                let mut k = 0usize;
+                let out = $m::f_hvp($($a,)+ $({ let _ = &$a; k += 1; t[k - 1] }),+);
+                second_order_split!(out; $($a),+)
+            },
+            |v| {
+                let [$($a),+] = v;
+                $m::f($($a),+)
+            },
         )
     };
+}
+
+/// `(value, g..., hv...)` from `_hvp` as `(value, [g...], [hv...])`.
+macro_rules! second_order_split {
+    ($out:expr; $a:ident) => {{
+        let (value, g, h) = $out;
+        (value, [g], [h])
+    }};
+    ($out:expr; $a:ident, $b:ident) => {{
+        let (value, g0, g1, h0, h1) = $out;
+        (value, [g0, g1], [h0, h1])
+    }};
+    ($out:expr; $a:ident, $b:ident, $c:ident) => {{
+        let (value, g0, g1, g2, h0, h1, h2) = $out;
+        (value, [g0, g1, g2], [h0, h1, h2])
+    }};
+    ($out:expr; $a:ident, $b:ident, $c:ident, $d:ident) => {{
+        let (value, g0, g1, g2, g3, h0, h1, h2, h3) = $out;
+        (value, [g0, g1, g2, g3], [h0, h1, h2, h3])
+    }};
 }
 
 /// The same points in f64 and in f32.

@@ -134,7 +134,12 @@ fn branch_hvp_follows_the_primal_arm() {
             let [dx, dy] = seeded([x, y], v);
             let (_, hx, hy) = branchy_grad(dx, dy);
             let what = format!("branchy at ({x}, {y}) along {v:?}");
-            check_hvp(&what, [hx, hy], [gx, gy], mat_vec(branchy_hessian_closed(x, y), v));
+            check_hvp(
+                &what,
+                [hx, hy],
+                [gx, gy],
+                mat_vec(branchy_hessian_closed(x, y), v),
+            );
         }
     }
 }

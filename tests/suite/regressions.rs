@@ -263,6 +263,12 @@ fn transcendental_start_summed_by_an_inner_loop() {
                     pub fn f_jvp<T: Float>(x: T, t: T) -> (T, T) {
                         super::super::$m::f_jvp(x, [c(0.3), c(-0.5)], t)
                     }
+                    pub fn f_hessian<T: Float>(x: T) -> (T, [T; 1], [[T; 1]; 1]) {
+                        super::super::$m::f_hessian(x, [c(0.3), c(-0.5)])
+                    }
+                    pub fn f_hvp<T: Float>(x: T, v: T) -> (T, T, T) {
+                        super::super::$m::f_hvp(x, [c(0.3), c(-0.5)], v)
+                    }
                 }
             )*};
         }

@@ -132,7 +132,11 @@ impl Lower<'_> {
                     quote!(<#path>::#method #args)
                 };
                 let args: Vec<&Expr> = c.args.iter().collect();
-                let rules = [rule("pullback"), rule("pushforward"), rule("lifted_pullback")];
+                let rules = [
+                    rule("pullback"),
+                    rule("pushforward"),
+                    rule("lifted_pullback"),
+                ];
                 self.user_call(f.path.to_token_stream(), rules, &args, last.ident.span())
             }
         }
