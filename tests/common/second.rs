@@ -1,8 +1,7 @@
-//! Second order's checks: `_hessian` and `_hvp` against an exact oracle
-//! (the function evaluated on `autodiff::Dual<D>` over num-dual's `D`:
-//! the outer dual number moves along `e_j`, num-dual's along `e_i`, and the
-//! mixed part is `∂²f/∂xᵢ∂xⱼ`), against central differences of `_grad`, and
-//! against each other (`_hvp` is `H·v`), with the Hessian exactly symmetric.
+//! Second order's checks: `_hessian` and `_hvp` against an exact oracle (a
+//! closed form, or [`On::nested`] dual numbers), against central differences
+//! of `_grad`, and against each other (`_hvp` is `H·v`), with the Hessian
+//! exactly symmetric.
 
 use super::forward::DIRECTIONS;
 use super::{close, fd_partial, Cfg, On, Prec};
@@ -12,6 +11,30 @@ impl<T: Prec> On<T>
 where
     T::D: autodiff::Float,
 {
+    /// The exact Hessian from `f` on `autodiff::Dual` over num-dual: the
+    /// outer dual number moves along `e_j`, num-dual's along `e_i`, and the
+    /// mixed part is `∂²f/∂xᵢ∂xⱼ`.
+    pub fn nested<const N: usize>(
+        f: impl Fn([Dual<T::D>; N]) -> Dual<T::D>,
+    ) -> impl Fn([T; N]) -> [[f64; N]; N] {
+        move |x| {
+            core::array::from_fn(|i| {
+                core::array::from_fn(|j| {
+                    let d: [Dual<T::D>; N] = core::array::from_fn(|m| {
+                        let inner = if m == i { T::var(x[m]) } else { T::cst(x[m]) };
+                        let outer = if m == j {
+                            T::cst(T::one())
+                        } else {
+                            T::cst(T::zero())
+                        };
+                        Dual::new(inner, outer)
+                    });
+                    T::eps_part(f(d).eps).to64()
+                })
+            })
+        }
+    }
+
     /// Checks `hessian` and `hvp` at every point (see the module's text).
     #[track_caller]
     #[allow(clippy::too_many_arguments)]
@@ -22,7 +45,7 @@ where
         grad: impl Fn([T; N]) -> (T, [T; N]),
         hessian: impl Fn([T; N]) -> (T, [T; N], [[T; N]; N]),
         hvp: impl Fn([T; N], [T; N]) -> (T, [T; N], [T; N]),
-        dual: impl Fn([Dual<T::D>; N]) -> Dual<T::D>,
+        oracle: impl Fn([T; N]) -> [[f64; N]; N],
     ) {
         let eps = T::epsilon().to64();
         let tol = cfg.oracle_ulps * eps;
@@ -69,28 +92,19 @@ where
                 .filter(|e| e.is_finite())
                 .fold(cfg.floor, f64::max);
             if cfg.oracle {
+                let want = oracle(x);
                 for i in 0..N {
                     for j in 0..N {
-                        let d: [Dual<T::D>; N] = core::array::from_fn(|m| {
-                            let inner = if m == i { T::var(x[m]) } else { T::cst(x[m]) };
-                            let outer = if m == j {
-                                T::cst(T::one())
-                            } else {
-                                T::cst(T::zero())
-                            };
-                            Dual::new(inner, outer)
-                        });
-                        let want = T::eps_part(dual(d).eps).to64();
                         let got = h[i][j].to64();
                         // Past the type's range, the oracle's `0 · ∞` can be
                         // NaN where the Hessian is rightly infinite.
-                        if want.is_nan() && got.is_infinite() {
+                        if want[i][j].is_nan() && got.is_infinite() {
                             continue;
                         }
                         close(
-                            &format!("{at}: ∂²/∂x{i}∂x{j} vs the dual-number oracle"),
+                            &format!("{at}: ∂²/∂x{i}∂x{j} vs the oracle"),
                             got,
-                            want,
+                            want[i][j],
                             tol2,
                             norm.max(tiny),
                         );

@@ -69,10 +69,10 @@ macro_rules! check_as {
                 let out = $m::f_hvp($($a,)+ $({ let _ = &$a; k += 1; t[k - 1] }),+);
                 second_order_split!(out; $($a),+)
             },
-            |v| {
+            $crate::common::On::<$T>::nested(|v| {
                 let [$($a),+] = v;
                 $m::f($($a),+)
-            },
+            }),
         )
     };
 }

@@ -35,6 +35,7 @@ mod mgh;
 mod mgh_loops;
 mod primitives;
 mod regressions;
+mod second_order;
 mod smoke;
 mod syntax;
 mod vector_outputs;
