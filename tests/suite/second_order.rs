@@ -635,3 +635,223 @@ fn constructs_in_f64_and_f32() {
     check_twin!(kinks[x, y] cfg; &[[0.7, 0.2], [-0.3, 0.5], [-2.0, -0.5], [0.4, 1.9]]);
     check_twin!(three[x, y, z] cfg; &[[0.7, 0.2, -0.4], [-1.3, 0.5, 0.9], [0.4, -0.9, 2.0]]);
 }
+
+// ---------------------------------------------------------------------------
+// Calls, custom rules, vectors, methods, constants and data.
+
+#[differentiable]
+fn inner(x: f64, y: f64) -> f64 {
+    (x * y).sin() + 0.5 * x * x
+}
+
+#[differentiable]
+fn inner_generic<T: Float>(x: T, y: T) -> T {
+    x.exp() * y
+}
+
+/// `x / (1 + |x|)` with a rule generic over its float: it runs on dual
+/// numbers as it is, so second order goes through it.
+#[autodiff::custom_vjp(softsign_rule)]
+fn softsign<T: Float>(x: T) -> T {
+    x / (T::one() + x.abs())
+}
+
+fn softsign_rule<T: Float>(x: T, _value: T, g: T) -> T {
+    g / ((T::one() + x.abs()) * (T::one() + x.abs()))
+}
+
+#[differentiable]
+fn caller(x: f64, y: f64) -> f64 {
+    inner(x, y).exp() + inner(y, 2.0 * x) + inner_generic(x, y) * softsign(x - y)
+}
+
+fn caller_oracle<T: Float>(x: T, y: T) -> T {
+    let inner = |x: T, y: T| (x * y).sin() + c::<T>(0.5) * x * x;
+    inner(x, y).exp()
+        + inner(y, c::<T>(2.0) * x)
+        + x.exp() * y * ((x - y) / (T::one() + (x - y).abs()))
+}
+
+const K: f64 = 1.5;
+
+/// Constants of every kind: literals of every form, paths, `const` items,
+/// casts, and a constant local read by a constant expression.
+#[differentiable]
+fn constants(x: f64, y: f64, n: i32, m: usize) -> f64 {
+    const C: f64 = 0.25;
+    let nf = n as f64;
+    let k = m as f64 * 0.5;
+    let pi = std::f64::consts::PI;
+    K * x.powi(n) * nf
+        + C * (pi * y).sin()
+        + 2. * x * y
+        + 1e-1 * k * x * x * y
+        + 5f64.sqrt() * y * y
+}
+
+fn constants_oracle<T: Float>(x: T, y: T) -> T {
+    let (n, m) = (3, 4usize);
+    let k = c::<T>(m as f64 * 0.5);
+    c::<T>(K) * x.powi(n) * c(n as f64)
+        + c::<T>(0.25) * (c::<T>(std::f64::consts::PI) * y).sin()
+        + c::<T>(2.0) * x * y
+        + c::<T>(0.1) * k * x * x * y
+        + c::<T>(5f64.sqrt()) * y * y
+}
+
+/// A fit to data: the data (`&[f64; 3]`, `f64`) are constants, read in a loop.
+#[differentiable(wrt(w))]
+fn fit(w: [f64; 3], xs: &[f64; 3], target: f64) -> f64 {
+    let mut s = 0.0;
+    for i in 0..3 {
+        s += w[i] * xs[i];
+    }
+    (s.tanh() - target).powi(2) + 0.01 * (w[0] * w[0] + w[1] * w[1] + w[2] * w[2])
+}
+
+fn fit_oracle<T: Float>(w: [T; 3]) -> T {
+    let xs = [0.5, -1.0, 2.0];
+    let mut s = T::zero();
+    for i in 0..3 {
+        s = s + w[i] * c(xs[i]);
+    }
+    (s.tanh() - c(0.3)).powi(2) + c::<T>(0.01) * (w[0] * w[0] + w[1] * w[1] + w[2] * w[2])
+}
+
+/// A `Vector` parameter: the Hessian is a `Matrix`.
+#[differentiable]
+fn soft(v: autodiff::Vector<f64, 3>) -> f64 {
+    autodiff::logsumexp(v) + v[0] * v[1]
+}
+
+struct Model {
+    scale: f64,
+}
+
+impl Model {
+    #[differentiable]
+    fn loss(&self, x: f64, y: &f64) -> f64 {
+        self.scale * (x * *y).sin() + x * x
+    }
+}
+
+/// A nested array parameter: `_hvp` only (its `_hessian` is a compile error).
+#[differentiable]
+fn quad(a: [[f64; 2]; 2]) -> f64 {
+    a[0][0] * a[1][1] - a[0][1] * a[1][0] + (a[0][0] * a[0][1]).exp()
+}
+
+#[test]
+fn calls_custom_rules_constants_data_vectors_and_methods() {
+    let pts = [[0.7, 0.2], [-1.3, 0.5], [0.4, -0.9], [1.0, 0.8]];
+    fn with_oracle<const N: usize>(
+        name: &str,
+        pts: &[[f64; N]],
+        grad: impl Fn([f64; N]) -> (f64, [f64; N]),
+        hessian: impl Fn([f64; N]) -> (f64, [f64; N], [[f64; N]; N]),
+        hvp: impl Fn([f64; N], [f64; N]) -> (f64, [f64; N], [f64; N]),
+        oracle: impl Fn([autodiff::Dual<crate::common::D64>; N]) -> autodiff::Dual<crate::common::D64>,
+    ) {
+        On::<f64>::check_hessian(
+            name,
+            Cfg::new(),
+            pts,
+            grad,
+            hessian,
+            hvp,
+            On::<f64>::nested(oracle),
+        );
+    }
+    with_oracle(
+        "caller",
+        &pts,
+        |[x, y]| {
+            let (v, a, b) = caller_grad(x, y);
+            (v, [a, b])
+        },
+        |[x, y]| caller_hessian(x, y),
+        |[x, y], [a, b]| {
+            let (v, g0, g1, h0, h1) = caller_hvp(x, y, a, b);
+            (v, [g0, g1], [h0, h1])
+        },
+        |[x, y]| caller_oracle(x, y),
+    );
+    with_oracle(
+        "constants",
+        &pts,
+        |[x, y]| {
+            let (v, a, b) = constants_grad(x, y, 3, 4);
+            (v, [a, b])
+        },
+        |[x, y]| constants_hessian(x, y, 3, 4),
+        |[x, y], [a, b]| {
+            let (v, g0, g1, h0, h1) = constants_hvp(x, y, 3, 4, a, b);
+            (v, [g0, g1], [h0, h1])
+        },
+        |[x, y]| constants_oracle(x, y),
+    );
+    let xs = [0.5, -1.0, 2.0];
+    with_oracle(
+        "fit",
+        &[[0.1, 0.2, -0.3], [1.0, -2.0, 0.5], [0.0, 0.0, 0.0]],
+        |w| fit_grad(w, &xs, 0.3),
+        |w| fit_hessian(w, &xs, 0.3),
+        |w, v| fit_hvp(w, &xs, 0.3, v),
+        fit_oracle,
+    );
+    with_oracle(
+        "soft",
+        &[[0.1, 0.2, -0.3], [1.0, -2.0, 0.5], [3.0, 3.0, 3.0]],
+        |v| {
+            let (value, g) = soft_grad(autodiff::Vector::new(v));
+            (value, g.to_array())
+        },
+        |v| {
+            let (value, g, h) = soft_hessian(autodiff::Vector::new(v));
+            (value, g.to_array(), h.to_array())
+        },
+        |x, v| {
+            let (value, g, hv) = soft_hvp(autodiff::Vector::new(x), autodiff::Vector::new(v));
+            (value, g.to_array(), hv.to_array())
+        },
+        |v| (v[0].exp() + v[1].exp() + v[2].exp()).ln() + v[0] * v[1],
+    );
+    let model = Model { scale: 1.5 };
+    with_oracle(
+        "method",
+        &pts,
+        |[x, y]| {
+            let (v, a, b) = model.loss_grad(x, &y);
+            (v, [a, b])
+        },
+        |[x, y]| model.loss_hessian(x, &y),
+        |[x, y], [a, b]| {
+            let (v, g0, g1, h0, h1) = model.loss_hvp(x, &y, a, b);
+            (v, [g0, g1], [h0, h1])
+        },
+        |[x, y]| c::<autodiff::Dual<crate::common::D64>>(1.5) * (x * y).sin() + x * x,
+    );
+    // `_hvp` of a nested array parameter against differences of the gradient.
+    let a = [[0.3, -0.7], [1.1, 0.4]];
+    let v = [[0.5, 1.0], [-0.25, 2.0]];
+    let (value, g, hv) = quad_hvp(a, v);
+    assert_eq!((value, g), quad_grad(a));
+    let h = 1e-6;
+    let step = |t: f64| {
+        quad_grad(core::array::from_fn(|i| {
+            core::array::from_fn(|j| a[i][j] + t * v[i][j])
+        }))
+        .1
+    };
+    let (up, down) = (step(h), step(-h));
+    for i in 0..2 {
+        for j in 0..2 {
+            let d = (up[i][j] - down[i][j]) / (2.0 * h);
+            assert!(
+                (hv[i][j] - d).abs() < 1e-7 * (1.0 + d.abs()),
+                "quad: (Hv)[{i}][{j}] = {} vs {d}",
+                hv[i][j]
+            );
+        }
+    }
+}
