@@ -13,3 +13,14 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/*.rs");
 }
+
+/// Errors that only a build reports: second order through a `#[custom_vjp]`
+/// rule written for `f64` fails when its lifted pass is instantiated, which
+/// `cargo check` (what `compile_fail` alone runs) never does. A `pass` case
+/// in the same batch makes trybuild build every case.
+#[test]
+fn ui_build() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui-build/*.rs");
+    t.pass("tests/ui-build/pass/*.rs");
+}

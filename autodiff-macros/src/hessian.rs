@@ -568,12 +568,18 @@ fn stub(item: &ItemFn, sig: &Sig, _names: &Names, suffix: &str, bound: TokenStre
         .push(syn::parse_quote!(#out: #bound));
     let wc = &generics.where_clause;
     let params = params(sig);
-    let rest = Ident::new("directions", Span::mixed_site());
-    let extra = (suffix == "hvp").then(|| quote!(#rest: impl ::core::marker::Sized));
+    // One direction per differentiated parameter, as the real `_hvp` takes.
+    let directions: Vec<TokenStream> = (0..sig.params.len())
+        .filter(|&k| suffix == "hvp" && sig.params[k].diff)
+        .map(|k| {
+            let v = direction_name(sig, k);
+            quote!(#v: impl ::core::marker::Sized)
+        })
+        .collect();
     quote! {
         #[doc(hidden)]
         #[allow(dead_code, unused_variables, clippy::too_many_arguments)]
-        #vis #unsafety fn #name #generics (#(#params,)* #extra) -> #out #wc {
+        #vis #unsafety fn #name #generics (#(#params,)* #(#directions),*) -> #out #wc {
             ::core::unreachable!("no second derivative for this function")
         }
     }
