@@ -13,13 +13,28 @@ use crate::linalg::{Matrix, RowVector, Vector};
 use core::fmt::{Debug, Display};
 use core::iter::{Product, Sum};
 use core::marker::PhantomData;
-use num_traits::Float;
+use core::ops::{AddAssign, DivAssign, MulAssign, RemAssign, SubAssign};
+use num_traits::{Float, FloatConst};
 
 /// The scalar the lifted reverse pass of a function written in `F` runs on:
 /// `F` itself or a [`Dual<F>`]. The supertraits are what a generic callee may
 /// ask of its float, so that a lifted caller can call it.
 pub trait Lifted<F>:
-    Float + Debug + Display + Default + Send + Sync + 'static + Sum + Product
+    Float
+    + FloatConst
+    + Debug
+    + Display
+    + Default
+    + Send
+    + Sync
+    + 'static
+    + Sum
+    + Product
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+    + RemAssign
 {
     /// `x` as a constant.
     fn lift_from(x: F) -> Self;
@@ -27,8 +42,9 @@ pub trait Lifted<F>:
     fn unlift_to(self) -> F;
 }
 
-impl<F: Float + Debug + Display + Default + Send + Sync + 'static + Sum + Product> Lifted<F>
-    for Dual<F>
+impl<F> Lifted<F> for Dual<F>
+where
+    F: Float + FloatConst + Debug + Display + Default + Send + Sync + 'static + Sum + Product,
 {
     #[inline(always)]
     fn lift_from(x: F) -> Self {
@@ -152,8 +168,10 @@ impl<S, X: Copy> ViaSame for &Leaf<X, S> {
 }
 
 /// A lifted value handed back to the user's constant expression that reads
-/// it (`n as f64`, `T::from(c)`): the value part of a lifted float, and
-/// anything else as it is, by the same method resolution as [`Leaf`].
+/// it (`n as f64`, `a[1].hypot(0.5)` of a constant local array): the value
+/// part of a lifted float or of an array of them, and anything else as it
+/// is. Method resolution tries `&&&Unleaf` (a float), `&&Unleaf` (an
+/// array), `&Unleaf` (an array of arrays), then `Unleaf` (anything).
 pub struct Unleaf<X, F>(pub X, pub PhantomData<F>);
 
 #[inline(always)]
@@ -166,11 +184,37 @@ pub trait ViaUnlift {
     fn unlifted(self) -> Self::Out;
 }
 
-impl<F, X: Lifted<F>> ViaUnlift for Unleaf<X, F> {
+impl<F, X: Lifted<F>> ViaUnlift for &&&Unleaf<X, F> {
     type Out = F;
     #[inline(always)]
     fn unlifted(self) -> F {
         self.0.unlift_to()
+    }
+}
+
+pub trait ViaUnliftArray {
+    type Out;
+    fn unlifted(self) -> Self::Out;
+}
+
+impl<F, X: Lifted<F>, const N: usize> ViaUnliftArray for &&Unleaf<[X; N], F> {
+    type Out = [F; N];
+    #[inline(always)]
+    fn unlifted(self) -> [F; N] {
+        self.0.map(Lifted::unlift_to)
+    }
+}
+
+pub trait ViaUnliftArray2 {
+    type Out;
+    fn unlifted(self) -> Self::Out;
+}
+
+impl<F, X: Lifted<F>, const N: usize, const M: usize> ViaUnliftArray2 for &Unleaf<[[X; N]; M], F> {
+    type Out = [[F; N]; M];
+    #[inline(always)]
+    fn unlifted(self) -> [[F; N]; M] {
+        self.0.map(|r| r.map(Lifted::unlift_to))
     }
 }
 
@@ -179,7 +223,7 @@ pub trait ViaKeep {
     fn unlifted(self) -> Self::Out;
 }
 
-impl<F, X: Copy> ViaKeep for &Unleaf<X, F> {
+impl<F, X: Copy> ViaKeep for Unleaf<X, F> {
     type Out = X;
     #[inline(always)]
     fn unlifted(self) -> X {

@@ -221,15 +221,17 @@ impl<'a> Emitter<'a> {
                     ident.to_token_stream()
                 };
                 match (&self.lifted, &p.shape) {
-                    (Some(l), crate::sig::Shape::Scalar | crate::sig::Shape::Tensor) if !p.diff => {
+                    (Some(l), crate::sig::Shape::Scalar | crate::sig::Shape::Tensor)
+                        if !p.diff && !l.is_int(id) =>
+                    {
                         l.leaf(read)
                     }
                     _ => read,
                 }
             }
             (Op::Lit(tokens), _) => match &self.lifted {
-                Some(l) => l.literal(tokens),
-                None => tokens.clone(),
+                Some(l) if !l.is_int(id) => l.literal(tokens),
+                _ => tokens.clone(),
             },
             (Op::LoopIndex(l), _) => self.loop_var(*l).into_token_stream(),
             (_, Some(n)) => hygienic(format!("t{n}")).into_token_stream(),
@@ -330,12 +332,13 @@ impl<'a> Emitter<'a> {
                 let param = &self.sig.params[*p];
                 let ident = &param.ident;
                 match &self.lifted {
-                    Some(l) if !param.diff => l.leaf(quote!(#ident #([#args])*)),
+                    Some(l) if !param.diff && !l.is_int(id) => l.leaf(quote!(#ident #([#args])*)),
                     _ => quote!(#ident #([#args])*),
                 }
             }
             Op::Const { expr, locals } => match &self.lifted {
-                Some(l) => l.constant(expr, locals, &args),
+                Some(l) if !l.is_int(id) => l.constant(expr, locals, &args),
+                Some(l) => l.unlifted(expr, locals, &args),
                 None if locals.is_empty() => expr.clone(),
                 None => quote!({ #(let #locals = #args;)* #expr }),
             },

@@ -10,7 +10,7 @@
 
 use crate::emit::Mode;
 use crate::expand::{reverse, Reverse};
-use crate::graph::Id;
+use crate::graph::{Graph, Id, Op};
 use crate::lower::Lowered;
 use crate::names::{generic_args, hygienic, pullback_param, Names};
 use crate::sig::{Shape, Sig};
@@ -27,9 +27,47 @@ pub(crate) struct Lifting {
     pub scalar: Ident,
     pub float: Ident,
     pub ad: TokenStream,
+    /// Per node: an integer the pass reads as it is (an index, a loop
+    /// bound, `powi`'s exponent), never lifted: lifting it would also hide
+    /// the type the user's indexing gives it.
+    pub int: Vec<bool>,
+}
+
+/// The nodes in integer positions, and the arithmetic that computes them
+/// (`x[2 * i + 1]`): users come after their arguments, so one backward
+/// sweep reaches every argument after its users.
+pub(crate) fn int_positions(g: &Graph) -> Vec<bool> {
+    let mut int = vec![false; g.nodes.len()];
+    for l in &g.loops {
+        int[l.start.index()] = true;
+        int[l.end.index()] = true;
+    }
+    for id in (0..g.nodes.len()).rev() {
+        let node = &g.nodes[id];
+        let positions: Vec<usize> = match &node.op {
+            Op::Elem(_) => (0..node.args.len()).collect(),
+            Op::ArrLoad(_) | Op::ArrStore(_) => vec![1],
+            Op::Prim(p) => (0..node.args.len())
+                .filter(|&k| !p.diff.get(k).copied().unwrap_or(true))
+                .collect(),
+            Op::LoopOut(_) => (2..node.args.len()).collect(),
+            Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Neg if int[id] => {
+                (0..node.args.len()).collect()
+            }
+            _ => Vec::new(),
+        };
+        for k in positions {
+            int[node.args[k].index()] = true;
+        }
+    }
+    int
 }
 
 impl Lifting {
+    pub fn is_int(&self, id: Id) -> bool {
+        self.int.get(id.index()).copied().unwrap_or(false)
+    }
+
     pub fn leaf(&self, x: TokenStream) -> TokenStream {
         let (ad, s) = (&self.ad, &self.scalar);
         quote!(#ad::leaf::<#s, _>(#x).lifted())
@@ -57,11 +95,22 @@ impl Lifting {
         locals: &[Ident],
         args: &[TokenStream],
     ) -> TokenStream {
+        self.leaf(self.unlifted(expr, locals, args))
+    }
+
+    /// The user's constant expression on its own floats, not lifted (an
+    /// index): the locals it reads are unlifted.
+    pub fn unlifted(
+        &self,
+        expr: &TokenStream,
+        locals: &[Ident],
+        args: &[TokenStream],
+    ) -> TokenStream {
         if locals.is_empty() {
-            return self.leaf(expr.clone());
+            return expr.clone();
         }
         let (ad, f) = (&self.ad, &self.float);
-        self.leaf(quote!({ #(let #locals = #ad::unleaf::<#f, _>(#args).unlifted();)* #expr }))
+        quote!({ #(let #locals = (&&&#ad::unleaf::<#f, _>(#args)).unlifted();)* #expr })
     }
 }
 
@@ -229,6 +278,7 @@ pub(crate) fn lifted_rules(
         scalar: s.clone(),
         float: float.clone(),
         ad: names.ad.clone(),
+        int: int_positions(&lowered.graph),
     };
     let scratch = crate::ctx::Ctxt::default();
     let rev = reverse(
@@ -314,7 +364,7 @@ pub(crate) fn lifted_rules(
         )]
         #vis fn #vjp #g (#(#recv,)* #(#params,)* #seed: #ret) -> (#ret, #(#grad_tys),*) #where_clause {
             use #krate::__private as #ad;
-            use #ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+            use #ad::{ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _, ViaUnliftArray2 as _};
             #(#items)*
             #(#prologue)*
             #(#forward)*

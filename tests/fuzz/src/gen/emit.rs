@@ -45,16 +45,26 @@ fn layout(f: &Func) -> (Vec<Src>, usize, usize, usize) {
 
 /// `let` bindings of every parameter; `dual` wraps constants as dual constants.
 fn bindings(f: &Func, dual: bool) -> String {
+    bindings_with(
+        f,
+        if dual {
+            "T::cst(T::of(c[{k}]))"
+        } else {
+            "T::of(c[{k}])"
+        },
+    )
+}
+
+/// `let` bindings with constant `k` written by `constant` (`{k}` replaced).
+fn bindings_with(f: &Func, constant: &str) -> String {
     let (srcs, ..) = layout(f);
     let mut s = String::new();
     for (p, src) in f.params.iter().zip(srcs) {
         let one = |k: usize, from_v: bool| {
             if from_v {
                 format!("v[{k}]")
-            } else if dual {
-                format!("T::cst(T::of(c[{k}]))")
             } else {
-                format!("T::of(c[{k}])")
+                constant.replace("{k}", &k.to_string())
             }
         };
         let val = match (p.ty, src) {
@@ -120,6 +130,37 @@ fn gather(f: &Func) -> String {
     s
 }
 
+/// The gradient and `H·v` of `f_hvp`, flattened like [`gather`].
+fn gather_hvp(f: &Func) -> String {
+    let mut s = String::from("let mut g = [T::zero(); NW]; let mut h = [T::zero(); NW]; ");
+    let mut k = 0;
+    for (gi, p) in f.params.iter().filter(|p| p.wrt).enumerate() {
+        match p.ty {
+            PTy::Arr(n) => {
+                let _ = write!(
+                    s,
+                    "g[{k}..{}].copy_from_slice(&d{gi}); h[{k}..{}].copy_from_slice(&h{gi}); ",
+                    k + n,
+                    k + n
+                );
+                k += n;
+            }
+            _ => {
+                let _ = write!(s, "g[{k}] = d{gi}; h[{k}] = h{gi}; ");
+                k += 1;
+            }
+        }
+    }
+    s
+}
+
+fn hvp_pat(f: &Func) -> String {
+    let n = f.params.iter().filter(|p| p.wrt).count();
+    let ds: Vec<String> = (0..n).map(|k| format!("d{k}")).collect();
+    let hs: Vec<String> = (0..n).map(|k| format!("h{k}")).collect();
+    format!("(val, {}, {})", ds.join(", "), hs.join(", "))
+}
+
 fn grads_pat(f: &Func) -> String {
     let n = f.params.iter().filter(|p| p.wrt).count();
     let ds: Vec<String> = (0..n).map(|k| format!("d{k}")).collect();
@@ -183,6 +224,7 @@ pub fn case(p: &Program, modname: &str, name: &str) -> String {
     let _ = writeln!(s, "    use super::harness::*;");
     s.push_str(&print::program(p, Mode::Plain, 1));
     s.push_str(&print::program(p, Mode::Trace, 1));
+    s.push_str(&print::program(p, Mode::Concrete, 1));
     let _ = writeln!(s, "    const NAME: &str = {name:?};");
     let _ = writeln!(s, "    const SRC: &str = {src:?};");
     let _ = writeln!(s, "    const NW: usize = {nw};");
@@ -222,14 +264,52 @@ pub fn case(p: &Program, modname: &str, name: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "        point::<T, NW>(NAME, SRC, W[pt], fv, gr, vj, jv, du, tr)"
+        "        let hv = |v: [T; NW], t: [T; NW]| {{ {bt}let {} = f_hvp({a}, {}); {}(val, g, h) }};",
+        hvp_pat(f),
+        tangents(f),
+        gather_hvp(f)
     );
+    let bn = bindings_with(
+        f,
+        "autodiff::Dual::new(T::cst(T::of(c[{k}])), T::cst(T::zero()))",
+    );
+    let _ = writeln!(
+        s,
+        "        let nd = |v: [autodiff::Dual<T::D>; NW]| {{ {bn}f({a}) }};"
+    );
+    let _ = writeln!(
+        s,
+        "        point::<T, NW>(NAME, SRC, W[pt], fv, gr, vj, jv, du, tr) && second::<T, NW>(NAME, SRC, W[pt], gr, hv, nd)"
+    );
+    let _ = writeln!(s, "    }}");
+    // The `f64` program's lifted pass against the generic one on `Dual<f64>`.
+    let _ = writeln!(s, "    fn concrete(pt: usize) {{");
+    let _ = writeln!(s, "        type T = f64;");
+    let _ = writeln!(s, "        use autodiff::num_traits::Zero;");
+    let _ = writeln!(s, "        let (c, fl) = (C[pt], B[pt]);");
+    let ac = args(f);
+    let _ = writeln!(
+        s,
+        "        let hc = |v: [T; NW], t: [T; NW]| {{ {bt}let {} = f_c_hvp({ac}, {}); {}(val, g, h) }};",
+        hvp_pat(f),
+        tangents(f),
+        gather_hvp(f)
+    );
+    let _ = writeln!(
+        s,
+        "        let hg = |v: [T; NW], t: [T; NW]| {{ {bt}let {} = f_hvp({a}, {}); {}(val, g, h) }};",
+        hvp_pat(f),
+        tangents(f),
+        gather_hvp(f)
+    );
+    let _ = writeln!(s, "        same_second_order(NAME, SRC, W[pt], hc, hg);");
     let _ = writeln!(s, "    }}");
     let _ = writeln!(s, "    pub fn run() {{");
     let _ = writeln!(s, "        let mut checked = 0;");
     let _ = writeln!(s, "        for pt in 0..{np} {{");
     let _ = writeln!(s, "            if check::<f64>(pt) {{ checked += 1; }}");
     let _ = writeln!(s, "            check::<f32>(pt);");
+    let _ = writeln!(s, "            concrete(pt);");
     let _ = writeln!(s, "        }}");
     let _ = writeln!(s, "        no_points(NAME, SRC, checked);");
     let _ = writeln!(s, "    }}");

@@ -16,10 +16,39 @@ pub enum Mode {
     Plain,
     /// The tracing twin, `name_trace(s: &Sig, ..)`.
     Trace,
+    /// The code under test written for `f64` (`name_c`), with literals as
+    /// a user writes them: the lifted pass of second order reads those.
+    Concrete,
 }
 
 /// The trait bounds of every generated function.
 pub const BOUNDS: &str = "T: Float + AddAssign + SubAssign + MulAssign + DivAssign";
+
+/// A literal of the `f64` program: bare where the other operand gives its
+/// type (`x * 0.5`), suffixed where nothing would (`0.5f64.sin()`).
+fn clit(c: f64, bare: bool) -> String {
+    if bare {
+        format!("{c:?}")
+    } else {
+        format!("{c:?}f64")
+    }
+}
+
+/// An operand: a bare literal when `bare` and it is one.
+fn operand(e: &Expr, bare: bool, m: Mode, ind: usize) -> String {
+    match e {
+        Expr::Lit(c) if m == Mode::Concrete => clit(*c, bare),
+        _ => expr(e, m, ind),
+    }
+}
+
+fn mlit(c: f64, m: Mode) -> String {
+    if m == Mode::Concrete {
+        clit(c, true)
+    } else {
+        lit(c)
+    }
+}
 
 pub fn lit(c: f64) -> String {
     if c == 0.0 {
@@ -119,27 +148,47 @@ pub fn expr(e: &Expr, m: Mode, ind: usize) -> String {
     let tr = m == Mode::Trace;
     match e {
         Expr::Var(v) => v.clone(),
+        Expr::Lit(c) if m == Mode::Concrete => clit(*c, false),
         Expr::Lit(c) => lit(*c),
+        Expr::LoopF(v) if m == Mode::Concrete => format!("({v} as f64)"),
         Expr::LoopF(v) => format!("T::from({v}).unwrap()"),
         Expr::Index(a, i) => format!("{a}[{}]", idx(i)),
         Expr::Neg(a) => format!("-{}", recv(a, m, ind)),
-        Expr::Bin(op, a, b) => format!("({} {} {})", expr(a, m, ind), bin(*op), expr(b, m, ind)),
+        Expr::Bin(op, a, b) => {
+            let (la, lb) = (matches!(**a, Expr::Lit(_)), matches!(**b, Expr::Lit(_)));
+            format!(
+                "({} {} {})",
+                operand(a, !lb, m, ind),
+                bin(*op),
+                operand(b, !la, m, ind)
+            )
+        }
         Expr::Un(Un::Abs, a) if tr => format!("s.abs({})", expr(a, m, ind)),
         Expr::Un(u, a) => format!("{}.{}()", recv(a, m, ind), un(*u)),
         Expr::Powi(a, n) => format!("{}.powi({n})", recv(a, m, ind)),
         Expr::Bi(b @ (Bi::Max | Bi::Min), x, y) if tr => {
             format!("s.{}({}, {})", bi(*b), expr(x, m, ind), expr(y, m, ind))
         }
-        Expr::Bi(b, x, y) => format!("{}.{}({})", recv(x, m, ind), bi(*b), expr(y, m, ind)),
+        Expr::Bi(b, x, y) => format!(
+            "{}.{}({})",
+            recv(x, m, ind),
+            bi(*b),
+            operand(y, true, m, ind)
+        ),
         Expr::Clamp(x, lo, hi) if tr => {
             format!("s.clamp({}, {}, {})", expr(x, m, ind), lit(*lo), lit(*hi))
         }
-        Expr::Clamp(x, lo, hi) => format!("{}.clamp({}, {})", recv(x, m, ind), lit(*lo), lit(*hi)),
+        Expr::Clamp(x, lo, hi) => format!(
+            "{}.clamp({}, {})",
+            recv(x, m, ind),
+            mlit(*lo, m),
+            mlit(*hi, m)
+        ),
         Expr::MulAdd(x, a, b) => format!(
             "{}.mul_add({}, {})",
             recv(x, m, ind),
-            expr(a, m, ind),
-            expr(b, m, ind)
+            operand(a, true, m, ind),
+            operand(b, true, m, ind)
         ),
         Expr::Free(Free::Relu, a) if tr => format!("s.relu({})", expr(a, m, ind)),
         Expr::Free(f, a) => format!("autodiff::{}({})", free(*f), expr(a, m, ind)),
@@ -151,7 +200,8 @@ pub fn expr(e: &Expr, m: Mode, ind: usize) -> String {
                     let _ = write!(s, ", {}", expr(a, m, ind));
                 }
             } else {
-                let _ = write!(s, "{h}(");
+                let suffix = if m == Mode::Concrete { "_c" } else { "" };
+                let _ = write!(s, "{h}{suffix}(");
                 for (k, a) in args.iter().enumerate() {
                     if k > 0 {
                         s.push_str(", ");
@@ -252,6 +302,7 @@ pub fn stmt(out: &mut String, st: &Stmt, m: Mode, ind: usize) {
         } => {
             let mu = if *mutable { "mut " } else { "" };
             let v = match init {
+                ArrInit::Fill(c, n) if m == Mode::Concrete => format!("[{}; {n}]", clit(*c, false)),
                 ArrInit::Fill(c, n) => format!("[{}; {n}]", lit(*c)),
                 ArrInit::List(es) => {
                     let es: Vec<String> = es.iter().map(|e| expr(e, m, ind)).collect();
@@ -293,10 +344,11 @@ pub fn stmt(out: &mut String, st: &Stmt, m: Mode, ind: usize) {
     }
 }
 
-fn param_ty(t: PTy) -> String {
+fn param_ty(t: PTy, m: Mode) -> String {
+    let f = if m == Mode::Concrete { "f64" } else { "T" };
     match t {
-        PTy::Scalar => "T".into(),
-        PTy::Arr(n) => format!("[T; {n}]"),
+        PTy::Scalar => f.into(),
+        PTy::Arr(n) => format!("[{f}; {n}]"),
         PTy::Bool => "bool".into(),
     }
 }
@@ -306,7 +358,7 @@ pub fn func(f: &Func, m: Mode, ind: usize) -> String {
     let p = pad(ind);
     let mut s = String::new();
     let name = match m {
-        Mode::Plain => {
+        Mode::Plain | Mode::Concrete => {
             if f.use_wrt {
                 let w: Vec<&str> = f
                     .params
@@ -318,19 +370,27 @@ pub fn func(f: &Func, m: Mode, ind: usize) -> String {
             } else {
                 let _ = writeln!(s, "{p}#[differentiable]");
             }
-            f.name.clone()
+            if m == Mode::Concrete {
+                format!("{}_c", f.name)
+            } else {
+                f.name.clone()
+            }
         }
         Mode::Trace => format!("{}_trace", f.name),
     };
     let mut ps: Vec<String> = f
         .params
         .iter()
-        .map(|q| format!("{}: {}", q.name, param_ty(q.ty)))
+        .map(|q| format!("{}: {}", q.name, param_ty(q.ty, m)))
         .collect();
     if m == Mode::Trace {
         ps.insert(0, "s: &Sig".into());
     }
-    let _ = write!(s, "{p}pub fn {name}<{BOUNDS}>({}) -> T ", ps.join(", "));
+    if m == Mode::Concrete {
+        let _ = write!(s, "{p}pub fn {name}({}) -> f64 ", ps.join(", "));
+    } else {
+        let _ = write!(s, "{p}pub fn {name}<{BOUNDS}>({}) -> T ", ps.join(", "));
+    }
     s.push_str(&block(&f.body, m, ind));
     s.push('\n');
     s

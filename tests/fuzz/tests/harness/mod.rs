@@ -196,3 +196,91 @@ pub fn no_points(name: &str, src: &str, checked: usize) {
         "{name}: no evaluation point gave finite, moderate values (a generator problem)\n{src}"
     );
 }
+
+/// Second order at one point, along one direction: `_hvp`'s value and
+/// gradient are `_grad`'s, and its `H·t` is the nested dual-number oracle's
+/// (`autodiff::Dual` moving along `t` over num-dual moving along `e_i`).
+/// False when the oracle is not finite and moderate there.
+pub fn second<T: Prec, const N: usize>(
+    name: &str,
+    src: &str,
+    at: [f64; N],
+    grad: impl Fn([T; N]) -> (T, [T; N]),
+    hvp: impl Fn([T; N], [T; N]) -> (T, [T; N], [T; N]),
+    nested: impl Fn([autodiff::Dual<T::D>; N]) -> autodiff::Dual<T::D>,
+) -> bool
+where
+    T::D: Float,
+{
+    use crate::common::close;
+    let x = at.map(T::of);
+    let t: [T; N] = core::array::from_fn(|i| T::of([0.7, -1.3, 0.45, 2.1, -0.6, 1.05][i % 6]));
+    let want: [f64; N] = core::array::from_fn(|i| {
+        let d: [autodiff::Dual<T::D>; N] = core::array::from_fn(|m| {
+            let inner = if m == i { T::var(x[m]) } else { T::cst(x[m]) };
+            autodiff::Dual::new(inner, T::cst(t[m]))
+        });
+        T::eps_part(nested(d).eps).to64()
+    });
+    if want.iter().any(|w| !w.is_finite() || w.abs() > HUGE) {
+        return false;
+    }
+    let label = format!("{name}\n{src}");
+    let eps = T::epsilon().to64();
+    let (v, g) = grad(x);
+    let (hv_value, hg, hv) = hvp(x, t);
+    close(
+        &format!("{label}\n_hvp value"),
+        hv_value.to64(),
+        v.to64(),
+        4.0 * eps,
+        1.0,
+    );
+    for i in 0..N {
+        close(
+            &format!("{label}\n_hvp gradient {i}"),
+            hg[i].to64(),
+            g[i].to64(),
+            ULPS * eps,
+            1.0,
+        );
+        close(
+            &format!("{label}\n(H·t)[{i}] vs the nested dual-number oracle at {at:?} along {t:?}"),
+            hv[i].to64(),
+            want[i],
+            16.0 * ULPS * eps,
+            1.0,
+        );
+    }
+    true
+}
+
+/// The `f64` program's `_hvp` (its lifted pass) against the generic
+/// program's on `Dual<f64>`: the same arithmetic, so the same numbers up
+/// to rounding, wherever the latter is finite.
+pub fn same_second_order<const N: usize>(
+    name: &str,
+    src: &str,
+    at: [f64; N],
+    concrete: impl Fn([f64; N], [f64; N]) -> (f64, [f64; N], [f64; N]),
+    generic: impl Fn([f64; N], [f64; N]) -> (f64, [f64; N], [f64; N]),
+) {
+    use crate::common::close;
+    let t: [f64; N] = core::array::from_fn(|i| [0.7, -1.3, 0.45, 2.1, -0.6, 1.05][i % 6]);
+    let (gv, gg, gh) = generic(at, t);
+    if !gv.is_finite()
+        || gg
+            .iter()
+            .chain(&gh)
+            .any(|e| !e.is_finite() || e.abs() > HUGE)
+    {
+        return;
+    }
+    let (cv, cg, ch) = concrete(at, t);
+    let label = format!("{name} (the f64 program, `f_c`)\n{src}");
+    close(&format!("{label}\nvalue"), cv, gv, 1e-13, 1.0);
+    for i in 0..N {
+        close(&format!("{label}\ngradient {i}"), cg[i], gg[i], 1e-12, 1.0);
+        close(&format!("{label}\n(H·t)[{i}]"), ch[i], gh[i], 1e-11, 1.0);
+    }
+}
