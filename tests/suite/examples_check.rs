@@ -2,12 +2,18 @@
 //! own files, included with `#[path]`): every generated Jacobian agrees with
 //! the hand-written one to rounding and with central differences to their
 //! accuracy, and Levenberg–Marquardt on the generated Jacobians reaches the
-//! published minima from the standard starting points.
+//! published minima from the standard starting points. And
+//! `examples/newton.rs` (the whole example, its `main` unused here): Newton's
+//! method on the generated Hessian reaches Rosenbrock's minimum, and
+//! `rosenbrock_hvp` agrees with the Hessian times a vector.
 
 #[path = "../../examples/common/ekf_model.rs"]
 mod ekf_model;
 #[path = "../../examples/common/mgh_residuals.rs"]
 mod mgh_residuals;
+#[path = "../../examples/newton.rs"]
+#[allow(dead_code)]
+mod newton;
 
 use crate::common::close;
 use mgh_residuals::*;
@@ -185,4 +191,20 @@ fn levenberg_marquardt_reaches_published_minima() {
     assert_eq!(format!("{:.4} {:.4}", s.x[0], s.x[1]), "0.2578 0.2578");
     let s = reaches(&BOX_3D, box_3d_jacobian);
     assert!(s.f < 1e-20);
+}
+
+#[test]
+fn newton_reaches_rosenbrock_minimum() {
+    for (x, y) in [(-1.2, 1.0), (0.5, -2.0), (3.0, 0.5), (1.0, 2.0)] {
+        for v in [[1.0, 0.0], [0.0, 1.0], [0.6, -0.8]] {
+            newton::check_hvp(x, y, v);
+        }
+    }
+    let s = newton::newton((-1.2, 1.0), |_, _, _, _, _, _, _| {});
+    assert!(s.grad_norm < 1e-10, "{s:?}");
+    assert!(
+        (s.x - 1.0).abs() < 1e-9 && (s.y - 1.0).abs() < 1e-9,
+        "{s:?}"
+    );
+    assert!(s.iterations <= 25, "{s:?}");
 }
