@@ -174,6 +174,17 @@ impl<S, X: Copy> ViaSame for &Leaf<X, S> {
 /// array), `&Unleaf` (an array of arrays), then `Unleaf` (anything).
 pub struct Unleaf<X, F>(pub X, pub PhantomData<F>);
 
+// `Copy` whatever `F` is: the fallback takes the wrapper by value through
+// the references the call site adds.
+impl<X: Copy, F> Clone for Unleaf<X, F> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<X: Copy, F> Copy for Unleaf<X, F> {}
+
 #[inline(always)]
 pub fn unleaf<F, X>(x: X) -> Unleaf<X, F> {
     Unleaf(x, PhantomData)
@@ -344,6 +355,7 @@ pub fn unit_perturb<T: Float, const N: usize>(x: [T; N], i: usize) -> [Dual<T>; 
 /// Row `i` of a Hessian written in place from the lifted gradient of pass
 /// `i`: the derivative parts; the value parts are the gradient.
 #[inline(always)]
+#[allow(clippy::needless_range_loop)]
 pub fn write_row<T: Float, const N: usize>(row: &mut [T; N], grad: &mut [T; N], d: &[Dual<T>; N]) {
     for k in 0..N {
         row[k] = d[k].eps;
@@ -354,6 +366,7 @@ pub fn write_row<T: Float, const N: usize>(row: &mut [T; N], grad: &mut [T; N], 
 /// Makes the Hessian exactly symmetric: the upper triangle is copied from
 /// the lower one, so `H[i][j] == H[j][i]` bit for bit.
 #[inline(always)]
+#[allow(clippy::needless_range_loop)] // h[j][i] = h[i][j]: both indices.
 pub fn symmetrize<T: Copy, const N: usize>(h: &mut [[T; N]; N]) {
     for i in 0..N {
         for j in 0..i {

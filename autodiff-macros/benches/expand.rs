@@ -61,6 +61,10 @@ mod expand;
 #[allow(dead_code)]
 #[path = "../src/fallback.rs"]
 mod fallback;
+
+#[path = "../src/hessian.rs"]
+mod hessian;
+
 #[allow(dead_code)]
 #[path = "../src/graph.rs"]
 mod graph;
@@ -82,6 +86,8 @@ mod plan;
 #[allow(dead_code)]
 #[path = "../src/prim.rs"]
 mod prim;
+#[path = "../src/second.rs"]
+mod second;
 #[allow(dead_code)]
 #[path = "../src/sig.rs"]
 mod sig;

@@ -228,7 +228,10 @@ impl huber_derivatives {
         seed: AutodiffScalar,
     ) -> (AutodiffScalar, AutodiffScalar) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let t0 = __ad::abs(r);
         let t1 = t0 <= __ad::leaf::<AutodiffScalar, _>(delta).lifted();
         let (t2, t3, t4, t5, t6) = if t1 {

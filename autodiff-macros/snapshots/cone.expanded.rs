@@ -212,7 +212,10 @@ impl ackley_term_derivatives {
         seed: AutodiffScalar,
     ) -> (AutodiffScalar, AutodiffScalar, AutodiffScalar) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let t0 = -__ad::leaf::<AutodiffScalar, f64>(20.0).lifted();
         let t1 = -__ad::leaf::<AutodiffScalar, f64>(0.2).lifted();
         let t2 = x * x;

@@ -240,7 +240,10 @@ impl layer_derivatives {
         seed: AutodiffScalar,
     ) -> (AutodiffScalar, [AutodiffScalar; 6]) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let mut d_x = [<AutodiffScalar as __ad::Zero>::zero(); 6];
         let mut a0 = [__ad::leaf::<AutodiffScalar, f64>(0.0).lifted(); 3];
         let mut da0 = __ad::zeros_like_array(&a0);
@@ -250,7 +253,7 @@ impl layer_derivatives {
                 let t1 = 2 * j;
                 let t2 = t1 + i;
                 let t3 = x[t2];
-                let t4 = __ad::leaf::<AutodiffScalar, _>((2 * j + i + 1) % 6).lifted();
+                let t4 = (2 * j + i + 1) % 6;
                 let t5 = x[t4];
                 let t6 = t3 * t5;
                 let t7 = t0 + t6;
@@ -274,7 +277,7 @@ impl layer_derivatives {
                 let t1 = 2 * j;
                 let t2 = t1 + i;
                 let t3 = x[t2];
-                let t4 = __ad::leaf::<AutodiffScalar, _>((2 * j + i + 1) % 6).lifted();
+                let t4 = (2 * j + i + 1) % 6;
                 let t5 = x[t4];
                 let t6 = t3 * t5;
                 let w17 = da0[j];
@@ -535,7 +538,10 @@ impl prefix_derivatives {
         seed: AutodiffScalar,
     ) -> (AutodiffScalar, [AutodiffScalar; 5]) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let mut d_x = [<AutodiffScalar as __ad::Zero>::zero(); 5];
         let mut a0 = [__ad::leaf::<AutodiffScalar, f64>(1.0).lifted(); 5];
         let mut da0 = __ad::zeros_like_array(&a0);

@@ -216,9 +216,12 @@ impl ext_rosenbrock_derivatives {
         seed: AutodiffScalar,
     ) -> (AutodiffScalar, [AutodiffScalar; N]) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let mut d_x = [<AutodiffScalar as __ad::Zero>::zero(); N];
-        let t0 = __ad::leaf::<AutodiffScalar, _>(N).lifted() / 2;
+        let t0 = N / 2;
         let mut t1 = __ad::leaf::<AutodiffScalar, f64>(0.0).lifted();
         for i in 0..t0 {
             let t2 = 2 * i;
@@ -470,7 +473,10 @@ impl product_derivatives {
         seed: AutodiffScalar,
     ) -> (AutodiffScalar, [AutodiffScalar; 4]) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let mut d_x = [<AutodiffScalar as __ad::Zero>::zero(); 4];
         let mut t0 = __ad::leaf::<AutodiffScalar, f64>(1.0).lifted();
         let mut s4 = [t0; 4usize];
@@ -813,7 +819,10 @@ impl seed_net_derivatives {
         seed: AutodiffScalar,
     ) -> (AutodiffScalar, [[AutodiffScalar; 4]; 16], [AutodiffScalar; 4]) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let mut d_w = [[<AutodiffScalar as __ad::Zero>::zero(); 4]; 16];
         let mut d_b = [<AutodiffScalar as __ad::Zero>::zero(); 4];
         let mut t0 = __ad::leaf::<AutodiffScalar, f64>(0.0).lifted();

@@ -226,7 +226,8 @@ pub fn motion_hvp<AutodiffSecondOrderOut>(
     s: [f64; 3],
     u: [f64; 2],
     dt: f64,
-    directions: impl ::core::marker::Sized,
+    v_s: impl ::core::marker::Sized,
+    v_u: impl ::core::marker::Sized,
 ) -> AutodiffSecondOrderOut
 where
     AutodiffSecondOrderOut: ::autodiff::__private::SecondOrderNeedsScalarResult,
@@ -298,7 +299,10 @@ impl motion_derivatives {
         seed: [AutodiffScalar; 3],
     ) -> ([AutodiffScalar; 3], [AutodiffScalar; 3], [AutodiffScalar; 2]) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let t0 = u[0];
         let t1 = u[1];
         let t2 = s[0];
@@ -563,7 +567,7 @@ pub fn measurement_jacobian(
 pub fn measurement_hvp<AutodiffSecondOrderOut>(
     s: [f64; 3],
     landmark: [f64; 2],
-    directions: impl ::core::marker::Sized,
+    v_s: impl ::core::marker::Sized,
 ) -> AutodiffSecondOrderOut
 where
     AutodiffSecondOrderOut: ::autodiff::__private::SecondOrderNeedsScalarResult,
@@ -629,7 +633,10 @@ impl measurement_derivatives {
         seed: [AutodiffScalar; 2],
     ) -> ([AutodiffScalar; 2], [AutodiffScalar; 3]) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let t0 = __ad::leaf::<AutodiffScalar, _>(landmark[0]).lifted();
         let t1 = s[0];
         let t2 = t0 - t1;
@@ -957,7 +964,7 @@ pub fn box_3d_jacobian(x: [f64; 3]) -> ([f64; 10], [[f64; 3]; 10]) {
 #[allow(dead_code, unused_variables, clippy::too_many_arguments)]
 pub fn box_3d_hvp<AutodiffSecondOrderOut>(
     x: [f64; 3],
-    directions: impl ::core::marker::Sized,
+    v_x: impl ::core::marker::Sized,
 ) -> AutodiffSecondOrderOut
 where
     AutodiffSecondOrderOut: ::autodiff::__private::SecondOrderNeedsScalarResult,
@@ -1013,7 +1020,10 @@ impl box_3d_derivatives {
         seed: [AutodiffScalar; 10],
     ) -> ([AutodiffScalar; 10], [AutodiffScalar; 3]) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let mut d_x = [<AutodiffScalar as __ad::Zero>::zero(); 3];
         let mut a0 = [__ad::leaf::<AutodiffScalar, f64>(0.0).lifted(); 10];
         let mut da0 = __ad::zeros_like_array(&a0);
@@ -1035,7 +1045,7 @@ impl box_3d_derivatives {
                 AutodiffScalar,
                 _,
             >({
-                    let t = __ad::unleaf::<f64, _>(t1).unlifted();
+                    let t = (&&&__ad::unleaf::<f64, _>(t1)).unlifted();
                     (-t).exp()
                 })
                 .lifted();
@@ -1043,7 +1053,7 @@ impl box_3d_derivatives {
                 AutodiffScalar,
                 _,
             >({
-                    let t = __ad::unleaf::<f64, _>(t1).unlifted();
+                    let t = (&&&__ad::unleaf::<f64, _>(t1)).unlifted();
                     (-10.0 * t).exp()
                 })
                 .lifted();
@@ -1070,7 +1080,7 @@ impl box_3d_derivatives {
                 AutodiffScalar,
                 _,
             >({
-                    let t = __ad::unleaf::<f64, _>(t1).unlifted();
+                    let t = (&&&__ad::unleaf::<f64, _>(t1)).unlifted();
                     (-t).exp()
                 })
                 .lifted();
@@ -1078,7 +1088,7 @@ impl box_3d_derivatives {
                 AutodiffScalar,
                 _,
             >({
-                    let t = __ad::unleaf::<f64, _>(t1).unlifted();
+                    let t = (&&&__ad::unleaf::<f64, _>(t1)).unlifted();
                     (-10.0 * t).exp()
                 })
                 .lifted();

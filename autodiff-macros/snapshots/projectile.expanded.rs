@@ -305,7 +305,10 @@ impl projectile_derivatives {
         seed: AutodiffScalar,
     ) -> (AutodiffScalar, AutodiffScalar, AutodiffScalar) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let t0 = __ad::cos(angle);
         let t1 = speed * t0;
         let t2 = __ad::sin(angle);
@@ -315,7 +318,7 @@ impl projectile_derivatives {
         let mut t6 = t3;
         let mut s11 = [t5; { (STEPS) - (0) }];
         let mut s12 = [t6; { (STEPS) - (0) }];
-        for _step in 0..__ad::leaf::<AutodiffScalar, _>(STEPS).lifted() {
+        for _step in 0..STEPS {
             s11[_step] = t5;
             s12[_step] = t6;
             let t7 = t5 * t5;
@@ -343,7 +346,7 @@ impl projectile_derivatives {
         let d4 = seed;
         let mut d5 = __ad::zero_like(t25);
         let mut d6 = __ad::zero_like(t26);
-        for _step in (0..__ad::leaf::<AutodiffScalar, _>(STEPS).lifted()).rev() {
+        for _step in (0..STEPS).rev() {
             let t5 = s11[_step];
             let t6 = s12[_step];
             let t7 = t5 * t5;

@@ -188,7 +188,10 @@ impl rosenbrock_derivatives {
         seed: AutodiffScalar,
     ) -> (AutodiffScalar, AutodiffScalar, AutodiffScalar) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let t0 = __ad::leaf::<AutodiffScalar, f64>(1.0).lifted() - x;
         let t1 = __ad::powi(t0, 2);
         let t2 = x * x;

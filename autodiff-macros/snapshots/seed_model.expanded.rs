@@ -222,7 +222,10 @@ impl seed_loss_derivatives {
         seed: AutodiffScalar,
     ) -> (AutodiffScalar, Matrix<AutodiffScalar, 16, 4>, Vector<AutodiffScalar, 4>) {
         use ::autodiff::__private as __ad;
-        use __ad::{ViaLift as _, ViaSame as _, ViaUnlift as _, ViaKeep as _};
+        use __ad::{
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
+            ViaUnliftArray as _, ViaUnliftArray2 as _,
+        };
         let t0 = __ad::tmul_add(w, __ad::leaf::<AutodiffScalar, _>(x).lifted(), b);
         let t1 = __ad::sigmoid(t0);
         let t2 = __ad::mse(t1, __ad::leaf::<AutodiffScalar, _>(label).lifted());

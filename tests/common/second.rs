@@ -37,7 +37,7 @@ where
 
     /// Checks `hessian` and `hvp` at every point (see the module's text).
     #[track_caller]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
     pub fn check_hessian<const N: usize>(
         name: &str,
         cfg: Cfg,

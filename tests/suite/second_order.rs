@@ -4,6 +4,9 @@
 //! construct (branches, loops, local arrays, calls, custom rules, constants,
 //! vectors, methods) against the dual-number oracle run on a generic twin.
 
+// One body serves a generic twin (no `*=` on `T: Float`) and `f64` code.
+#![allow(clippy::assign_op_pattern, clippy::type_complexity)]
+
 use crate::common::{Cfg, On};
 use autodiff::{differentiable, Float};
 use nalgebra::SVector;
