@@ -331,6 +331,47 @@ pub fn lift_array2<T: Float, const N: usize, const M: usize>(x: [[T; N]; M]) -> 
     x.map(lift_array)
 }
 
+/// `x + ε v` with `v` the sum of the columns `c`, `c + m`, `c + 2m`, ...:
+/// the seed of one colour of a banded Hessian.
+#[inline(always)]
+pub fn color_perturb<T: Float, const N: usize>(x: [T; N], c: usize, m: usize) -> [Dual<T>; N] {
+    let mut k = 0;
+    x.map(|x| {
+        k += 1;
+        Dual::new(
+            x,
+            if (k - 1) % m == c {
+                T::one()
+            } else {
+                T::zero()
+            },
+        )
+    })
+}
+
+/// The nonzeros of colour `c` of a Hessian of half-width `w` (`m = 2w + 1`
+/// colours) from the lifted gradient of its pass: row `r` has one column of
+/// that colour within `|r − j| ≤ w`, and its entry is the derivative part.
+#[inline(always)]
+#[allow(clippy::needless_range_loop)]
+pub fn write_band<T: Float, const N: usize>(
+    h: &mut [[T; N]; N],
+    grad: &mut [T; N],
+    d: &[Dual<T>; N],
+    c: usize,
+    m: usize,
+    w: usize,
+) {
+    for r in 0..N {
+        grad[r] = d[r].re;
+        let lo = r.saturating_sub(w);
+        let j = lo + (c + m - lo % m) % m;
+        if j < N && j <= r + w {
+            h[r][j] = d[r].eps;
+        }
+    }
+}
+
 /// Component `i` of unit direction `j`: 1 where they are one, else 0.
 #[inline(always)]
 pub fn unit<T: Float>(j: usize, i: usize) -> T {

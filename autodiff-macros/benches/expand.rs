@@ -88,12 +88,15 @@ mod plan;
 mod prim;
 #[path = "../src/second.rs"]
 mod second;
+
 #[allow(dead_code)]
 #[path = "../src/sig.rs"]
 mod sig;
 #[allow(dead_code)]
 #[path = "../src/signatures.rs"]
 mod signatures;
+#[path = "../src/sparsity.rs"]
+mod sparsity;
 
 use proc_macro2::TokenStream;
 

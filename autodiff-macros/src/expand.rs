@@ -161,7 +161,7 @@ fn emit(
     let pushforward = pushforward_body(item, sig, names);
     let lifted = crate::second::lifted_rules(item, sig, names, lowered, out);
     let rules = names.rules(item, sig, quote!(#pullback #pushforward #lifted));
-    let second = crate::hessian::second_order(item, sig, names);
+    let second = crate::hessian::second_order(item, sig, names, &lowered.graph, out);
     // A Jacobian's reverse mode runs the forward pass once and the
     // backward pass once per output row (`jacobian`).
     // Its own error channel: where that plan cannot be had (a loop that

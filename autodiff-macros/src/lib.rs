@@ -42,6 +42,7 @@ mod sig;
 mod signatures;
 #[cfg(test)]
 mod snapshots;
+mod sparsity;
 
 use proc_macro::TokenStream;
 

@@ -858,3 +858,114 @@ fn calls_custom_rules_constants_data_vectors_and_methods() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Banded Hessians: the graph shows the band, `_hessian` takes 2w + 1 passes.
+
+/// Chained Rosenbrock: a tridiagonal Hessian (w = 1), plus a coupling of
+/// `x[0]` and `x[1]` outside the loop, within the band.
+#[differentiable]
+fn chained<const N: usize>(x: [f64; N]) -> f64 {
+    let mut f = 0.0;
+    for i in 0..N - 1 {
+        f += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2);
+    }
+    0.5 * f + x[0] * x[1]
+}
+
+fn chained_oracle<T: Float, const N: usize>(x: [T; N]) -> T {
+    let mut f = T::zero();
+    for i in 0..N - 1 {
+        f = f + c::<T>(100.0) * (x[i + 1] - x[i] * x[i]).powi(2) + (T::one() - x[i]).powi(2);
+    }
+    c::<T>(0.5) * f + x[0] * x[1]
+}
+
+/// A wider band (w = 3: `x[2i]` with `x[2i + 3]`) and a diagonal one.
+#[differentiable]
+fn wide<const N: usize>(x: [f64; N]) -> f64 {
+    let mut f = 0.0;
+    for i in 0..(N - 3) / 2 {
+        f += (x[2 * i] * x[2 * i + 3]).sin() + x[2 * i + 1].exp();
+    }
+    f
+}
+
+fn wide_oracle<T: Float, const N: usize>(x: [T; N]) -> T {
+    let mut f = T::zero();
+    for i in 0..(N - 3) / 2 {
+        f = f + (x[2 * i] * x[2 * i + 3]).sin() + x[2 * i + 1].exp();
+    }
+    f
+}
+
+/// A product: no band, one pass per column.
+#[differentiable]
+fn product<const N: usize>(x: [f64; N]) -> f64 {
+    let mut p = 1.0;
+    for i in 0..N {
+        p *= x[i] + 2.0;
+    }
+    p
+}
+
+fn product_oracle<T: Float, const N: usize>(x: [T; N]) -> T {
+    let mut p = T::one();
+    for xi in x {
+        p = p * (xi + c::<T>(2.0));
+    }
+    p
+}
+
+fn banded<const N: usize>(
+    name: &str,
+    grad: fn([f64; N]) -> (f64, [f64; N]),
+    hessian: fn([f64; N]) -> (f64, [f64; N], [[f64; N]; N]),
+    hvp: fn([f64; N], [f64; N]) -> (f64, [f64; N], [f64; N]),
+    oracle: fn([autodiff::Dual<crate::common::D64>; N]) -> autodiff::Dual<crate::common::D64>,
+) {
+    let pts: Vec<[f64; N]> = (0..3)
+        .map(|k| core::array::from_fn(|i| ((i * 7 + k * 3) % 11) as f64 / 5.0 - 1.0))
+        .collect();
+    On::<f64>::check_hessian(
+        name,
+        Cfg::new(),
+        &pts,
+        grad,
+        hessian,
+        hvp,
+        On::<f64>::nested(oracle),
+    );
+}
+
+#[test]
+fn banded_hessians_from_the_graph() {
+    banded::<9>(
+        "chained",
+        chained_grad,
+        chained_hessian,
+        chained_hvp,
+        chained_oracle,
+    );
+    banded::<2>(
+        "chained",
+        chained_grad,
+        chained_hessian,
+        chained_hvp,
+        chained_oracle,
+    );
+    banded::<11>("wide", wide_grad, wide_hessian, wide_hvp, wide_oracle);
+    banded::<5>("wide", wide_grad, wide_hessian, wide_hvp, wide_oracle);
+    banded::<6>(
+        "product",
+        product_grad,
+        product_hessian,
+        product_hvp,
+        product_oracle,
+    );
+    // Odd N leaves the last element of extended Rosenbrock out of every term.
+    let x: [f64; 7] = core::array::from_fn(|i| i as f64 * 0.3 - 1.0);
+    let h = m64::ext_rosenbrock_hessian(x).2;
+    let want = ext_rosenbrock_h(x);
+    assert_close_matrix("ext_rosenbrock(7)", h, want);
+}
