@@ -69,7 +69,7 @@ pub use autodiff_core::{
     softmax_cross_entropy, softplus, Dual, Elementwise, Float, Matrix, RowVector, Shape, Transpose,
     Vector,
 };
-pub use autodiff_macros::{custom_vjp, differentiable};
+pub use autodiff_macros::{custom_jvp, custom_vjp, differentiable};
 
 #[doc(hidden)]
 pub use autodiff_core::__private;

@@ -9,13 +9,35 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{FnArg, Ident, ItemFn, Pat, ReturnType, Type};
 
-pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
+/// A function with a rule written by hand, as both attributes read it.
+pub(crate) struct Custom {
+    pub item: ItemFn,
+    pub rule: syn::Path,
+    pub krate: TokenStream,
+    /// Positional parameter names and their declarations.
+    pub idents: Vec<Ident>,
+    pub params: Vec<TokenStream>,
+    /// Each parameter's type without its `&`.
+    pub grads: Vec<Type>,
+    pub ret: Type,
+    /// Every input a number, `Vector` or `Matrix` (a caller can pass it).
+    pub scalar: bool,
+}
+
+/// Reads `#[attr(rule)]` on a function; `Err` holds the errors and the
+/// function, to be emitted as they are.
+pub(crate) fn parse(
+    attr: &str,
+    rule_help: &str,
+    args: TokenStream,
+    input: TokenStream,
+) -> Result<Custom, TokenStream> {
     let item: ItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(err) => {
-            let err = syn::Error::new(err.span(), "`#[custom_vjp(rule)]` goes on a function")
+            let err = syn::Error::new(err.span(), format!("`#[{attr}(rule)]` goes on a function"))
                 .to_compile_error();
-            return quote!(#err #input);
+            return Err(quote!(#err #input));
         }
     };
     let parsed = syn::parse::Parser::parse2(
@@ -43,10 +65,10 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
         Err(_) => {
             let err = syn::Error::new_spanned(
                 &item.sig.ident,
-                "name the derivative rule: `#[custom_vjp(my_rule)]`, where `my_rule(inputs..., value, cotangent)` returns one cotangent per input",
+                format!("name the derivative rule: `#[{attr}(my_rule)]`, where {rule_help}"),
             )
             .to_compile_error();
-            return quote!(#err #item);
+            return Err(quote!(#err #item));
         }
     };
     let mut errors = Vec::new();
@@ -78,7 +100,7 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
             FnArg::Receiver(r) => {
                 errors.push(syn::Error::new_spanned(
                     r,
-                    "`#[custom_vjp]` goes on free functions",
+                    format!("`#[{attr}]` goes on free functions"),
                 ));
             }
         }
@@ -98,8 +120,35 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
             first.combine(e);
         }
         let err = first.to_compile_error();
-        return quote!(#err #item);
+        return Err(quote!(#err #item));
     }
+    Ok(Custom {
+        item,
+        rule,
+        krate,
+        idents,
+        params,
+        grads,
+        ret,
+        scalar,
+    })
+}
+
+pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
+    let help = "`my_rule(inputs..., value, cotangent)` returns one cotangent per input";
+    let Custom {
+        item,
+        rule,
+        krate,
+        idents,
+        params,
+        grads,
+        ret,
+        scalar,
+    } = match parse("custom_vjp", help, args, input) {
+        Ok(c) => c,
+        Err(tokens) => return tokens,
+    };
     let name = &item.sig.ident;
     let vis = &item.vis;
     let generics = &item.sig.generics;
@@ -155,7 +204,7 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
 /// rule written for `f64` or `f32` has no second order: the lifted pullback
 /// exists, so that callers compile, but instantiating it (a call of `_hvp`
 /// or `_hessian` that reaches it) is a compile error naming the function.
-fn lifted_pullback(
+pub(crate) fn lifted_pullback(
     item: &ItemFn,
     krate: &TokenStream,
     idents: &[Ident],
@@ -241,7 +290,7 @@ fn is_tensor(ty: &Type) -> bool {
 
 /// `f32`, `f64`, a type parameter of the function, or a reference to one:
 /// the types whose tangents a cotangent rule also gives.
-fn is_scalar(ty: &Type, generics: &syn::Generics) -> bool {
+pub(crate) fn is_scalar(ty: &Type, generics: &syn::Generics) -> bool {
     match ty {
         Type::Reference(r) => is_scalar(&r.elem, generics),
         Type::Paren(p) => is_scalar(&p.elem, generics),

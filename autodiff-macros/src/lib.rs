@@ -18,6 +18,7 @@ mod attr;
 mod cone;
 mod ctx;
 mod custom;
+mod custom_jvp;
 mod dot;
 mod emit;
 mod emit_array;
@@ -79,4 +80,27 @@ pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     custom::custom_vjp(args.into(), input.into()).into()
+}
+
+/// Gives a function a tangent rule written by hand (forward mode), so that
+/// `#[differentiable]` functions can call it.
+///
+/// ```ignore
+/// #[custom_jvp(softsign_jvp)]
+/// fn softsign(x: f64) -> f64 { x / (1.0 + x.abs()) }
+///
+/// /// d/dx x/(1+|x|) = 1/(1+|x|)²
+/// fn softsign_jvp(x: f64, _value: f64, t: f64) -> f64 {
+///     t / ((1.0 + x.abs()) * (1.0 + x.abs()))
+/// }
+/// ```
+///
+/// The rule takes the inputs, the value and one tangent per input, and
+/// returns the tangent of the result. Callers' `_jvp` call it once; their
+/// `_grad` and `_vjp`, when the inputs and the result are numbers, once per
+/// input with a unit tangent; their `_hvp` and `_hessian` run it on dual
+/// numbers when the function and its rule are generic over `T: Float`.
+#[proc_macro_attribute]
+pub fn custom_jvp(args: TokenStream, input: TokenStream) -> TokenStream {
+    custom_jvp::custom_jvp(args.into(), input.into()).into()
 }

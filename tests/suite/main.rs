@@ -23,6 +23,7 @@ mod bench_models;
 mod branch_smoke;
 mod compose_smoke;
 mod cones;
+mod custom_jvp;
 mod dual_nesting;
 mod edge_cases;
 mod examples_check;
