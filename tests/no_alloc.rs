@@ -463,3 +463,53 @@ fn generated_gradients_do_not_allocate() {
         check(&p, &r);
     }
 }
+
+/// Second order: `_hvp` and `_hessian` (through a branch, a loop, a kept
+/// product), and the 100 × 100 Hessian of extended Rosenbrock,
+/// written in place: no heap either.
+#[test]
+fn generated_second_order_does_not_allocate() {
+    let p = inputs();
+    let (x, y) = (-1.2, 1.0);
+    for round in 0..2 {
+        let (r, n, bytes) = counted(|| {
+            (
+                rosenbrock_hessian(black_box(x), black_box(y)),
+                rosenbrock_hvp(black_box(x), black_box(y), 1.0, 0.5),
+                branchy_hessian(black_box(x), black_box(y)),
+                product_hessian(black_box(p.prod)),
+                ext_rosenbrock_hessian(black_box(p.ext)),
+            )
+        });
+        assert_eq!(
+            (n, bytes),
+            (0, 0),
+            "round {round}: generated second order allocated {n} times ({bytes} bytes)"
+        );
+        let (hr, hv, _, hp, he) = r;
+        let close = |what: &str, a: f64, b: f64| {
+            assert!(
+                (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs())),
+                "{what}: {a} vs {b}"
+            );
+        };
+        close(
+            "rosenbrock H00",
+            hr.2[0][0],
+            1200.0 * x * x - 400.0 * y + 2.0,
+        );
+        close("rosenbrock H01", hr.2[0][1], -400.0 * x);
+        close("rosenbrock (Hv)0", hv.3, hr.2[0][0] + 0.5 * hr.2[0][1]);
+        assert_eq!(hp.2[3][5], hp.2[5][3]);
+        for i in 0..100 {
+            for j in 0..100 {
+                if i / 2 != j / 2 {
+                    assert_eq!(
+                        he.2[i][j], 0.0,
+                        "ext_rosenbrock H[{i}][{j}] outside its blocks"
+                    );
+                }
+            }
+        }
+    }
+}
