@@ -246,11 +246,7 @@ impl<F, X: Copy> ViaKeep for Unleaf<X, F> {
 /// direction, as the lifted pass takes them.
 #[inline(always)]
 pub fn perturb_array<T: Float, const N: usize>(x: [T; N], v: [T; N]) -> [Dual<T>; N] {
-    let mut k = 0;
-    x.map(|x| {
-        k += 1;
-        Dual::new(x, v[k - 1])
-    })
+    core::array::from_fn(|i| Dual::new(x[i], v[i]))
 }
 
 /// [`perturb_array`] for `[[T; N]; M]`.
