@@ -345,29 +345,6 @@ pub fn color_perturb<T: Float, const N: usize>(x: [T; N], c: usize, m: usize) ->
     })
 }
 
-/// The nonzeros of colour `c` of a Hessian of half-width `w` (`m = 2w + 1`
-/// colours) from the lifted gradient of its pass: row `r` has one column of
-/// that colour within `|r − j| ≤ w`, and its entry is the derivative part.
-#[inline(always)]
-#[allow(clippy::needless_range_loop)]
-pub fn write_band<T: Float, const N: usize>(
-    h: &mut [[T; N]; N],
-    grad: &mut [T; N],
-    d: &[Dual<T>; N],
-    c: usize,
-    m: usize,
-    w: usize,
-) {
-    for r in 0..N {
-        grad[r] = d[r].re;
-        let lo = r.saturating_sub(w);
-        let j = lo + (c + m - lo % m) % m;
-        if j < N && j <= r + w {
-            h[r][j] = d[r].eps;
-        }
-    }
-}
-
 /// Component `i` of unit direction `j`: 1 where they are one, else 0.
 #[inline(always)]
 pub fn unit<T: Float>(j: usize, i: usize) -> T {
@@ -387,17 +364,6 @@ pub fn unit_perturb<T: Float, const N: usize>(x: [T; N], i: usize) -> [Dual<T>; 
         k += 1;
         Dual::new(x, if k - 1 == i { T::one() } else { T::zero() })
     })
-}
-
-/// Row `i` of a Hessian written in place from the lifted gradient of pass
-/// `i`: the derivative parts; the value parts are the gradient.
-#[inline(always)]
-#[allow(clippy::needless_range_loop)]
-pub fn write_row<T: Float, const N: usize>(row: &mut [T; N], grad: &mut [T; N], d: &[Dual<T>; N]) {
-    for k in 0..N {
-        row[k] = d[k].eps;
-        grad[k] = d[k].re;
-    }
 }
 
 /// Makes the Hessian exactly symmetric: the upper triangle is copied from

@@ -177,7 +177,11 @@ fn huber_hessian(r: f64, delta: f64) -> (f64, [f64; 1], [[f64; 1]; 1]) {
         out.1 = [d0.re];
         out.2[j] = [d0.eps];
     }
-    __ad::symmetrize(&mut out.2);
+    for i in 0usize..1 {
+        for k in 0..i {
+            out.2[k][i] = out.2[i][k];
+        }
+    }
     out
 }
 /// The derivative rules of `huber` that other `#[differentiable]` functions call.

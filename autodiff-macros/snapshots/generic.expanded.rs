@@ -186,7 +186,11 @@ where
         out.1 = [d0.re, d1.re];
         out.2[j] = [d0.eps, d1.eps];
     }
-    __ad::symmetrize(&mut out.2);
+    for i in 0usize..2 {
+        for k in 0..i {
+            out.2[k][i] = out.2[i][k];
+        }
+    }
     out
 }
 /// The derivative rules of `beale` that other `#[differentiable]` functions call.

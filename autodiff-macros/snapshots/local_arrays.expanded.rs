@@ -194,9 +194,16 @@ fn layer_hessian(x: [f64; 6]) -> (f64, [f64; 6], [[f64; 6]; 6]) {
             <::autodiff::Dual<f64> as __ad::One>::one(),
         );
         out.0 = value.re;
-        __ad::write_row(&mut out.2[j], &mut out.1, &d);
+        for k in 0usize..6 {
+            out.1[k] = d[k].re;
+            out.2[j][k] = d[k].eps;
+        }
     }
-    __ad::symmetrize(&mut out.2);
+    for i in 0usize..6 {
+        for k in 0..i {
+            out.2[k][i] = out.2[i][k];
+        }
+    }
     out
 }
 /// The derivative rules of `layer` that other `#[differentiable]` functions call.
@@ -492,9 +499,16 @@ fn prefix_hessian(x: [f64; 5]) -> (f64, [f64; 5], [[f64; 5]; 5]) {
             <::autodiff::Dual<f64> as __ad::One>::one(),
         );
         out.0 = value.re;
-        __ad::write_row(&mut out.2[j], &mut out.1, &d);
+        for k in 0usize..5 {
+            out.1[k] = d[k].re;
+            out.2[j][k] = d[k].eps;
+        }
     }
-    __ad::symmetrize(&mut out.2);
+    for i in 0usize..5 {
+        for k in 0..i {
+            out.2[k][i] = out.2[i][k];
+        }
+    }
     out
 }
 /// The derivative rules of `prefix` that other `#[differentiable]` functions call.

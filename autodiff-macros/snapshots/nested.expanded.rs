@@ -237,9 +237,16 @@ where
             <::autodiff::Dual<T> as __ad::One>::one(),
         );
         out.0 = value.re;
-        __ad::write_row(&mut out.2[j], &mut out.1, &d);
+        for k in 0usize..N {
+            out.1[k] = d[k].re;
+            out.2[j][k] = d[k].eps;
+        }
     }
-    __ad::symmetrize(&mut out.2);
+    for i in 0usize..N {
+        for k in 0..i {
+            out.2[k][i] = out.2[i][k];
+        }
+    }
     out
 }
 /// The derivative rules of `trigonometric` that other `#[differentiable]` functions call.

@@ -140,7 +140,11 @@ fn rosenbrock_hessian(x: f64, y: f64) -> (f64, [f64; 2], [[f64; 2]; 2]) {
         out.1 = [d0.re, d1.re];
         out.2[j] = [d0.eps, d1.eps];
     }
-    __ad::symmetrize(&mut out.2);
+    for i in 0usize..2 {
+        for k in 0..i {
+            out.2[k][i] = out.2[i][k];
+        }
+    }
     out
 }
 /// The derivative rules of `rosenbrock` that other `#[differentiable]` functions call.

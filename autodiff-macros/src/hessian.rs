@@ -160,7 +160,7 @@ pub(crate) enum Hess {
     Vector(usize, TokenStream),
     /// One `[T; N]` whose Hessian the graph shows to be a band of
     /// half-width `w` (see `sparsity`): `2w + 1` passes.
-    Band(usize, syn::Expr, usize),
+    Band(usize, syn::Expr, crate::sparsity::Pattern),
 }
 
 fn hessian_shape(sig: &Sig) -> Option<Hess> {
@@ -264,9 +264,11 @@ pub(crate) fn second_order(
         }
     };
     let shape = match hessian_shape(sig) {
-        Some(Hess::Array(k, n)) => match crate::sparsity::band(graph, out, k) {
-            Some(w) => Some(Hess::Band(k, n, w)),
-            None => Some(Hess::Array(k, n)),
+        // A pattern pays when it needs fewer passes than there are
+        // columns; a length written as a literal tells at once.
+        Some(Hess::Array(k, n)) => match crate::sparsity::pattern(graph, out, k) {
+            Some(p) if !literal_at_most(&n, p.colors()) => Some(Hess::Band(k, n, p)),
+            _ => Some(Hess::Array(k, n)),
         },
         other => other,
     };
@@ -300,6 +302,12 @@ fn hessian(
     } = plan;
     let dual = quote!(#krate::Dual<#t>);
     let hsig = hessian_sig(item, sig, h, t, krate, bounds);
+    let (i, e) = (hygienic("i".into()), hygienic("k".into()));
+    let len = match h {
+        Hess::Scalars(d) => proc_macro2::Literal::usize_unsuffixed(d.len()).into_token_stream(),
+        Hess::Array(_, n) | Hess::Band(_, n, _) => n.to_token_stream(),
+        Hess::Vector(_, n) => n.clone(),
+    };
     let (out, value, j) = (
         hygienic("out".into()),
         hygienic("value".into()),
@@ -345,29 +353,65 @@ fn hessian(
             let body = quote! {
                 let (#value, #d) = #callee(#(#args,)* #one);
                 #out.0 = #value.re;
-                #ad::write_row(&mut #out.2[#j], &mut #out.1, &#d);
+                for #e in 0usize..#n {
+                    #out.1[#e] = #d[#e].re;
+                    #out.2[#j][#e] = #d[#e].eps;
+                }
             };
             (body, n.to_token_stream())
         }
-        Hess::Band(k, n, w) => {
-            let m = proc_macro2::Literal::usize_unsuffixed(2 * w + 1);
-            let w = proc_macro2::Literal::usize_unsuffixed(*w);
+        Hess::Band(k, n, p) => {
+            let m = proc_macro2::Literal::usize_unsuffixed(p.colors());
             let args = flat_args(sig, *k, &j, ad, false, constants);
-            let args = args.into_iter().enumerate().map(|(p, a)| {
-                if p != *k {
+            let args = args.into_iter().enumerate().map(|(q, a)| {
+                if q != *k {
                     return a;
                 }
-                let x = &sig.params[p].ident;
-                match sig.params[p].ty {
+                let x = &sig.params[q].ident;
+                match sig.params[q].ty {
                     Type::Reference(_) => quote!(&#ad::color_perturb(*#x, #j, #m)),
                     _ => quote!(#ad::color_perturb(#x, #j, #m)),
                 }
             });
             let d = hygienic("d".into());
+            let (s0, c, delta) = (
+                hygienic("s".into()),
+                hygienic("c".into()),
+                hygienic("delta".into()),
+            );
+            // Row `e`'s one column of colour `j` among those it can have.
+            let column = match p.blocks {
+                Some((a, lo)) => {
+                    let (a, lo) = (lit(a), lit(lo));
+                    quote! {
+                        if #e < #lo {
+                            continue;
+                        }
+                        let #s0 = #e - (#e - #lo) % #a;
+                        let #c = #s0 + (#j + #a - #s0 % #a) % #a;
+                    }
+                }
+                None => {
+                    let w = lit(p.w);
+                    quote! {
+                        let #delta = (#j + #m - #e % #m) % #m;
+                        if #delta > #w && #e + #delta < #m {
+                            continue;
+                        }
+                        let #c = if #delta > #w { #e + #delta - #m } else { #e + #delta };
+                    }
+                }
+            };
             let body = quote! {
                 let (#value, #d) = #callee(#(#args,)* #one);
                 #out.0 = #value.re;
-                #ad::write_band(&mut #out.2, &mut #out.1, &#d, #j, #m, #w);
+                for #e in 0usize..#n {
+                    #out.1[#e] = #d[#e].re;
+                    #column
+                    if #c < #n {
+                        #out.2[#e][#c] = #d[#e].eps;
+                    }
+                }
             };
             // Fewer columns than colours: one pass per column.
             (body, quote!(::core::cmp::min(#m, #n)))
@@ -378,7 +422,10 @@ fn hessian(
             let body = quote! {
                 let (#value, #d) = #callee(#(#args,)* #one);
                 #out.0 = #value.re;
-                #ad::write_row(&mut #out.2.as_mut_array()[#j], #out.1.as_mut_array(), #d.as_array());
+                for #e in 0usize..#n {
+                    #out.1.as_mut_array()[#e] = #d.as_array()[#e].re;
+                    #out.2.as_mut_array()[#j][#e] = #d.as_array()[#e].eps;
+                }
             };
             (body, n.clone())
         }
@@ -390,9 +437,29 @@ fn hessian(
         Hess::Array(_, n) | Hess::Band(_, n, _) => quote!((#zero, [#zero; #n], [[#zero; #n]; #n])),
         Hess::Scalars(_) => quote!((#zero, [#zero; #n], [[#zero; #n]; #n])),
     };
+    // The lower triangle copied onto the upper one, indexing `out` in place:
+    // a borrow of it (a helper taking `&mut out.2`) would keep the compiler
+    // from building it in the return slot, and cost a copy of it (80 KB at
+    // N = 100) on the way out.
     let sym = match h {
         Hess::Vector(..) => quote!(#ad::symmetrize(#out.2.as_mut_array());),
-        _ => quote!(#ad::symmetrize(&mut #out.2);),
+        Hess::Band(_, _, p) => {
+            let w = lit(p.w);
+            quote! {
+                for #i in 0usize..#len {
+                    for #e in #i.saturating_sub(#w)..#i {
+                        #out.2[#e][#i] = #out.2[#i][#e];
+                    }
+                }
+            }
+        }
+        Hess::Array(..) | Hess::Scalars(_) => quote! {
+            for #i in 0usize..#len {
+                for #e in 0..#i {
+                    #out.2[#e][#i] = #out.2[#i][#e];
+                }
+            }
+        },
     };
     quote! {
         #[inline]
@@ -479,4 +546,19 @@ pub(crate) fn fallback(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
         ),
     };
     quote!(#allow #hvp #body #hessian)
+}
+
+fn lit(n: usize) -> proc_macro2::Literal {
+    proc_macro2::Literal::usize_unsuffixed(n)
+}
+
+/// Whether `n` is an integer literal no larger than `max`.
+fn literal_at_most(n: &syn::Expr, max: usize) -> bool {
+    match n {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse::<usize>().is_ok_and(|v| v <= max),
+        _ => false,
+    }
 }

@@ -490,11 +490,22 @@ pub(crate) fn hessian_sig(
         }
     };
     let passes = match h {
-        Hess::Band(k, _, w) => format!(
-            "The graph shows a band: ∂²{fname}/∂xₚ∂x_q = 0 wherever |p − q| > {w} (a sum of terms each reading nearby elements of `{x}`), so columns {m} apart share no row: {m} lifted reverse passes (forward over reverse), each seeded with one column in every {m}, whatever the length of `{x}`. The Hessian is written in place (the zeros outside the band too) and is exactly symmetric. No heap.",
-            x = args[*k],
-            m = 2 * w + 1
-        ),
+        Hess::Band(k, _, p) => {
+            let x = &args[*k];
+            let shape = match p.blocks {
+                Some((a, lo)) => format!(
+                    "is block diagonal, blocks of {a} elements starting at element {lo} (a sum over a loop whose iteration `i` reads only `{x}[{a}·i + b]` for {a} consecutive `b`)"
+                ),
+                None => format!(
+                    "is a band: ∂²{fname}/∂xₚ∂x_q = 0 wherever |p − q| > {w} (a sum of terms each reading nearby elements of `{x}`)",
+                    w = p.w
+                ),
+            };
+            format!(
+                "The graph shows that the Hessian {shape}, so columns {m} apart share no row: {m} lifted reverse passes (forward over reverse), each seeded with one column in every {m}, whatever the length of `{x}`. The Hessian is written in place (the zeros too) and is exactly symmetric. No heap.",
+                m = p.colors()
+            )
+        }
         _ => "One lifted reverse pass per column (forward over reverse), each column written into the returned Hessian in place; the Hessian is exactly symmetric. No heap.".to_string(),
     };
     let doc = format!(

@@ -166,9 +166,85 @@ fn summaries(g: &Graph, param: usize) -> Vec<(Reads, bool)> {
     out
 }
 
-/// The half-width of the Hessian's band with respect to array parameter
-/// `param` (the only differentiated one), or `None` (see the module's text).
-pub(crate) fn band(g: &Graph, out: Id, param: usize) -> Option<usize> {
+/// What the graph shows of a Hessian.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Pattern {
+    /// `∂²f/∂xₚ∂x_q = 0` wherever `|p − q| > w`.
+    pub w: usize,
+    /// Blocks `[s, s + a)` with `s ≡ lo (mod a)` and nothing between
+    /// blocks (every term a loop reading `x[a·i + b]`, `b` in `[lo, lo + a)`):
+    /// `(a, lo)`, with `0 ≤ lo < a`. Extended Rosenbrock has `(2, 0)`.
+    pub blocks: Option<(usize, usize)>,
+}
+
+impl Pattern {
+    /// Columns sharing no row: one pass each.
+    pub fn colors(&self) -> usize {
+        match self.blocks {
+            Some((a, _)) => a,
+            None => 2 * self.w + 1,
+        }
+    }
+}
+
+/// The Hessian's pattern with respect to array parameter `param` (the only
+/// differentiated one), or `None` (see the module's text).
+pub(crate) fn pattern(g: &Graph, out: Id, param: usize) -> Option<Pattern> {
+    let w = band(g, out, param)?;
+    let w = usize::try_from(w).ok()?;
+    Some(Pattern {
+        w,
+        blocks: blocks(g, out, param),
+    })
+}
+
+/// The blocks of [`Pattern::blocks`]: only loop terms, one stride `a` and
+/// one window `[lo, hi]` with `hi − lo < a`.
+fn blocks(g: &Graph, out: Id, param: usize) -> Option<(usize, usize)> {
+    let sums = summaries(g, param);
+    let mut window: Option<(i64, i64, i64)> = None;
+    let mut terms = vec![out];
+    while let Some(t) = terms.pop() {
+        let node = &g[t];
+        if !node.active {
+            continue;
+        }
+        let inactive = |k: usize| !g[node.args[k]].active;
+        match &node.op {
+            Op::Add | Op::Sub => terms.extend([node.args[0], node.args[1]]),
+            Op::Neg => terms.push(node.args[0]),
+            Op::Mul if inactive(0) => terms.push(node.args[1]),
+            Op::Mul | Op::Div if inactive(1) => terms.push(node.args[0]),
+            Op::LoopOut(l) => {
+                let carried = g[*l].carried.iter().find(|c| c.out == t)?;
+                let next = &g[carried.next];
+                let body = next.args.iter().copied().find(|a| *a != carried.phi)?;
+                match sums[body.index()].0 {
+                    Reads::None => {}
+                    Reads::Affine { a, lo, hi, .. } => match window {
+                        None => window = Some((a, lo, hi)),
+                        Some(w) if w == (a, lo, hi) => {}
+                        Some(_) => return None,
+                    },
+                    _ => return None,
+                }
+                terms.push(node.args[0]);
+            }
+            _ => return None,
+        }
+    }
+    let (a, lo, hi) = window?;
+    if a < 1 || hi - lo >= a {
+        return None;
+    }
+    Some((
+        usize::try_from(a).ok()?,
+        usize::try_from(lo.rem_euclid(a)).ok()?,
+    ))
+}
+
+/// The half-width of the Hessian's band (see the module's text).
+fn band(g: &Graph, out: Id, param: usize) -> Option<i64> {
     let sums = summaries(g, param);
     let mut width = 0i64;
     let mut terms = vec![out];
@@ -209,24 +285,29 @@ pub(crate) fn band(g: &Graph, out: Id, param: usize) -> Option<usize> {
             }
         }
     }
-    usize::try_from(width).ok()
+    Some(width)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::band;
+    use super::{pattern, Pattern};
     use crate::ctx::Ctxt;
 
     /// The band of the first (array) parameter of `src`'s function.
     #[allow(dead_code)] // the macro bench compiles this module without running tests
     fn of(src: &str) -> Option<usize> {
+        full(src).map(|p| p.w)
+    }
+
+    #[allow(dead_code)]
+    fn full(src: &str) -> Option<Pattern> {
         let item: syn::ItemFn = syn::parse_str(src).unwrap();
         let cx = Ctxt::default();
         let attr = crate::attr::parse(&cx, proc_macro2::TokenStream::new());
         let sig = crate::sig::analyze(&cx, &attr, &item.sig);
         let lowered = crate::lower::lower(&cx, &sig, &item.sig.ident, &item.block);
         cx.finish().unwrap();
-        band(&lowered.graph, lowered.out.unwrap(), 0)
+        pattern(&lowered.graph, lowered.out.unwrap(), 0)
     }
 
     #[test]
@@ -240,7 +321,13 @@ mod tests {
             }
             f
         }";
-        assert_eq!(of(ext), Some(1));
+        assert_eq!(
+            full(ext),
+            Some(Pattern {
+                w: 1,
+                blocks: Some((2, 0))
+            })
+        );
         let chained = "fn f(x: [f64; 8]) -> f64 {
             let mut f = 0.0;
             for i in 0..7 {
@@ -248,7 +335,7 @@ mod tests {
             }
             0.5 * f + x[0] * x[1]
         }";
-        assert_eq!(of(chained), Some(1));
+        assert_eq!(full(chained), Some(Pattern { w: 1, blocks: None }));
         let diagonal = "fn f(x: [f64; 4]) -> f64 {
             let mut f = 0.0;
             for i in 0..4 {
@@ -256,7 +343,27 @@ mod tests {
             }
             f
         }";
-        assert_eq!(of(diagonal), Some(0));
+        assert_eq!(
+            full(diagonal),
+            Some(Pattern {
+                w: 0,
+                blocks: Some((1, 0))
+            })
+        );
+        let shifted = "fn f(x: [f64; 9]) -> f64 {
+            let mut f = 0.0;
+            for i in 0..4 {
+                f += (x[2 * i + 1] * x[2 * i + 2]).sin();
+            }
+            f
+        }";
+        assert_eq!(
+            full(shifted),
+            Some(Pattern {
+                w: 1,
+                blocks: Some((2, 1))
+            })
+        );
         let constants = "fn f(x: [f64; 4]) -> f64 { x[0] * x[1] + x[2].sin() - x[3] * x[0] }";
         assert_eq!(of(constants), Some(3));
     }

@@ -899,6 +899,24 @@ fn wide_oracle<T: Float, const N: usize>(x: [T; N]) -> T {
     f
 }
 
+/// Blocks that start at element 1 (`x[2i + 1]`, `x[2i + 2]`): two passes.
+#[differentiable]
+fn shifted<const N: usize>(x: [f64; N]) -> f64 {
+    let mut f = 0.0;
+    for i in 0..(N - 1) / 2 {
+        f += (x[2 * i + 1] * x[2 * i + 2]).sin() + x[2 * i + 1].powi(3);
+    }
+    f
+}
+
+fn shifted_oracle<T: Float, const N: usize>(x: [T; N]) -> T {
+    let mut f = T::zero();
+    for i in 0..(N - 1) / 2 {
+        f = f + (x[2 * i + 1] * x[2 * i + 2]).sin() + x[2 * i + 1].powi(3);
+    }
+    f
+}
+
 /// A product: no band, one pass per column.
 #[differentiable]
 fn product<const N: usize>(x: [f64; N]) -> f64 {
@@ -940,6 +958,27 @@ fn banded<const N: usize>(
 
 #[test]
 fn banded_hessians_from_the_graph() {
+    banded::<8>(
+        "shifted",
+        shifted_grad,
+        shifted_hessian,
+        shifted_hvp,
+        shifted_oracle,
+    );
+    banded::<9>(
+        "shifted",
+        shifted_grad,
+        shifted_hessian,
+        shifted_hvp,
+        shifted_oracle,
+    );
+    banded::<3>(
+        "shifted",
+        shifted_grad,
+        shifted_hessian,
+        shifted_hvp,
+        shifted_oracle,
+    );
     banded::<9>(
         "chained",
         chained_grad,
