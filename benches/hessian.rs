@@ -679,7 +679,9 @@ fn close(got: &[f64], want: &[f64], rel: f64) -> Result<(), usize> {
     assert_eq!(got.len(), want.len());
     let scale = want.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     for (i, (&a, &b)) in got.iter().zip(want).enumerate() {
-        if !((a - b).abs() <= rel * a.abs().max(b.abs()) + 1e-12 * scale) {
+        // Written so that a NaN on either side fails.
+        let within = (a - b).abs() <= rel * a.abs().max(b.abs()) + 1e-12 * scale;
+        if !within {
             return Err(i);
         }
     }
