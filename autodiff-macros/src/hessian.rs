@@ -381,6 +381,8 @@ fn hessian(
             );
             // Row `e`'s one column of colour `j` among those it can have.
             let column = match p.blocks {
+                // One colour: the Hessian is diagonal.
+                _ if p.colors() == 1 => quote!(let #c = #e;),
                 Some((a, lo)) => {
                     let (a, lo) = (lit(a), lit(lo));
                     quote! {

@@ -917,6 +917,24 @@ fn shifted_oracle<T: Float, const N: usize>(x: [T; N]) -> T {
     f
 }
 
+/// A diagonal Hessian: one pass.
+#[differentiable]
+fn diagonal<const N: usize>(x: [f64; N]) -> f64 {
+    let mut f = 0.0;
+    for i in 0..N {
+        f += 0.5 * x[i].exp() + x[i].powi(3);
+    }
+    f
+}
+
+fn diagonal_oracle<T: Float, const N: usize>(x: [T; N]) -> T {
+    let mut f = T::zero();
+    for xi in x {
+        f = f + c::<T>(0.5) * xi.exp() + xi.powi(3);
+    }
+    f
+}
+
 /// A product: no band, one pass per column.
 #[differentiable]
 fn product<const N: usize>(x: [f64; N]) -> f64 {
@@ -958,6 +976,13 @@ fn banded<const N: usize>(
 
 #[test]
 fn banded_hessians_from_the_graph() {
+    banded::<7>(
+        "diagonal",
+        diagonal_grad,
+        diagonal_hessian,
+        diagonal_hvp,
+        diagonal_oracle,
+    );
     banded::<8>(
         "shifted",
         shifted_grad,
