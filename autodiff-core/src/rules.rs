@@ -304,31 +304,46 @@ pub fn atan2<A: Elementwise>(y: A, x: A) -> A {
     y.zip_map(x, |y, x| y.atan2(x))
 }
 
-/// Pullback of [`atan2`] to `y`: `g · x / (x² + y²) = g · (x/r) / r` with
-/// `r = hypot(x, y)`, so `x² + y²` can neither overflow nor underflow; 0 at
+/// `x² + y²` where it is a normal float, the common case: plain arithmetic,
+/// which the compiler shares between the two pullbacks and between the
+/// rows of a Jacobian; `None` where it overflowed, underflowed or is 0.
+#[inline(always)]
+fn normal_sum_of_squares<T: num_traits::Float>(x: T, y: T) -> Option<T> {
+    let q = x * x + y * y;
+    q.is_normal().then_some(q)
+}
+
+/// Pullback of [`atan2`] to `y`: `g · x / (x² + y²)`; where `x² + y²`
+/// would overflow or underflow, `g · (x/r) / r` with `r = hypot(x, y)`; 0 at
 /// the origin, where the angle has no derivative.
 #[inline(always)]
 pub fn atan2_vjp0<A: Elementwise>(y: A, x: A, _v: A, g: A) -> A {
-    y.zip3_map(x, g, |y, x, g| {
-        let r = x.hypot(y);
-        if r == A::Elem::zero() {
-            r
-        } else {
-            g * (x / r) / r
+    y.zip3_map(x, g, |y, x, g| match normal_sum_of_squares(x, y) {
+        Some(q) => g * x / q,
+        None => {
+            let r = x.hypot(y);
+            if r == A::Elem::zero() {
+                r
+            } else {
+                g * (x / r) / r
+            }
         }
     })
 }
 
-/// Pullback of [`atan2`] to `x`: `-g · y / (x² + y²) = -g · (y/r) / r`,
-/// `r = hypot(x, y)`; 0 at the origin.
+/// Pullback of [`atan2`] to `x`: `-g · y / (x² + y²)` (through
+/// `r = hypot(x, y)` where that would overflow or underflow); 0 at the origin.
 #[inline(always)]
 pub fn atan2_vjp1<A: Elementwise>(y: A, x: A, _v: A, g: A) -> A {
-    y.zip3_map(x, g, |y, x, g| {
-        let r = x.hypot(y);
-        if r == A::Elem::zero() {
-            r
-        } else {
-            -(g * (y / r)) / r
+    y.zip3_map(x, g, |y, x, g| match normal_sum_of_squares(x, y) {
+        Some(q) => -(g * y) / q,
+        None => {
+            let r = x.hypot(y);
+            if r == A::Elem::zero() {
+                r
+            } else {
+                -(g * (y / r)) / r
+            }
         }
     })
 }
