@@ -75,12 +75,12 @@ pub trait HessianShapes {}
 pub trait SecondOrderNeedsOneFloat {}
 
 /// Bound on the `pullback` that `#[custom_jvp]` emits when its tangent rule
-/// cannot give cotangents (an input or a result that is not a number), so
+/// cannot give cotangents (a `Matrix` input, a result that is not a number), so
 /// reverse mode (`_grad`, `_vjp`) through such a call fails with this
 /// message instead of a wrong or missing derivative.
 #[diagnostic::on_unimplemented(
-    message = "reverse mode (`_grad`, `_vjp`) cannot go through this `#[custom_jvp]` function: its inputs and result are not all numbers",
+    message = "reverse mode (`_grad`, `_vjp`) cannot go through this `#[custom_jvp]` function: its inputs are not all numbers or `Vector`s, or its result is not a number",
     label = "this call has a tangent rule but no cotangent rule",
-    note = "a `#[custom_jvp]` rule serves reverse mode when its inputs and its result are numbers (one rule call per input); otherwise give the function a `#[custom_vjp]` rule, or write it with `#[differentiable]`"
+    note = "a `#[custom_jvp]` rule serves reverse mode when its inputs are numbers or `Vector`s and its result a number (one rule call per input number, per vector element); otherwise give the function a `#[custom_vjp]` rule, or write it with `#[differentiable]`"
 )]
 pub trait VjpNeedsScalarCustomJvp {}

@@ -1,8 +1,8 @@
 //! `#[custom_jvp(rule)]`: a tangent rule written by hand, in the spirit of
 //! JAX's `custom_jvp`. The rule receives the inputs, the value and one
 //! tangent per input, and returns the tangent of the result. Forward mode
-//! calls it once; reverse mode, for numbers in and out, once per input with
-//! a unit tangent (`∂f/∂xₖ` is the tangent along `eₖ`); second order runs
+//! calls it once; reverse mode, for numbers and vectors in and a number
+//! out, once per input number and vector element with a unit tangent (`∂f/∂xₖ` is the tangent along `eₖ`); second order runs
 //! the function and its rule on dual numbers when both are generic.
 
 use crate::custom::{is_scalar, lifted_pullback, parse, Custom};
@@ -61,22 +61,38 @@ pub fn custom_jvp(args: TokenStream, input: TokenStream) -> TokenStream {
     };
     let pb = Ident::new("pullback", name.span());
     let lifted_name = Ident::new("lifted_pullback", name.span());
-    let numbers = grads.iter().all(|g| is_scalar(g, generics)) && is_scalar(ret, generics);
+    // A `Vector` input takes one rule call per element (a unit tangent there).
+    let vector = |t: &syn::Type| matches!(t, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Vector" || s.ident == "RowVector"));
+    let numbers =
+        grads.iter().all(|g| is_scalar(g, generics) || vector(g)) && is_scalar(ret, generics);
     let pullback = if numbers {
-        // Gradient k: the tangent along the unit direction e_k, times the seed.
+        // Gradient k: the tangent along the unit direction e_k, times the
+        // seed; element by element for a vector.
         let g: Vec<Ident> = (0..idents.len())
             .map(|k| hygienic(format!("g{k}")))
             .collect();
+        let (e, i) = (hygienic("e".into()), hygienic("i".into()));
         let rows = (0..idents.len()).map(|k| {
-            let units = grads.iter().enumerate().map(|(i, t)| {
-                if i == k {
-                    quote!(<#t as #krate::__private::One>::one())
-                } else {
-                    quote!(<#t as #krate::__private::Zero>::zero())
+            let units = grads
+                .iter()
+                .enumerate()
+                .map(|(m, t)| match (m == k, vector(t)) {
+                    (true, false) => quote!(<#t as #krate::__private::One>::one()),
+                    (true, true) => quote!(#e),
+                    (false, _) => quote!(<#t as #krate::__private::ZeroTangent>::zero_tangent()),
+                });
+            let (gk, tk) = (&g[k], &grads[k]);
+            if vector(tk) {
+                quote! {
+                    let #gk = <#tk>::from_fn(|#i| {
+                        let mut #e = <#tk as #krate::__private::ZeroTangent>::zero_tangent();
+                        #e[#i] = #krate::__private::One::one();
+                        #seed * #rule(#(#idents,)* #value, #(#units),*)
+                    });
                 }
-            });
-            let gk = &g[k];
-            quote!(let #gk = #seed * #rule(#(#idents,)* #value, #(#units),*);)
+            } else {
+                quote!(let #gk = #seed * #rule(#(#idents,)* #value, #(#units),*);)
+            }
         });
         quote! {
             #attrs

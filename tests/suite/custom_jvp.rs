@@ -92,3 +92,45 @@ fn custom_jvp_rules_in_every_mode() {
         On::<f64>::nested(|[x, y]| uses_generic_oracle(x, y)),
     );
 }
+
+/// A `Vector` input: reverse mode calls the tangent rule once per element.
+#[custom_jvp(energy_jvp)]
+fn energy(v: autodiff::Vector<f64, 3>) -> f64 {
+    v.dot(v) * 0.5 + v[0] * v[2]
+}
+
+fn energy_jvp(v: autodiff::Vector<f64, 3>, _value: f64, t: autodiff::Vector<f64, 3>) -> f64 {
+    v.dot(t) + t[0] * v[2] + v[0] * t[2]
+}
+
+#[differentiable]
+fn uses_energy(v: autodiff::Vector<f64, 3>, s: f64) -> f64 {
+    energy(v * s).sin()
+}
+
+#[test]
+fn custom_jvp_of_a_vector_in_reverse_mode() {
+    let v = autodiff::Vector::new([0.3, -0.7, 1.1]);
+    let s = 1.3;
+    let (value, dv, ds) = uses_energy_grad(v, s);
+    let e = |w: [f64; 3], s: f64| {
+        let u = [w[0] * s, w[1] * s, w[2] * s];
+        (0.5 * (u[0] * u[0] + u[1] * u[1] + u[2] * u[2]) + u[0] * u[2]).sin()
+    };
+    assert!((value - e(v.to_array(), s)).abs() < 1e-15);
+    let h = 1e-6;
+    for i in 0..3 {
+        let (mut up, mut down) = (v.to_array(), v.to_array());
+        up[i] += h;
+        down[i] -= h;
+        let fd = (e(up, s) - e(down, s)) / (2.0 * h);
+        assert!((dv[i] - fd).abs() < 1e-8, "d/dv{i}: {} vs {fd}", dv[i]);
+    }
+    let fd = (e(v.to_array(), s + h) - e(v.to_array(), s - h)) / (2.0 * h);
+    assert!((ds - fd).abs() < 1e-8, "d/ds: {ds} vs {fd}");
+    // Forward mode agrees with the gradient.
+    let t = autodiff::Vector::new([0.5, 1.0, -2.0]);
+    let (_, tangent) = uses_energy_jvp(v, s, t, 0.25);
+    let want = dv.dot(t) + ds * 0.25;
+    assert!((tangent - want).abs() < 1e-12, "{tangent} vs {want}");
+}
