@@ -56,6 +56,20 @@ where
     }
 }
 
+/// Implemented by the rules (`f_derivatives`) of a function whose second
+/// order exists: a `#[differentiable]` function whose callees all have it,
+/// or a `#[custom_vjp]`/`#[custom_jvp]` rule generic over its float. `_hvp`
+/// and `_hessian` require it of every function they call, so a rule
+/// written for `f64` only is an error at their call. The lifetime keeps
+/// the bound from being checked where it is written (a bound with no
+/// parameter would be an error of the definition) until the call.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no second-order rule, so `_hvp` and `_hessian` cannot go through a call of that function",
+    label = "this call's second derivative would go through it",
+    note = "a `#[custom_vjp]` or `#[custom_jvp]` rule written for `f64` or `f32` has no second order: write the function and its rule generic over `T: Float` (they then run on dual numbers), or write the function with `#[differentiable]`"
+)]
+pub trait HasSecondOrder<'a> {}
+
 /// How a value of type `Self` reads in a lifted pass over `S`: a float is
 /// lifted to `S`; indices, counts and flags stay what they are.
 pub trait LiftInto<S> {

@@ -175,6 +175,7 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     );
     let pushforward = pushforward(&item, &rule, &krate, &idents, &params, &grads, &ret, scalar);
     let lifted = lifted_pullback(&item, &krate, &idents, &params, &grads, &ret);
+    let second = second_order_marker(&item, &krate, &derivatives);
     quote! {
         #item
 
@@ -182,6 +183,8 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
         #[doc(hidden)]
         #[allow(non_camel_case_types, dead_code)]
         #vis struct #derivatives {}
+
+        #second
 
         impl #derivatives {
             #pushforward
@@ -196,6 +199,22 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
                 #body
             }
         }
+    }
+}
+
+/// `impl HasSecondOrder` for a rule generic over its float (it runs on
+/// dual numbers); a rule for `f64` only has none, and `_hvp` through it is
+/// an error at that call.
+pub(crate) fn second_order_marker(
+    item: &ItemFn,
+    krate: &TokenStream,
+    derivatives: &Ident,
+) -> TokenStream {
+    if item.sig.generics.type_params().next().is_none() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl<'a> #krate::__private::HasSecondOrder<'a> for #derivatives {}
     }
 }
 

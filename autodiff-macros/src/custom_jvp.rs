@@ -134,6 +134,7 @@ pub fn custom_jvp(args: TokenStream, input: TokenStream) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let second = crate::custom::second_order_marker(item, krate, &derivatives);
     let doc = format!(
         " The derivatives of `{}` through the tangent rule `{}`, for `#[differentiable]` callers.",
         syn::ext::IdentExt::unraw(name),
@@ -154,5 +155,7 @@ pub fn custom_jvp(args: TokenStream, input: TokenStream) -> TokenStream {
 
             #lifted
         }
+
+        #second
     }
 }

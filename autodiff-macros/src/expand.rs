@@ -162,6 +162,7 @@ fn emit(
     let lifted = crate::second::lifted_rules(item, sig, names, lowered, out);
     let rules = names.rules(item, sig, quote!(#pullback #pushforward #lifted));
     let second = crate::hessian::second_order(item, sig, names, &lowered.graph, out);
+    let own = crate::second::has_second_order(item, sig, &names.krate, &lowered.graph);
     // A Jacobian's reverse mode runs the forward pass once and the
     // backward pass once per output row (`jacobian`).
     // Its own error channel: where that plan cannot be had (a loop that
@@ -228,6 +229,8 @@ fn emit(
         #second
 
         #rules
+
+        #own
 
         #graph_fn
     }

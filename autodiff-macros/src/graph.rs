@@ -100,6 +100,9 @@ pub enum Op {
         pullback: TokenStream,
         pushforward: TokenStream,
         lifted: TokenStream,
+        /// The callee's `f_derivatives` (a free function's), which has
+        /// second order when it implements `HasSecondOrder`.
+        rules: Option<TokenStream>,
     },
     /// A comparison (`<`, `==`, ...): a boolean with no derivative.
     Cmp(&'static str),

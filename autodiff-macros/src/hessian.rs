@@ -211,13 +211,31 @@ pub(crate) fn second_order(
             quote!(#krate::__private::SecondOrderNeedsScalarResult),
         );
     }
-    let Some(plan) = plan(item, sig, names) else {
+    let Some(mut plan) = plan(item, sig, names) else {
         return stubs(
             item,
             sig,
             names,
             quote!(#krate::__private::SecondOrderNeedsOneFloat),
         );
+    };
+    // Every callee must have second order: checked at the call of `_hvp`
+    // or `_hessian` (see autodiff-core's `HasSecondOrder`).
+    let callees = crate::second::callees(graph);
+    let mut with_lifetime;
+    let sig = if callees.is_empty() {
+        sig
+    } else {
+        with_lifetime = sig.clone();
+        with_lifetime
+            .generics
+            .params
+            .insert(0, syn::parse_quote!('autodiff));
+        for c in &callees {
+            plan.bounds
+                .push(syn::parse_quote!(#c: #krate::__private::HasSecondOrder<'autodiff>));
+        }
+        &with_lifetime
     };
     let Plan {
         float: t,

@@ -434,3 +434,39 @@ pub(crate) fn reusable(sig: &Sig, p: usize) -> bool {
                 .any(|n| i == n)
         }))
 }
+
+/// The rules (`f_derivatives`) of every free function the body calls,
+/// once each, in order of first call.
+pub(crate) fn callees(g: &Graph) -> Vec<TokenStream> {
+    let mut seen = std::collections::HashSet::new();
+    g.nodes
+        .iter()
+        .filter_map(|n| match &n.op {
+            Op::Call { rules: Some(r), .. } => Some(r.clone()),
+            _ => None,
+        })
+        .filter(|r| seen.insert(r.to_string()))
+        .collect()
+}
+
+/// `impl HasSecondOrder for f_derivatives` when every callee has it (see
+/// autodiff-core's `HasSecondOrder`): a method has no such struct.
+pub(crate) fn has_second_order(
+    item: &ItemFn,
+    sig: &Sig,
+    krate: &TokenStream,
+    g: &Graph,
+) -> TokenStream {
+    if sig.receiver.is_some() || matches!(float_of(sig), Float::Unknown) {
+        return TokenStream::new();
+    }
+    let name = crate::signatures::derivatives_name(&item.sig.ident);
+    let callees = callees(g);
+    quote! {
+        impl<'a> #krate::__private::HasSecondOrder<'a> for #name
+        where
+            #(#callees: #krate::__private::HasSecondOrder<'a>,)*
+        {
+        }
+    }
+}

@@ -40,7 +40,7 @@ impl Lower<'_> {
                     quote!(self.#pushforward),
                     quote!(self.#lifted),
                 ];
-                self.user_call(quote!(self.#method), rules, &args, method.span())
+                self.user_call(quote!(self.#method), rules, None, &args, method.span())
             }
             None => self.constant_or(
                 e,
@@ -137,7 +137,19 @@ impl Lower<'_> {
                     rule("pushforward"),
                     rule("lifted_pullback"),
                 ];
-                self.user_call(f.path.to_token_stream(), rules, &args, last.ident.span())
+                let mut owner = f.path.clone();
+                if let Some(seg) = owner.segments.last_mut() {
+                    seg.arguments = syn::PathArguments::None;
+                    seg.ident = crate::signatures::derivatives_name(&seg.ident);
+                }
+                let owner = Some(owner.to_token_stream());
+                self.user_call(
+                    f.path.to_token_stream(),
+                    rules,
+                    owner,
+                    &args,
+                    last.ident.span(),
+                )
             }
         }
     }
@@ -150,6 +162,7 @@ impl Lower<'_> {
         &mut self,
         func: TokenStream,
         [pullback, pushforward, lifted]: [TokenStream; 3],
+        rules: Option<TokenStream>,
         args: &[&Expr],
         span: Span,
     ) -> Value {
@@ -167,6 +180,7 @@ impl Lower<'_> {
                 pullback,
                 pushforward,
                 lifted,
+                rules,
             },
             ids,
             false,

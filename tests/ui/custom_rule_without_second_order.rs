@@ -1,8 +1,7 @@
 //! A `#[custom_vjp]` rule written for `f64` has no second-order rule: the
 //! gradient goes through it, but a call of `_hvp` (or `_hessian`) that
-//! reaches it is a compile error naming the function, never a silent zero.
-//! (The error comes when the lifted pass is instantiated, so it is reported
-//! by `cargo build`, not by `cargo check`.)
+//! reaches it is a compile error at that call naming the function, never a
+//! silent zero.
 use autodiff::{custom_vjp, differentiable};
 
 #[custom_vjp(softsign_rule)]
