@@ -15,13 +15,13 @@
 pub trait GradNeedsScalarResult {}
 
 /// Bound on the `pushforward` that `#[custom_vjp]` emits when its cotangent
-/// rule cannot give tangents (a `Matrix` result, or inputs no
-/// differentiated caller can pass), so forward mode (`_jvp`) through such a
-/// call fails with this message instead of a wrong or missing derivative.
+/// rule cannot give tangents (inputs no differentiated caller can pass, an
+/// array result), so forward mode (`_jvp`) through such a call fails with
+/// this message instead of a wrong or missing derivative.
 #[diagnostic::on_unimplemented(
-    message = "forward mode (`_jvp`) cannot go through this `#[custom_vjp]` function: its result is neither a number nor a `Vector`",
+    message = "forward mode (`_jvp`) cannot go through this `#[custom_vjp]` function: its result is not a number, `Vector` or `Matrix`, or its inputs are not all numbers, `Vector`s and `Matrix`es",
     label = "this call has a cotangent rule but no tangent rule",
-    note = "a `#[custom_vjp]` rule serves forward mode when its inputs are numbers, `Vector`s or `Matrix`es and its result is a number or a `Vector` (one rule call per output); for a `Matrix` result, write the function with `#[differentiable]`"
+    note = "a `#[custom_vjp]` rule serves forward mode when its inputs are numbers, `Vector`s or `Matrix`es and its result is a number, `Vector` or `Matrix` (one rule call per output entry); otherwise write the function with `#[differentiable]`"
 )]
 pub trait JvpNeedsScalarCustomRule {}
 

@@ -6,7 +6,7 @@
 
 use crate::names::hygienic;
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 use syn::{FnArg, Ident, ItemFn, Pat, ReturnType, Type};
 
 /// A function with a rule written by hand, as both attributes read it.
@@ -324,8 +324,9 @@ pub(crate) fn is_scalar(ty: &Type, generics: &syn::Generics) -> bool {
 /// `pushforward`, forward mode's protocol, from the cotangent rule: for a
 /// scalar result, `ḡ = 1` gives every gradient and the tangent is
 /// `Σₖ ⟨gₖ, tₖ⟩`; for a `Vector<T, M>` result, `ḡ = eᵣ` gives the gradients
-/// of output `r` (M calls of the rule). Anything else has no tangent
-/// rule, and calling it is a compile error that says so.
+/// of output `r` (M calls of the rule), and for a `Matrix<T, R, C>` result
+/// `ḡ = e_rc` (R·C calls). Anything else has no tangent rule, and calling
+/// it is a compile error that says so.
 #[allow(clippy::too_many_arguments)]
 fn pushforward(
     item: &ItemFn,
@@ -360,7 +361,8 @@ fn pushforward(
     };
     let scalar_out = is_scalar(ret, &item.sig.generics);
     let vector_out = crate::jacobian::dim(ret).filter(|_| !matches!(ret, Type::Array(_)));
-    if !callable || !(scalar_out || vector_out.is_some()) {
+    let matrix_out = matrix_dims(ret);
+    if !callable || !(scalar_out || vector_out.is_some() || matrix_out.is_some()) {
         let out = hygienic("AutodiffJvpOut".into());
         let mut generics = item.sig.generics.clone();
         generics.params.push(syn::parse_quote!(#out));
@@ -393,13 +395,30 @@ fn pushforward(
     });
     let converts = quote!(#(let #q = #krate::__private::IntoTangent::into_tangent(#q, #likes);)*);
     let sum = quote!(#(#krate::__private::inner(#g, #q))+*);
-    let body = match vector_out {
-        None => quote! {
+    let body = match (vector_out, matrix_out) {
+        // A `Matrix<T, R, C>` result: `ḡ = e_rc` gives the gradients of
+        // entry (r, c), one rule call per entry.
+        (None, Some((elem, rows, cols))) => {
+            let c = hygienic("c".into());
+            quote! {
+                let mut #tangent = <#ret as #krate::__private::Zero>::zero();
+                for #r in 0..#rows {
+                    for #c in 0..#cols {
+                        let mut #seed = <#ret as #krate::__private::Zero>::zero();
+                        #seed[#r][#c] = <#elem as #krate::__private::One>::one();
+                        #partials
+                        #tangent[#r][#c] = #sum;
+                    }
+                }
+                (#value, #tangent)
+            }
+        }
+        (None, None) => quote! {
             let #seed = <#ret as #krate::__private::One>::one();
             #partials
             (#value, #sum)
         },
-        Some(out) => {
+        (Some(out), _) => {
             let (elem, m) = (&out.elem, &out.len);
             quote! {
                 let mut #tangent = <#ret as #krate::__private::Zero>::zero();
@@ -421,4 +440,24 @@ fn pushforward(
             #body
         }
     }
+}
+
+/// `(T, R, C)` of a `Matrix<T, R, C>` result.
+fn matrix_dims(ty: &Type) -> Option<(Type, TokenStream, TokenStream)> {
+    let Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != "Matrix" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    let mut it = args.args.iter();
+    let elem = match it.next()? {
+        syn::GenericArgument::Type(t) => t.clone(),
+        _ => return None,
+    };
+    let rows = it.next()?.to_token_stream();
+    let cols = it.next()?.to_token_stream();
+    Some((elem, rows, cols))
 }

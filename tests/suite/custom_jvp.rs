@@ -134,3 +134,44 @@ fn custom_jvp_of_a_vector_in_reverse_mode() {
     let want = dv.dot(t) + ds * 0.25;
     assert!((tangent - want).abs() < 1e-12, "{tangent} vs {want}");
 }
+
+/// A `#[custom_vjp]` rule with a `Matrix` result serves callers' forward
+/// mode too: one rule call per entry.
+#[autodiff::custom_vjp(gram_rule)]
+fn gram(v: autodiff::Vector<f64, 2>) -> autodiff::Matrix<f64, 2, 2> {
+    autodiff::Matrix::new([[v[0] * v[0], v[0] * v[1]], [v[1] * v[0], v[1] * v[1]]])
+}
+
+/// ∂(v vᵀ)ᵣ꜀/∂v = eᵣ v꜀ + v_r e꜀: the pullback is (G + Gᵀ) v.
+fn gram_rule(
+    v: autodiff::Vector<f64, 2>,
+    _value: autodiff::Matrix<f64, 2, 2>,
+    g: autodiff::Matrix<f64, 2, 2>,
+) -> autodiff::Vector<f64, 2> {
+    autodiff::Vector::new([
+        2.0 * g[0][0] * v[0] + (g[0][1] + g[1][0]) * v[1],
+        (g[0][1] + g[1][0]) * v[0] + 2.0 * g[1][1] * v[1],
+    ])
+}
+
+#[differentiable]
+fn uses_gram(v: autodiff::Vector<f64, 2>) -> f64 {
+    let m = gram(v);
+    (m * 0.5).sum().sin()
+}
+
+#[test]
+fn custom_vjp_with_a_matrix_result_in_forward_mode() {
+    let v = autodiff::Vector::new([0.4, -1.1]);
+    let (value, g) = uses_gram_grad(v);
+    let f = |a: f64, b: f64| (0.5 * (a * a + 2.0 * a * b + b * b)).sin();
+    assert!((value - f(0.4, -1.1)).abs() < 1e-15);
+    let t = autodiff::Vector::new([0.3, 2.0]);
+    let (jv, tangent) = uses_gram_jvp(v, t);
+    assert_eq!(jv, value);
+    let want = g.dot(t);
+    assert!((tangent - want).abs() < 1e-12, "{tangent} vs {want}");
+    let h = 1e-6;
+    let fd = (f(0.4 + h * 0.3, -1.1 + h * 2.0) - f(0.4 - h * 0.3, -1.1 - h * 2.0)) / (2.0 * h);
+    assert!((tangent - fd).abs() < 1e-8, "{tangent} vs {fd}");
+}
