@@ -2,9 +2,12 @@
 //!
 //! Put [`differentiable`] on a function of floats, arrays of floats, or
 //! [`Vector`]s and [`Matrix`]es; beside it you get `<name>_grad` (value and
-//! gradient), `<name>_vjp` (pullback of an output cotangent) and
-//! `<name>_graph` (the expression graph in Graphviz DOT), generated as plain
-//! Rust: no tape, no heap, no `dyn`. See the README for the supported syntax.
+//! gradient), `<name>_vjp` (pullback of an output cotangent), `<name>_jvp`
+//! (forward mode), `<name>_jacobian` (for a vector result), `<name>_hvp` and
+//! `<name>_hessian` (second order, for a scalar result) and `<name>_graph`
+//! (the expression graph in Graphviz DOT), generated as plain Rust: no tape,
+//! no heap, no `dyn`. Rules written by hand go through [`custom_vjp`] and
+//! [`custom_jvp`]. See the README for the supported syntax.
 //!
 //! ```
 //! use autodiff::differentiable;
@@ -44,7 +47,27 @@
 //! assert_eq!(g, [1.0, 0.5, 0.25]);
 //! ```
 //!
-//! Second order by nesting: the gradient of a function written for a generic
+//! Second order, for `f64`, `f32` and generic functions alike: the Hessian
+//! times a direction in one pass, and the Hessian (its pattern read off the
+//! graph: two passes for a block-diagonal one, whatever its size):
+//!
+//! ```
+//! use autodiff::differentiable;
+//!
+//! #[differentiable]
+//! fn rosenbrock(x: f64, y: f64) -> f64 {
+//!     (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
+//! }
+//!
+//! let (_, _, _, hx, hy) = rosenbrock_hvp(-1.2, 1.0, 1.0, 0.0);
+//! let (_, g, h) = rosenbrock_hessian(-1.2, 1.0);
+//! assert_eq!([hx, hy], [h[0][0], h[1][0]]);
+//! assert!((h[0][0] - 1330.0).abs() < 1e-9 && (h[0][1] - 480.0).abs() < 1e-9);
+//! assert_eq!(h[0][1], h[1][0]);
+//! assert!((g[0] - (-215.6)).abs() < 1e-12);
+//! ```
+//!
+//! Or by nesting yourself: the gradient of a function written for a generic
 //! `T: Float` also runs on [`Dual`] numbers, and seeded at `x + ε v` it returns
 //! the Hessian times `v` in the derivative parts (forward-over-reverse):
 //!
