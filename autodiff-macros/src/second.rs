@@ -270,7 +270,41 @@ pub(crate) fn lifted_rules(
                 }
             };
         }
-        Float::Unknown => return TokenStream::new(),
+        // No one float (an alias, mixed types): no lifted pass. The rule
+        // still exists, typed by what callers pass, so that their lifted
+        // passes compile; their `_hvp` is an error at its call (no
+        // `HasSecondOrder`), and this body, were it ever instantiated, an
+        // error of that instantiation.
+        Float::Unknown => {
+            let n = sig.params.len();
+            let tys: Vec<Ident> = (0..n)
+                .map(|k| Ident::new(&format!("AutodiffArg{k}"), Span::call_site()))
+                .collect();
+            let seed_ty = Ident::new("AutodiffSeed", Span::call_site());
+            let params = (0..n).map(|k| {
+                let (x, t) = (pullback_param(k), &tys[k]);
+                quote!(#x: #t)
+            });
+            let seed = &names.seed;
+            let msg = format!(
+                "`{}` has no second order: its differentiated parameters and result do not share one float type spelled `f64`, `f32` or a generic `T`",
+                item.sig.ident.unraw()
+            );
+            let marker = hygienic("NoSecondOrder".into());
+            return quote! {
+                #[doc(hidden)]
+                #[allow(dead_code, unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
+                #vis fn #pullback <#(#tys,)* #seed_ty> (#(#recv,)* #(#params,)* #seed: #seed_ty) -> (#seed_ty, (#(#tys,)*)) {
+                    struct #marker<S>(S);
+                    impl<S> #marker<S> {
+                        const ERROR: () = ::core::panic!(#msg);
+                    }
+                    #[allow(clippy::let_unit_value)]
+                    let () = #marker::<#seed_ty>::ERROR;
+                    ::core::unreachable!()
+                }
+            };
+        }
     };
     let s = scalar_name(sig);
     let lsig = lifted_sig(sig, &float, &s);

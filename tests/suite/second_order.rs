@@ -1033,3 +1033,28 @@ fn banded_hessians_from_the_graph() {
     let want = ext_rosenbrock_h(x);
     assert_close_matrix("ext_rosenbrock(7)", h, want);
 }
+
+// ---------------------------------------------------------------------------
+// A callee with no second order of its own (its float is an alias) still
+// composes in first order; `_hvp` through it is a compile error at the call
+// (tests/ui/second_order_through_an_alias.rs).
+
+type Real = f64;
+
+#[differentiable(wrt(x))]
+fn aliased(x: Real, k: f64) -> Real {
+    x * x * k
+}
+
+#[differentiable]
+fn calls_aliased(x: f64) -> f64 {
+    aliased(x, 3.0).sin()
+}
+
+#[test]
+fn a_callee_without_one_float_still_composes() {
+    let x = 0.7;
+    let (v, d) = calls_aliased_grad(x);
+    assert_eq!(v, (3.0 * x * x).sin());
+    assert!((d - (3.0 * x * x).cos() * 6.0 * x).abs() < 1e-15);
+}
