@@ -1058,3 +1058,31 @@ fn a_callee_without_one_float_still_composes() {
     assert_eq!(v, (3.0 * x * x).sin());
     assert!((d - (3.0 * x * x).cos() * 6.0 * x).abs() < 1e-15);
 }
+
+// A method of a generic `impl`: the macro cannot see that `T` is a float
+// (README, Limitations), so `wrt` names it; first order works, and a
+// caller's lifted pass still compiles.
+
+struct Scaled<T> {
+    k: T,
+}
+
+impl<T: Float> Scaled<T> {
+    #[differentiable(wrt(x))]
+    fn apply(&self, x: T) -> T {
+        self.k * x * x
+    }
+
+    #[differentiable(wrt(x))]
+    fn twice(&self, x: T) -> T {
+        self.apply(x) + self.apply(x * self.k)
+    }
+}
+
+#[test]
+fn methods_of_a_generic_impl_still_compose() {
+    let s = Scaled { k: 2.0f64 };
+    let (v, d) = s.twice_grad(0.5);
+    assert_eq!(v, 2.0 * 0.25 + 2.0 * 1.0);
+    assert!((d - (4.0 * 0.5 + 2.0 * 2.0 * 2.0 * 0.5 * 2.0)).abs() < 1e-15);
+}
