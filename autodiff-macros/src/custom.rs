@@ -176,6 +176,28 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
     let pushforward = pushforward(&item, &rule, &krate, &idents, &params, &grads, &ret, scalar);
     let lifted = lifted_pullback(&item, &krate, &idents, &params, &grads, &ret);
     let second = second_order_marker(&item, &krate, &derivatives);
+    let pullback = quote! {
+        #[doc(hidden)]
+        #[inline]
+        #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
+        #vis fn #pullback #generics (#(#params,)* #seed: #ret) -> (#ret, (#(#grads,)*)) #where_clause {
+            let #value = #name #turbofish(#(#idents),*);
+            #body
+        }
+    };
+    rules_struct(&item, &doc, second, quote!(#pushforward #lifted #pullback))
+}
+
+/// The function as written, and its rules as associated functions of
+/// `f_derivatives`, which callers name (see `signatures::rules`).
+pub(crate) fn rules_struct(
+    item: &ItemFn,
+    doc: &str,
+    second: TokenStream,
+    fns: TokenStream,
+) -> TokenStream {
+    let vis = &item.vis;
+    let derivatives = crate::signatures::derivatives_name(&item.sig.ident);
     quote! {
         #item
 
@@ -184,21 +206,11 @@ pub fn custom_vjp(args: TokenStream, input: TokenStream) -> TokenStream {
         #[allow(non_camel_case_types, dead_code)]
         #vis struct #derivatives {}
 
-        #second
-
         impl #derivatives {
-            #pushforward
-
-            #lifted
-
-            #[doc(hidden)]
-            #[inline]
-            #[allow(dead_code, clippy::too_many_arguments, clippy::type_complexity)]
-            #vis fn #pullback #generics (#(#params,)* #seed: #ret) -> (#ret, (#(#grads,)*)) #where_clause {
-                let #value = #name #turbofish(#(#idents),*);
-                #body
-            }
+            #fns
         }
+
+        #second
     }
 }
 

@@ -140,22 +140,5 @@ pub fn custom_jvp(args: TokenStream, input: TokenStream) -> TokenStream {
         syn::ext::IdentExt::unraw(name),
         quote!(#rule).to_string().replace(' ', "")
     );
-    quote! {
-        #item
-
-        #[doc = #doc]
-        #[doc(hidden)]
-        #[allow(non_camel_case_types, dead_code)]
-        #vis struct #derivatives {}
-
-        impl #derivatives {
-            #pushforward
-
-            #pullback
-
-            #lifted
-        }
-
-        #second
-    }
+    crate::custom::rules_struct(item, &doc, second, quote!(#pushforward #pullback #lifted))
 }

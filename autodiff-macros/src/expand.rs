@@ -11,7 +11,7 @@ use crate::lower::{self, Lowered};
 use crate::names::{generic_args, internal_error, pullback_param, pushforward_tangent, Names};
 use crate::sig::{self, Sig};
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, ToTokens};
+use quote::quote;
 use syn::{Ident, ItemFn};
 
 pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -114,18 +114,7 @@ fn emit(
     let graph_fn = names.graph_fn(item, &graph);
     let pullback_sig = names.pullback_sig(item, sig);
     let seed = &names.seed;
-    let position = |k: usize| Ident::new(&format!("d{k}"), Span::mixed_site());
-    let diff_names: Vec<Ident> = (0..sig.params.len())
-        .filter(|&k| sig.params[k].diff)
-        .map(position)
-        .collect();
-    let all_grads = sig.params.iter().enumerate().map(|(k, p)| {
-        if p.diff {
-            position(k).to_token_stream()
-        } else {
-            quote!(#krate::__private::NoGrad)
-        }
-    });
+    let (diff_names, all_grads) = crate::names::pullback_slots(sig, krate);
     let vjp_args = (0..sig.params.len()).map(pullback_param);
     let vjp_call = match &sig.receiver {
         Some(_) => quote!(self.#vjp(#(#vjp_args,)* #seed)),

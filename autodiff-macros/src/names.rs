@@ -110,6 +110,30 @@ pub(crate) fn pullback_param(k: usize) -> Ident {
     Ident::new(&format!("p{k}"), Span::mixed_site())
 }
 
+/// What a rule's `pullback` does with a `_vjp`'s result: the names the
+/// differentiated parameters' gradients are bound to, and the tuple of
+/// every parameter's slot (`NoGrad` for a constant).
+pub(crate) fn pullback_slots(sig: &Sig, krate: &TokenStream) -> (Vec<Ident>, Vec<TokenStream>) {
+    let position = |k: usize| hygienic(format!("d{k}"));
+    let diff = (0..sig.params.len())
+        .filter(|&k| sig.params[k].diff)
+        .map(position)
+        .collect();
+    let all = sig
+        .params
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            if p.diff {
+                position(k).to_token_stream()
+            } else {
+                quote!(#krate::__private::NoGrad)
+            }
+        })
+        .collect();
+    (diff, all)
+}
+
 /// The `k`th tangent of a pushforward (see [`pullback_param`]).
 pub(crate) fn pushforward_tangent(k: usize) -> Ident {
     Ident::new(&format!("q{k}"), Span::mixed_site())

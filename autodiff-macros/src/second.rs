@@ -15,7 +15,7 @@ use crate::lower::Lowered;
 use crate::names::{generic_args, hygienic, pullback_param, Names};
 use crate::sig::{Shape, Sig};
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, ToTokens};
+use quote::{quote, ToTokens};
 use syn::ext::IdentExt;
 use syn::{Ident, ItemFn, Type};
 
@@ -246,17 +246,9 @@ pub(crate) fn lifted_rules(
         // The function's own pullback is generic: callers' lifted passes
         // call it at their scalar.
         Float::Generic(_) => {
-            let own = rule_ident(item, sig, "pullback");
+            let own = crate::signatures::rule_name(item, sig, "pullback");
             let (generics, where_clause) = (&sig.generics, &sig.generics.where_clause);
-            let params: Vec<TokenStream> = sig
-                .params
-                .iter()
-                .enumerate()
-                .map(|(k, p)| {
-                    let (x, ty) = (pullback_param(k), &p.ty);
-                    quote!(#x: #ty)
-                })
-                .collect();
+            let params = positional(sig);
             let args = (0..sig.params.len()).map(pullback_param);
             let (seed, ret) = (&names.seed, &sig.ret);
             let grads = grad_types(sig, krate);
@@ -351,27 +343,8 @@ pub(crate) fn lifted_rules(
     let (seed, ret, ad) = (&names.seed, &lsig.ret, &names.ad);
     let grad_tys = lsig.params.iter().filter(|p| p.diff).map(|p| p.grad_ty());
     let items = &lowered.items;
-    let positional: Vec<TokenStream> = lsig
-        .params
-        .iter()
-        .enumerate()
-        .map(|(k, p)| {
-            let (x, ty) = (pullback_param(k), &p.ty);
-            quote!(#x: #ty)
-        })
-        .collect();
-    let position = |k: usize| hygienic(format!("d{k}"));
-    let diff_names: Vec<Ident> = (0..sig.params.len())
-        .filter(|&k| sig.params[k].diff)
-        .map(position)
-        .collect();
-    let all_grads = sig.params.iter().enumerate().map(|(k, p)| {
-        if p.diff {
-            position(k).to_token_stream()
-        } else {
-            quote!(#krate::__private::NoGrad)
-        }
-    });
+    let positional = positional(&lsig);
+    let (diff_names, all_grads) = crate::names::pullback_slots(sig, krate);
     let lgrads = grad_types(&lsig, krate);
     let args = (0..sig.params.len()).map(pullback_param);
     let v = hygienic("value".into());
@@ -416,6 +389,18 @@ pub(crate) fn lifted_rules(
     }
 }
 
+/// `p0: T0, p1: T1, ...`: a rule's positional parameters.
+fn positional(sig: &Sig) -> Vec<TokenStream> {
+    sig.params
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let (x, ty) = (pullback_param(k), &p.ty);
+            quote!(#x: #ty)
+        })
+        .collect()
+}
+
 fn grad_types(sig: &Sig, krate: &TokenStream) -> Vec<TokenStream> {
     sig.params
         .iter()
@@ -432,20 +417,9 @@ fn grad_types(sig: &Sig, krate: &TokenStream) -> Vec<TokenStream> {
 /// `lifted_vjp`/`lifted_pullback`, or `f_lifted_vjp`/`f_lifted_pullback` for a method.
 fn rule_names(item: &ItemFn, sig: &Sig) -> (Ident, Ident) {
     (
-        rule_ident(item, sig, "lifted_vjp"),
-        rule_ident(item, sig, "lifted_pullback"),
+        crate::signatures::rule_name(item, sig, "lifted_vjp"),
+        crate::signatures::rule_name(item, sig, "lifted_pullback"),
     )
-}
-
-fn rule_ident(item: &ItemFn, sig: &Sig, rule: &str) -> Ident {
-    match sig.receiver {
-        Some(_) => format_ident!(
-            "{}_{rule}",
-            item.sig.ident.unraw(),
-            span = item.sig.ident.span()
-        ),
-        None => Ident::new(rule, item.sig.ident.span()),
-    }
 }
 
 /// `self.rule` for a method, `Self::rule::<..>` for a rule of `f_derivatives`.

@@ -332,7 +332,7 @@ pub(crate) fn derivatives_name(f: &Ident) -> Ident {
 }
 
 /// `pullback` inside `f_derivatives`, or `f_pullback` beside a method.
-fn rule_name(item: &ItemFn, sig: &Sig, rule: &str) -> Ident {
+pub(crate) fn rule_name(item: &ItemFn, sig: &Sig, rule: &str) -> Ident {
     match sig.receiver {
         Some(_) => format_ident!(
             "{}_{rule}",

@@ -190,46 +190,70 @@ impl Pattern {
 /// The Hessian's pattern with respect to array parameter `param` (the only
 /// differentiated one), or `None` (see the module's text).
 pub(crate) fn pattern(g: &Graph, out: Id, param: usize) -> Option<Pattern> {
-    let w = band(g, out, param)?;
-    let w = usize::try_from(w).ok()?;
+    let sums = summaries(g, param);
+    let terms = terms(g, out)?;
+    let w = usize::try_from(band(&terms, &sums)?).ok()?;
     Some(Pattern {
         w,
-        blocks: blocks(g, out, param),
+        blocks: blocks(&terms, &sums),
     })
 }
 
-/// The blocks of [`Pattern::blocks`]: only loop terms, one stride `a` and
-/// one window `[lo, hi]` with `hi − lo < a`.
-fn blocks(g: &Graph, out: Id, param: usize) -> Option<(usize, usize)> {
-    let sums = summaries(g, param);
-    let mut window: Option<(i64, i64, i64)> = None;
-    let mut terms = vec![out];
-    while let Some(t) = terms.pop() {
+/// One term of the result's sum.
+enum Term {
+    /// `f += body` accumulated by loop `l`.
+    Loop(LoopId, Id),
+    /// An expression outside loops.
+    Expr(Id),
+}
+
+/// The result as a sum of terms (scaled by constants), or `None` when it
+/// is not one: a loop's carried value combined otherwise than `f += body`.
+fn terms(g: &Graph, out: Id) -> Option<Vec<Term>> {
+    let mut found = Vec::new();
+    let mut stack = vec![out];
+    while let Some(t) = stack.pop() {
         let node = &g[t];
         if !node.active {
             continue;
         }
         let inactive = |k: usize| !g[node.args[k]].active;
         match &node.op {
-            Op::Add | Op::Sub => terms.extend([node.args[0], node.args[1]]),
-            Op::Neg => terms.push(node.args[0]),
-            Op::Mul if inactive(0) => terms.push(node.args[1]),
-            Op::Mul | Op::Div if inactive(1) => terms.push(node.args[0]),
+            Op::Add | Op::Sub => stack.extend([node.args[0], node.args[1]]),
+            Op::Neg => stack.push(node.args[0]),
+            Op::Mul if inactive(0) => stack.push(node.args[1]),
+            Op::Mul | Op::Div if inactive(1) => stack.push(node.args[0]),
             Op::LoopOut(l) => {
                 let carried = g[*l].carried.iter().find(|c| c.out == t)?;
                 let next = &g[carried.next];
-                let body = next.args.iter().copied().find(|a| *a != carried.phi)?;
-                match sums[body.index()].0 {
-                    Reads::None => {}
-                    Reads::Affine { a, lo, hi, .. } => match window {
-                        None => window = Some((a, lo, hi)),
-                        Some(w) if w == (a, lo, hi) => {}
-                        Some(_) => return None,
-                    },
+                let body = match (&next.op, next.args.as_slice()) {
+                    (Op::Add, [a, b]) if *a == carried.phi => *b,
+                    (Op::Add, [a, b]) if *b == carried.phi => *a,
+                    (Op::Sub, [a, b]) if *a == carried.phi => *b,
                     _ => return None,
-                }
-                terms.push(node.args[0]);
+                };
+                found.push(Term::Loop(*l, body));
+                stack.push(node.args[0]);
             }
+            _ => found.push(Term::Expr(t)),
+        }
+    }
+    Some(found)
+}
+
+/// The blocks of [`Pattern::blocks`]: only loop terms, one stride `a` and
+/// one window `[lo, hi]` with `hi − lo < a`.
+fn blocks(terms: &[Term], sums: &[(Reads, bool)]) -> Option<(usize, usize)> {
+    let mut window: Option<(i64, i64, i64)> = None;
+    for t in terms {
+        let Term::Loop(_, body) = t else { return None };
+        match sums[body.index()].0 {
+            Reads::None => {}
+            Reads::Affine { a, lo, hi, .. } => match window {
+                None => window = Some((a, lo, hi)),
+                Some(w) if w == (a, lo, hi) => {}
+                Some(_) => return None,
+            },
             _ => return None,
         }
     }
@@ -244,45 +268,19 @@ fn blocks(g: &Graph, out: Id, param: usize) -> Option<(usize, usize)> {
 }
 
 /// The half-width of the Hessian's band (see the module's text).
-fn band(g: &Graph, out: Id, param: usize) -> Option<i64> {
-    let sums = summaries(g, param);
+fn band(terms: &[Term], sums: &[(Reads, bool)]) -> Option<i64> {
     let mut width = 0i64;
-    let mut terms = vec![out];
-    while let Some(t) = terms.pop() {
-        let node = &g[t];
-        if !node.active {
-            continue;
-        }
-        let inactive = |k: usize| !g[node.args[k]].active;
-        match &node.op {
-            Op::Add | Op::Sub => terms.extend([node.args[0], node.args[1]]),
-            Op::Neg => terms.push(node.args[0]),
-            Op::Mul if inactive(0) => terms.push(node.args[1]),
-            Op::Mul | Op::Div if inactive(1) => terms.push(node.args[0]),
-            Op::LoopOut(l) => {
-                let carried = g[*l].carried.iter().find(|c| c.out == t)?;
-                let next = &g[carried.next];
-                let body = match (&next.op, next.args.as_slice()) {
-                    (Op::Add, [a, b]) if *a == carried.phi => *b,
-                    (Op::Add, [a, b]) if *b == carried.phi => *a,
-                    (Op::Sub, [a, b]) if *a == carried.phi => *b,
-                    _ => return None,
-                };
-                let (reads, phi) = sums[body.index()];
-                match reads {
-                    _ if phi => return None,
-                    Reads::Affine { l: m, .. } if m != *l => return None,
-                    _ => width = width.max(reads.width()?),
-                }
-                terms.push(node.args[0]);
-            }
-            _ => {
-                let (reads, _) = sums[t.index()];
-                match reads {
-                    Reads::Affine { .. } => return None,
-                    _ => width = width.max(reads.width()?),
-                }
-            }
+    for t in terms {
+        match *t {
+            Term::Loop(l, body) => match sums[body.index()] {
+                (_, true) => return None,
+                (Reads::Affine { l: m, .. }, _) if m != l => return None,
+                (reads, _) => width = width.max(reads.width()?),
+            },
+            Term::Expr(id) => match sums[id.index()].0 {
+                Reads::Affine { .. } => return None,
+                reads => width = width.max(reads.width()?),
+            },
         }
     }
     Some(width)
