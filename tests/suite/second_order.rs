@@ -1086,3 +1086,43 @@ fn methods_of_a_generic_impl_still_compose() {
     assert_eq!(v, 2.0 * 0.25 + 2.0 * 1.0);
     assert!((d - (4.0 * 0.5 + 2.0 * 2.0 * 2.0 * 0.5 * 2.0)).abs() < 1e-15);
 }
+
+/// An array passed by reference, and a vector: the Hessian's shapes.
+#[differentiable]
+fn by_ref(x: &[f64; 3]) -> f64 {
+    x[0] * x[1] * x[2] + x[0].sin()
+}
+
+#[differentiable]
+fn by_ref_sum<const N: usize>(x: &[f64; N]) -> f64 {
+    let mut f = 0.0;
+    for i in 0..N {
+        f += x[i].powi(3);
+    }
+    f
+}
+
+#[test]
+fn hessians_of_arrays_by_reference() {
+    let x = [0.5, -1.5, 2.0];
+    let (v, g, h) = by_ref_hessian(&x);
+    assert_eq!(v, by_ref(&x));
+    assert_eq!(g, by_ref_grad(&x).1);
+    let want = [
+        [-(0.5f64).sin(), 2.0, -1.5],
+        [2.0, 0.0, 0.5],
+        [-1.5, 0.5, 0.0],
+    ];
+    for i in 0..3 {
+        for j in 0..3 {
+            assert!(
+                (h[i][j] - want[i][j]).abs() < 1e-15,
+                "H[{i}][{j}] = {} vs {}",
+                h[i][j],
+                want[i][j]
+            );
+        }
+    }
+    let (_, _, h) = by_ref_sum_hessian(&x);
+    assert_eq!(h, [[3.0, 0.0, 0.0], [0.0, -9.0, 0.0], [0.0, 0.0, 12.0]]);
+}
