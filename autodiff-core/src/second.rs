@@ -17,8 +17,8 @@ use core::ops::{AddAssign, DivAssign, MulAssign, RemAssign, SubAssign};
 use num_traits::{Float, FloatConst};
 
 /// The scalar the lifted reverse pass of a function written in `F` runs on:
-/// `F` itself or a [`Dual<F>`]. The supertraits are what a generic callee may
-/// ask of its float, so that a lifted caller can call it.
+/// a [`Dual<F>`]. The supertraits are what a generic callee may ask of its
+/// float, so that a lifted caller can call it.
 pub trait Lifted<F>:
     Float
     + FloatConst
@@ -111,10 +111,7 @@ impl<S, X: LiftInto<S>, const N: usize> LiftInto<S> for [X; N] {
     }
 }
 
-impl<'a, S, X: LiftInto<S> + Copy> LiftInto<S> for &'a X
-where
-    X::Out: 'a,
-{
+impl<S, X: LiftInto<S> + Copy> LiftInto<S> for &X {
     type Out = X::Out;
     #[inline(always)]
     fn lift_into(self) -> X::Out {
@@ -183,9 +180,9 @@ impl<S, X: Copy> ViaSame for &Leaf<X, S> {
 
 /// A lifted value handed back to the user's constant expression that reads
 /// it (`n as f64`, `a[1].hypot(0.5)` of a constant local array): the value
-/// part of a lifted float or of an array of them, and anything else as it
-/// is. Method resolution tries `&&&Unleaf` (a float), `&&Unleaf` (an
-/// array), `&Unleaf` (an array of arrays), then `Unleaf` (anything).
+/// part of a lifted float or of a (local, one-dimensional) array of them,
+/// and anything else as it is. Method resolution tries `&&&Unleaf` (a
+/// float), `&&Unleaf` (an array), then `Unleaf` (anything).
 pub struct Unleaf<X, F>(pub X, pub PhantomData<F>);
 
 // `Copy` whatever `F` is: the fallback takes the wrapper by value through
@@ -230,19 +227,6 @@ impl<F, X: Lifted<F>, const N: usize> ViaUnliftArray for &&Unleaf<[X; N], F> {
     }
 }
 
-pub trait ViaUnliftArray2 {
-    type Out;
-    fn unlifted(self) -> Self::Out;
-}
-
-impl<F, X: Lifted<F>, const N: usize, const M: usize> ViaUnliftArray2 for &Unleaf<[[X; N]; M], F> {
-    type Out = [[F; N]; M];
-    #[inline(always)]
-    fn unlifted(self) -> [[F; N]; M] {
-        self.0.map(|r| r.map(Lifted::unlift_to))
-    }
-}
-
 pub trait ViaKeep {
     type Out;
     fn unlifted(self) -> Self::Out;
@@ -269,11 +253,7 @@ pub fn perturb_array2<T: Float, const N: usize, const M: usize>(
     x: [[T; N]; M],
     v: [[T; N]; M],
 ) -> [[Dual<T>; N]; M] {
-    let mut k = 0;
-    x.map(|row| {
-        k += 1;
-        perturb_array(row, v[k - 1])
-    })
+    core::array::from_fn(|i| perturb_array(x[i], v[i]))
 }
 
 /// A lifted gradient split back: `(value parts, derivative parts)`, that
@@ -345,18 +325,7 @@ pub fn lift_array2<T: Float, const N: usize, const M: usize>(x: [[T; N]; M]) -> 
 /// the seed of one colour of a banded Hessian.
 #[inline(always)]
 pub fn color_perturb<T: Float, const N: usize>(x: [T; N], c: usize, m: usize) -> [Dual<T>; N] {
-    let mut k = 0;
-    x.map(|x| {
-        k += 1;
-        Dual::new(
-            x,
-            if (k - 1) % m == c {
-                T::one()
-            } else {
-                T::zero()
-            },
-        )
-    })
+    core::array::from_fn(|k| Dual::new(x[k], unit(c, k % m)))
 }
 
 /// Component `i` of unit direction `j`: 1 where they are one, else 0.
@@ -373,11 +342,7 @@ pub fn unit<T: Float>(j: usize, i: usize) -> T {
 /// seed of column `i` of a Hessian.
 #[inline(always)]
 pub fn unit_perturb<T: Float, const N: usize>(x: [T; N], i: usize) -> [Dual<T>; N] {
-    let mut k = 0;
-    x.map(|x| {
-        k += 1;
-        Dual::new(x, if k - 1 == i { T::one() } else { T::zero() })
-    })
+    core::array::from_fn(|k| Dual::new(x[k], unit(i, k)))
 }
 
 /// Makes the Hessian exactly symmetric: the upper triangle is copied from

@@ -233,8 +233,7 @@ impl huber_derivatives {
     ) -> (AutodiffScalar, AutodiffScalar) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let t0 = __ad::abs(r);
         let t1 = t0 <= __ad::leaf::<AutodiffScalar, _>(delta).lifted();

@@ -217,8 +217,7 @@ impl ackley_term_derivatives {
     ) -> (AutodiffScalar, AutodiffScalar, AutodiffScalar) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let t0 = -__ad::leaf::<AutodiffScalar, f64>(20.0).lifted();
         let t1 = -__ad::leaf::<AutodiffScalar, f64>(0.2).lifted();

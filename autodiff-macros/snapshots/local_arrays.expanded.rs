@@ -248,8 +248,7 @@ impl layer_derivatives {
     ) -> (AutodiffScalar, [AutodiffScalar; 6]) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let mut d_x = [<AutodiffScalar as __ad::Zero>::zero(); 6];
         let mut a0 = [__ad::leaf::<AutodiffScalar, f64>(0.0).lifted(); 3];
@@ -554,8 +553,7 @@ impl prefix_derivatives {
     ) -> (AutodiffScalar, [AutodiffScalar; 5]) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let mut d_x = [<AutodiffScalar as __ad::Zero>::zero(); 5];
         let mut a0 = [__ad::leaf::<AutodiffScalar, f64>(1.0).lifted(); 5];

@@ -231,8 +231,7 @@ impl ext_rosenbrock_derivatives {
     ) -> (AutodiffScalar, [AutodiffScalar; N]) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let mut d_x = [<AutodiffScalar as __ad::Zero>::zero(); N];
         let t0 = N / 2;
@@ -496,8 +495,7 @@ impl product_derivatives {
     ) -> (AutodiffScalar, [AutodiffScalar; 4]) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let mut d_x = [<AutodiffScalar as __ad::Zero>::zero(); 4];
         let mut t0 = __ad::leaf::<AutodiffScalar, f64>(1.0).lifted();
@@ -843,8 +841,7 @@ impl seed_net_derivatives {
     ) -> (AutodiffScalar, [[AutodiffScalar; 4]; 16], [AutodiffScalar; 4]) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let mut d_w = [[<AutodiffScalar as __ad::Zero>::zero(); 4]; 16];
         let mut d_b = [<AutodiffScalar as __ad::Zero>::zero(); 4];

@@ -300,8 +300,7 @@ impl motion_derivatives {
     ) -> ([AutodiffScalar; 3], [AutodiffScalar; 3], [AutodiffScalar; 2]) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let t0 = u[0];
         let t1 = u[1];
@@ -635,8 +634,7 @@ impl measurement_derivatives {
     ) -> ([AutodiffScalar; 2], [AutodiffScalar; 3]) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let t0 = __ad::leaf::<AutodiffScalar, _>(landmark[0]).lifted();
         let t1 = s[0];
@@ -1023,8 +1021,7 @@ impl box_3d_derivatives {
     ) -> ([AutodiffScalar; 10], [AutodiffScalar; 3]) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let mut d_x = [<AutodiffScalar as __ad::Zero>::zero(); 3];
         let mut a0 = [__ad::leaf::<AutodiffScalar, f64>(0.0).lifted(); 10];

@@ -193,8 +193,7 @@ impl rosenbrock_derivatives {
     ) -> (AutodiffScalar, AutodiffScalar, AutodiffScalar) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let t0 = __ad::leaf::<AutodiffScalar, f64>(1.0).lifted() - x;
         let t1 = __ad::powi(t0, 2);

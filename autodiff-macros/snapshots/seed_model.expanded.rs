@@ -223,8 +223,7 @@ impl seed_loss_derivatives {
     ) -> (AutodiffScalar, Matrix<AutodiffScalar, 16, 4>, Vector<AutodiffScalar, 4>) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let t0 = __ad::tmul_add(w, __ad::leaf::<AutodiffScalar, _>(x).lifted(), b);
         let t1 = __ad::sigmoid(t0);

@@ -233,8 +233,7 @@ impl neuron_loss_derivatives {
     ) -> (AutodiffScalar, [AutodiffScalar; 2], AutodiffScalar) {
         use ::autodiff::__private as __ad;
         use __ad::{
-            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _,
-            ViaUnliftArray as _, ViaUnliftArray2 as _,
+            ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _,
         };
         let t0 = w[0];
         let t1 = __ad::leaf::<AutodiffScalar, _>(x[0]).lifted();

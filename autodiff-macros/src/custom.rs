@@ -264,16 +264,15 @@ pub(crate) fn lifted_pullback(
             }
         };
     }
-    let float = ["f64", "f32"]
-        .into_iter()
-        .find(|f| {
-            quote!(#(#params)* #ret)
-                .to_string()
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|w| w == *f)
-        })
-        .unwrap_or("f64");
-    let float = Ident::new(float, name.span());
+    let types = item.sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(pt) => Some(&*pt.ty),
+        FnArg::Receiver(_) => None,
+    });
+    let float = types
+        .chain(std::iter::once(ret))
+        .find_map(|ty| crate::second::scalar_of(ty, generics))
+        .map_or_else(|| "f64".to_string(), |f| f.to_string());
+    let float = Ident::new(&float, name.span());
     let s = Ident::new("AutodiffScalar", Span::mixed_site());
     let to: Type = syn::parse_quote!(#s);
     let lift = |ty: &Type| crate::second::substitute(ty, &float, &to);
@@ -290,21 +289,15 @@ pub(crate) fn lifted_pullback(
     let lgrads = grads.iter().map(lift);
     let lret = lift(ret);
     let msg = format!(
-        "`{}` has a `#[custom_vjp]` rule for `{float}` only, and no second-order rule: `_hvp` and `_hessian` cannot go through a call of it. Write `{}` and its rule generic over `T: Float`, so that they run on dual numbers, or write the function with `#[differentiable]`",
+        "`{}` has a rule written by hand for `{float}` only, and no second-order rule: `_hvp` and `_hessian` cannot go through a call of it. Write `{}` and its rule generic over `T: Float`, so that they run on dual numbers, or write the function with `#[differentiable]`",
         syn::ext::IdentExt::unraw(name),
         syn::ext::IdentExt::unraw(name),
     );
-    let marker = hygienic("NoSecondOrderRule".into());
+    let body = crate::second::no_second_order(&msg, &s);
     quote! {
         #attrs
         #vis fn #lifted <#s: #krate::__private::Lifted<#float>> (#(#lparams,)* #seed: #lret) -> (#lret, (#(#lgrads,)*)) {
-            struct #marker<S>(S);
-            impl<S> #marker<S> {
-                const ERROR: () = ::core::panic!(#msg);
-            }
-            #[allow(clippy::let_unit_value)]
-            let () = #marker::<#s>::ERROR;
-            ::core::unreachable!()
+            #body
         }
     }
 }

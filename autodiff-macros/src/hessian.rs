@@ -11,8 +11,7 @@ use crate::second::{float_of, reusable, Float};
 use crate::sig::{Shape, Sig};
 use crate::signatures::{direction_name, hessian_sig, hessian_types, hvp_sig, stub, stubs};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, ToTokens};
-use syn::ext::IdentExt;
+use quote::{quote, ToTokens};
 use syn::{Ident, ItemFn, Type};
 
 /// The float second order runs on, and how to call the pass that does.
@@ -33,14 +32,12 @@ fn plan(item: &ItemFn, sig: &Sig, names: &Names) -> Option<Plan> {
     let krate = &names.krate;
     match float_of(sig) {
         Float::Concrete(f) => {
+            let rule = crate::signatures::rule_name(item, sig, "lifted_vjp");
             let callee = match sig.receiver {
-                Some(_) => {
-                    let rule = format_ident!("{}_lifted_vjp", item.sig.ident.unraw());
-                    quote!(self.#rule)
-                }
+                Some(_) => quote!(self.#rule),
                 None => {
                     let d = crate::signatures::derivatives_name(&item.sig.ident);
-                    quote!(#d::lifted_vjp)
+                    quote!(#d::#rule)
                 }
             };
             Some(Plan {
@@ -158,8 +155,8 @@ pub(crate) enum Hess {
     Array(usize, syn::Expr),
     /// One `Vector<T, N>`: `(Vector<T, N>, Matrix<T, N, N>)`.
     Vector(usize, TokenStream),
-    /// One `[T; N]` whose Hessian the graph shows to be a band of
-    /// half-width `w` (see `sparsity`): `2w + 1` passes.
+    /// One `[T; N]` whose Hessian's pattern the graph shows (see
+    /// `sparsity`): one pass per colour of columns.
     Band(usize, syn::Expr, crate::sparsity::Pattern),
 }
 
@@ -179,16 +176,9 @@ fn hessian_shape(sig: &Sig) -> Option<Hess> {
     let [k] = diff[..] else { return None };
     match (&sig.params[k].shape, &sig.params[k].owned) {
         (Shape::Array { dims: 1 }, Type::Array(a)) => Some(Hess::Array(k, a.len.clone())),
-        (Shape::Tensor, Type::Path(p)) if sig.tensor_dims(k) == 1 => {
-            let last = p.path.segments.last()?;
-            if last.ident != "Vector" {
-                return None;
-            }
-            let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
-                return None;
-            };
-            let n = a.args.iter().nth(1)?;
-            Some(Hess::Vector(k, n.to_token_stream()))
+        (Shape::Tensor, Type::Path(p)) if p.path.segments.last()?.ident == "Vector" => {
+            let n = crate::jacobian::dim(&sig.params[k].owned)?.len;
+            Some(Hess::Vector(k, n))
         }
         _ => None,
     }
@@ -366,7 +356,7 @@ fn hessian(
             (body, quote!(#k))
         }
         Hess::Array(k, n) => {
-            let args = flat_args(sig, *k, &j, ad, false, constants);
+            let args = seeded_args(sig, *k, constants, |x| quote!(#ad::unit_perturb(#x, #j)));
             let d = hygienic("d".into());
             let body = quote! {
                 let (#value, #d) = #callee(#(#args,)* #one);
@@ -380,17 +370,12 @@ fn hessian(
         }
         Hess::Band(k, n, p) => {
             let m = proc_macro2::Literal::usize_unsuffixed(p.colors());
-            let args = flat_args(sig, *k, &j, ad, false, constants);
-            let args = args.into_iter().enumerate().map(|(q, a)| {
-                if q != *k {
-                    return a;
-                }
-                let x = &sig.params[q].ident;
-                match sig.params[q].ty {
-                    Type::Reference(_) => quote!(&#ad::color_perturb(*#x, #j, #m)),
-                    _ => quote!(#ad::color_perturb(#x, #j, #m)),
-                }
-            });
+            let args = seeded_args(
+                sig,
+                *k,
+                constants,
+                |x| quote!(#ad::color_perturb(#x, #j, #m)),
+            );
             let d = hygienic("d".into());
             let (s0, c, delta) = (
                 hygienic("s".into()),
@@ -437,7 +422,12 @@ fn hessian(
             (body, quote!(::core::cmp::min(#m, #n)))
         }
         Hess::Vector(k, n) => {
-            let args = flat_args(sig, *k, &j, ad, true, constants);
+            let args = seeded_args(
+                sig,
+                *k,
+                constants,
+                |x| quote!(::core::convert::From::from(#ad::unit_perturb(#x.to_array(), #j))),
+            );
             let d = hygienic("d".into());
             let body = quote! {
                 let (#value, #d) = #callee(#(#args,)* #one);
@@ -496,32 +486,27 @@ fn hessian(
     }
 }
 
-/// The arguments of column `j` of a Hessian over array or vector parameter `k`.
-fn flat_args(
+/// The arguments of one pass of a Hessian over array or vector parameter
+/// `k`: `seed(x)` for it (read through its reference, if it has one), the
+/// constants as the pass takes them.
+fn seeded_args(
     sig: &Sig,
     k: usize,
-    j: &Ident,
-    ad: &TokenStream,
-    vector: bool,
     constants: &[TokenStream],
+    seed: impl Fn(TokenStream) -> TokenStream,
 ) -> Vec<TokenStream> {
     (0..sig.params.len())
         .map(|p| {
-            let x = &sig.params[p].ident;
             if p != k {
                 return constants[p].clone();
             }
-            let by_ref = matches!(sig.params[p].ty, Type::Reference(_));
-            let read = if by_ref { quote!((*#x)) } else { quote!(#x) };
-            let value = if vector {
-                quote!(::core::convert::From::from(#ad::unit_perturb(#read.to_array(), #j)))
-            } else {
-                quote!(#ad::unit_perturb(#read, #j))
-            };
-            if by_ref {
-                quote!(&#value)
-            } else {
-                value
+            let x = &sig.params[p].ident;
+            match sig.params[p].ty {
+                Type::Reference(_) => {
+                    let value = seed(quote!((*#x)));
+                    quote!(&#value)
+                }
+                _ => seed(quote!(#x)),
             }
         })
         .collect()

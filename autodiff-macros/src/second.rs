@@ -4,9 +4,10 @@
 //! gradient's value parts are ∇f(x) and its derivative parts H(x)·v.
 //!
 //! The lifted pass is generic over its scalar `S: Lifted<F>` so that it is
-//! only instantiated (at `Dual<F>`) by a call of `f_hvp` or `f_hessian`: a
+//! only instantiated (at `Dual<F>`) by a call of `f_hvp` or `f_hessian`; a
 //! callee without a second-order rule (a `#[custom_vjp]` written for `f64`)
-//! is then an error of that call, never of the caller's definition.
+//! is an error of that call (`HasSecondOrder`), never of the caller's
+//! definition.
 
 use crate::emit::Mode;
 use crate::expand::{reverse, Reverse};
@@ -15,7 +16,7 @@ use crate::lower::Lowered;
 use crate::names::{generic_args, hygienic, pullback_param, Names};
 use crate::sig::{Shape, Sig};
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, ToTokens};
+use quote::quote;
 use syn::ext::IdentExt;
 use syn::{Ident, ItemFn, Type};
 
@@ -125,23 +126,24 @@ pub(crate) enum Float {
     Unknown,
 }
 
-/// The float inside a type: `f64`, `[[T; 3]; 2]` → `T`, `&Vector<f32, 3>` → `f32`.
-fn scalar_of(ty: &Type, sig: &Sig) -> Option<Ident> {
+/// The float inside a type: `f64`, `[[T; 3]; 2]` → `T`, `&Vector<f32, 3>`
+/// → `f32` (`T` when it is one of `generics`).
+pub(crate) fn scalar_of(ty: &Type, generics: &syn::Generics) -> Option<Ident> {
     match ty {
-        Type::Reference(r) => scalar_of(&r.elem, sig),
-        Type::Array(a) => scalar_of(&a.elem, sig),
-        Type::Paren(p) => scalar_of(&p.elem, sig),
-        Type::Group(g) => scalar_of(&g.elem, sig),
+        Type::Reference(r) => scalar_of(&r.elem, generics),
+        Type::Array(a) => scalar_of(&a.elem, generics),
+        Type::Paren(p) => scalar_of(&p.elem, generics),
+        Type::Group(g) => scalar_of(&g.elem, generics),
         Type::Path(p) if p.qself.is_none() => {
             if let Some(id) = p.path.get_ident() {
-                let generic = sig.generics.type_params().any(|t| &t.ident == id);
+                let generic = generics.type_params().any(|t| &t.ident == id);
                 return (id == "f64" || id == "f32" || generic).then(|| id.clone());
             }
             if crate::sig::is_tensor_path(&p.path) {
                 let last = p.path.segments.last()?;
                 if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
                     if let Some(syn::GenericArgument::Type(t)) = a.args.first() {
-                        return scalar_of(t, sig);
+                        return scalar_of(t, generics);
                     }
                 }
             }
@@ -160,7 +162,7 @@ pub(crate) fn float_of(sig: &Sig) -> Float {
         .map(|p| &p.ty)
         .chain(std::iter::once(&sig.ret));
     for ty in types {
-        match (scalar_of(ty, sig), &found) {
+        match (scalar_of(ty, &sig.generics), &found) {
             (None, _) => return Float::Unknown,
             (Some(s), Some(f)) if &s != f => return Float::Unknown,
             (Some(s), _) => found = Some(s),
@@ -251,7 +253,7 @@ pub(crate) fn lifted_rules(
             let params = positional(sig);
             let args = (0..sig.params.len()).map(pullback_param);
             let (seed, ret) = (&names.seed, &sig.ret);
-            let grads = grad_types(sig, krate);
+            let grads = crate::signatures::slot_types(sig, krate);
             let call = self_call(sig, &own, &generic_args(&sig.generics));
             return quote! {
                 #[doc(hidden)]
@@ -282,18 +284,12 @@ pub(crate) fn lifted_rules(
                 "`{}` has no second order: its differentiated parameters and result do not share one float type spelled `f64`, `f32` or a generic `T`",
                 item.sig.ident.unraw()
             );
-            let marker = hygienic("NoSecondOrder".into());
+            let body = no_second_order(&msg, &seed_ty);
             return quote! {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_variables, clippy::too_many_arguments, clippy::type_complexity)]
                 #vis fn #pullback <#(#tys,)* #seed_ty> (#(#recv,)* #(#params,)* #seed: #seed_ty) -> (#seed_ty, (#(#tys,)*)) {
-                    struct #marker<S>(S);
-                    impl<S> #marker<S> {
-                        const ERROR: () = ::core::panic!(#msg);
-                    }
-                    #[allow(clippy::let_unit_value)]
-                    let () = #marker::<#seed_ty>::ERROR;
-                    ::core::unreachable!()
+                    #body
                 }
             };
         }
@@ -316,8 +312,10 @@ pub(crate) fn lifted_rules(
         Mode::Reverse,
         Some(lifting),
     );
-    if scratch.finish().is_err() {
-        return TokenStream::new();
+    // The same graph emitted without errors in reverse mode: an error here
+    // is a broken invariant of the emitter, reported, never skipped.
+    if let Err(errors) = scratch.finish() {
+        return errors.to_compile_error();
     }
     let Reverse {
         prologue,
@@ -345,7 +343,7 @@ pub(crate) fn lifted_rules(
     let items = &lowered.items;
     let positional = positional(&lsig);
     let (diff_names, all_grads) = crate::names::pullback_slots(sig, krate);
-    let lgrads = grad_types(&lsig, krate);
+    let lgrads = crate::signatures::slot_types(&lsig, krate);
     let args = (0..sig.params.len()).map(pullback_param);
     let v = hygienic("value".into());
     let turbofish = {
@@ -371,7 +369,7 @@ pub(crate) fn lifted_rules(
         )]
         #vis fn #vjp #g (#(#recv,)* #(#params,)* #seed: #ret) -> (#ret, #(#grad_tys),*) #where_clause {
             use #krate::__private as #ad;
-            use #ad::{ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _, ViaUnliftArray2 as _};
+            use #ad::{ViaKeep as _, ViaLift as _, ViaSame as _, ViaUnlift as _, ViaUnliftArray as _};
             #(#items)*
             #(#prologue)*
             #(#forward)*
@@ -397,19 +395,6 @@ fn positional(sig: &Sig) -> Vec<TokenStream> {
         .map(|(k, p)| {
             let (x, ty) = (pullback_param(k), &p.ty);
             quote!(#x: #ty)
-        })
-        .collect()
-}
-
-fn grad_types(sig: &Sig, krate: &TokenStream) -> Vec<TokenStream> {
-    sig.params
-        .iter()
-        .map(|p| {
-            if p.diff || p.refused {
-                p.grad_ty().to_token_stream()
-            } else {
-                quote!(#krate::__private::NoGrad)
-            }
         })
         .collect()
 }
@@ -476,5 +461,22 @@ pub(crate) fn has_second_order(
             #(#callees: #krate::__private::HasSecondOrder<'a>,)*
         {
         }
+    }
+}
+
+/// The body of a rule that has no second order: `_hvp` through it is an
+/// error at the call already (no `HasSecondOrder`); were the rule ever
+/// instantiated anyway, this constant makes that instantiation an error
+/// saying `msg`, never a value.
+pub(crate) fn no_second_order(msg: &str, scalar: &Ident) -> TokenStream {
+    let marker = hygienic("NoSecondOrder".into());
+    quote! {
+        struct #marker<S>(S);
+        impl<S> #marker<S> {
+            const ERROR: () = ::core::panic!(#msg);
+        }
+        #[allow(clippy::let_unit_value)]
+        let () = #marker::<#scalar>::ERROR;
+        ::core::unreachable!()
     }
 }

@@ -60,13 +60,7 @@ impl Names {
         });
         let params: Vec<TokenStream> = receiver.chain(params).collect();
         let ret = &sig.ret;
-        let grads = sig.params.iter().map(|p| {
-            if p.diff || p.refused {
-                p.grad_ty().to_token_stream()
-            } else {
-                quote!(#krate::__private::NoGrad)
-            }
-        });
+        let grads = slot_types(sig, krate);
         quote! {
             #[doc(hidden)]
             #[inline]
@@ -345,6 +339,21 @@ pub(crate) fn rule_name(item: &ItemFn, sig: &Sig, rule: &str) -> Ident {
 
 // ---------------------------------------------------------------------------
 // Second order: `f_hvp`, `f_hessian` and their stubs (see `hessian`).
+
+/// The gradient slot of each parameter in a rule's result: its gradient
+/// type, or `NoGrad` for a constant.
+pub(crate) fn slot_types(sig: &Sig, krate: &TokenStream) -> Vec<TokenStream> {
+    sig.params
+        .iter()
+        .map(|p| {
+            if p.diff || p.refused {
+                p.grad_ty().to_token_stream()
+            } else {
+                quote!(#krate::__private::NoGrad)
+            }
+        })
+        .collect()
+}
 
 /// `v_x`, the direction of parameter `x` in `f_hvp`.
 pub(crate) fn direction_name(sig: &Sig, p: usize) -> Ident {

@@ -121,15 +121,15 @@ impl Lower<'_> {
                 // `a::f::<T>` has its rules at `<a::f_derivatives>::pullback::<T>`:
                 // one path for both modes, so a function without rules is
                 // one error at the call ("cannot find type `f_derivatives`").
+                let mut owner = f.path.clone();
+                let mut generic_args = syn::PathArguments::None;
+                if let Some(seg) = owner.segments.last_mut() {
+                    generic_args = std::mem::take(&mut seg.arguments);
+                    seg.ident = crate::signatures::derivatives_name(&seg.ident);
+                }
                 let rule = |rule: &str| {
-                    let mut path = f.path.clone();
-                    let mut args = syn::PathArguments::None;
-                    if let Some(seg) = path.segments.last_mut() {
-                        args = std::mem::take(&mut seg.arguments);
-                        seg.ident = crate::signatures::derivatives_name(&seg.ident);
-                    }
                     let method = Ident::new(rule, last.ident.span());
-                    quote!(<#path>::#method #args)
+                    quote!(<#owner>::#method #generic_args)
                 };
                 let args: Vec<&Expr> = c.args.iter().collect();
                 let rules = [
@@ -137,11 +137,6 @@ impl Lower<'_> {
                     rule("pushforward"),
                     rule("lifted_pullback"),
                 ];
-                let mut owner = f.path.clone();
-                if let Some(seg) = owner.segments.last_mut() {
-                    seg.arguments = syn::PathArguments::None;
-                    seg.ident = crate::signatures::derivatives_name(&seg.ident);
-                }
                 let owner = Some(owner.to_token_stream());
                 self.user_call(
                     f.path.to_token_stream(),
