@@ -4,7 +4,7 @@
 //! fallback tokens), so the graph work is timed without rustc around it.
 //!
 //! Run: `cargo bench -p autodiff-macros --bench expand` (table and the
-//! whole-build comparison: BENCHMARKS.md, "Expansion time").
+//! whole-build comparison: BENCHMARKS.md, "Compile time").
 //!
 //! Three shapes, each at 350, 700, 1,400 and 2,800 operations:
 //! * `sum`: unrolled extended Rosenbrock written as one expression over an

@@ -15,7 +15,7 @@ impl Emitter<'_> {
     /// inner loops, when they read nothing the loop carries, no local array
     /// is involved, and what the rest reads from them is kept per iteration
     /// anyway. All inner sums then run in one loop, without the calls of
-    /// the rest (`exp`) in between (measured: BENCHMARKS.md, section 4.3).
+    /// the rest (`exp`) in between (measured: the commits of the seed network with loops, BENCHMARKS.md "History").
     pub(crate) fn fission_point(&self, l: LoopId) -> Option<usize> {
         let g = self.g;
         let lp = &g[l];
