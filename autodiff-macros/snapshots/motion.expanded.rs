@@ -191,28 +191,43 @@ pub fn motion_jacobian(
         let mut a0 = [t7, t11, t13];
         let mut da0 = __ad::zeros_like_array(&a0);
         let v = a0;
-        for r in 0..3 {
-            let mut seed = [zero; 3];
-            seed[r] = one;
-            let seed: [f64; 3] = ::core::convert::Into::into(seed);
-            da0 = __ad::zeros_like_array(&a0);
-            da0 = ::core::convert::Into::into(seed);
-            let d13 = da0[2usize];
-            let d11 = da0[1usize];
-            let d9 = __ad::mul_vjp1(t3, t9, t10, d11);
-            let d7 = da0[0usize];
+        {
+            let r: usize = 0usize;
+            let d7 = __ad::one_like(t7);
             let d5 = __ad::mul_vjp1(t3, t5, t6, d7);
-            let d4 = d13 + __ad::sin_vjp0(t4, t9, d9) + __ad::cos_vjp0(t4, t5, d5);
-            let d3 = __ad::mul_vjp0(t3, t9, t10, d11) + __ad::mul_vjp0(t3, t5, t6, d7);
-            let d1 = __ad::mul_vjp1(dt, t1, t12, d13);
+            let d4 = __ad::cos_vjp0(t4, t5, d5);
+            let d3 = __ad::mul_vjp0(t3, t5, t6, d7);
             let d0 = __ad::mul_vjp1(dt, t0, t3, d3);
-            let d_s = [d7, d11, d4];
-            let d_u = [d0, d1];
+            let d_s = [d7, __ad::zero_like(t8), d4];
+            let d_u = [d0, __ad::zero_like(t1)];
             let (g0, g1) = (d_s, d_u);
             j0[r] = g0;
             j1[r] = g1;
-            value = ::core::option::Option::Some(v);
         }
+        {
+            let r: usize = 1usize;
+            let d11 = __ad::one_like(t11);
+            let d9 = __ad::mul_vjp1(t3, t9, t10, d11);
+            let d4 = __ad::sin_vjp0(t4, t9, d9);
+            let d3 = __ad::mul_vjp0(t3, t9, t10, d11);
+            let d0 = __ad::mul_vjp1(dt, t0, t3, d3);
+            let d_s = [__ad::zero_like(t2), d11, d4];
+            let d_u = [d0, __ad::zero_like(t1)];
+            let (g0, g1) = (d_s, d_u);
+            j0[r] = g0;
+            j1[r] = g1;
+        }
+        {
+            let r: usize = 2usize;
+            let d13 = __ad::one_like(t13);
+            let d1 = __ad::mul_vjp1(dt, t1, t12, d13);
+            let d_s = [__ad::zero_like(t2), __ad::zero_like(t8), d13];
+            let d_u = [__ad::zero_like(t0), d1];
+            let (g0, g1) = (d_s, d_u);
+            j0[r] = g0;
+            j1[r] = g1;
+        }
+        value = ::core::option::Option::Some(v);
     }
     let value = match value {
         ::core::option::Option::Some(v) => v,
@@ -537,24 +552,26 @@ pub fn measurement_jacobian(
         let mut a0 = [t9, t12];
         let mut da0 = __ad::zeros_like_array(&a0);
         let v = a0;
-        for r in 0..2 {
-            let mut seed = [zero; 2];
-            seed[r] = one;
-            let seed: [f64; 2] = ::core::convert::Into::into(seed);
-            da0 = __ad::zeros_like_array(&a0);
-            da0 = ::core::convert::Into::into(seed);
-            let d12 = da0[1usize];
-            let d9 = da0[0usize];
+        {
+            let r: usize = 0usize;
+            let d9 = __ad::one_like(t9);
             let d8 = __ad::sqrt_cone_vjp0(t8, t9, d9);
-            let d5 = __ad::atan2_vjp0(t5, t2, t10, d12)
-                + __ad::mul_vjp_same(t5, t5, t7, d8);
-            let d2 = __ad::atan2_vjp1(t5, t2, t10, d12)
-                + __ad::mul_vjp_same(t2, t2, t6, d8);
+            let d5 = __ad::mul_vjp_same(t5, t5, t7, d8);
+            let d2 = __ad::mul_vjp_same(t2, t2, t6, d8);
+            let d_s = [-d2, -d5, __ad::zero_like(t11)];
+            let (g0,) = (d_s,);
+            j0[r] = g0;
+        }
+        {
+            let r: usize = 1usize;
+            let d12 = __ad::one_like(t12);
+            let d5 = __ad::atan2_vjp0(t5, t2, t10, d12);
+            let d2 = __ad::atan2_vjp1(t5, t2, t10, d12);
             let d_s = [-d2, -d5, -d12];
             let (g0,) = (d_s,);
             j0[r] = g0;
-            value = ::core::option::Option::Some(v);
         }
+        value = ::core::option::Option::Some(v);
     }
     let value = match value {
         ::core::option::Option::Some(v) => v,
@@ -951,8 +968,8 @@ pub fn box_3d_jacobian(x: [f64; 3]) -> ([f64; 10], [[f64; 3]; 10]) {
             }
             let (g0,) = (d_x,);
             j0[r] = g0;
-            value = ::core::option::Option::Some(v);
         }
+        value = ::core::option::Option::Some(v);
     }
     let value = match value {
         ::core::option::Option::Some(v) => v,

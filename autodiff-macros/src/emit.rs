@@ -99,6 +99,11 @@ pub struct Emitter<'a> {
     /// Jacobian's rows): no loop runs its backward steps inside its
     /// forward iterations, since the seed is not known yet.
     pub(crate) repeated: bool,
+    /// One Jacobian row whose unit seed is known here (see
+    /// [`seeded_rows`](crate::expand::seeded_rows)): only output element
+    /// `row` gets a share, 1, so nothing flows from the others and the
+    /// backward pass holds no products with a zero seed.
+    pub(crate) row: Option<usize>,
     /// The lifted pass of second order (see `second`): every float a
     /// dual number, the leaves lifted where they are read.
     pub(crate) lifted: Option<crate::second::Lifting>,
@@ -131,6 +136,7 @@ impl<'a> Emitter<'a> {
             ix,
             tangents,
             repeated: false,
+            row: None,
             lifted: None,
             pending: vec![Vec::new(); g.scope_parent.len()],
             number: vec![None; n],

@@ -67,9 +67,17 @@ impl Emitter<'_> {
                 shares.push((node.args[0], quote!(#ad::sum_elems(#da))));
             }
             Op::ArrNew { repeat: None, .. } => {
+                let row = self.row.filter(|_| id == self.out);
                 for (k, e) in node.args.iter().enumerate() {
-                    if self.g[*e].active {
-                        shares.push((*e, quote!(#da[#k])));
+                    match row {
+                        _ if !self.g[*e].active => {}
+                        None => shares.push((*e, quote!(#da[#k]))),
+                        Some(r) if r == k => {
+                            let x = &args[k];
+                            shares.push((*e, quote!(#ad::one_like(#x))));
+                        }
+                        // Seed 0: a zero adjoint, by construction.
+                        Some(_) => {}
                     }
                 }
             }

@@ -6,7 +6,7 @@ use crate::attr;
 use crate::ctx::Ctxt;
 use crate::emit::{Emitter, Mode};
 use crate::fallback;
-use crate::graph::{Id, Scope};
+use crate::graph::{Id, Op, Scope};
 use crate::lower::{self, Lowered};
 use crate::names::{generic_args, internal_error, pullback_param, pushforward_tangent, Names};
 use crate::sig::{self, Sig};
@@ -74,7 +74,7 @@ fn emit(
     lowered: &Lowered,
     out: Id,
 ) -> TokenStream {
-    let rev = reverse(cx, sig, names, lowered, out, Mode::Reverse, None);
+    let rev = reverse(cx, sig, names, lowered, out, Pass::Once);
     let mut fwd = rev.prologue;
     fwd.extend(rev.forward);
     let (bwd, grads, value) = (rev.backward, rev.grads, rev.value);
@@ -157,20 +157,11 @@ fn emit(
     // Its own error channel: where that plan cannot be had (a loop that
     // would have to keep values, with a bound known only at run time), the
     // rows come from `_vjp` calls instead.
-    let rows = sig.returns_many().then(|| {
-        let scratch = Ctxt::default();
-        let rows = reverse(
-            &scratch,
-            sig,
-            names,
-            lowered,
-            out,
-            Mode::RepeatedReverse,
-            None,
-        );
-        scratch.finish().ok().map(|()| rows)
-    });
-    let rows = rows.flatten();
+    let rows = if sig.returns_many() {
+        jacobian_rows(sig, names, lowered, out)
+    } else {
+        None
+    };
     let jacobian = crate::jacobian::jacobian(item, sig, names, rows);
     let grad = if sig.returns_many() {
         names.tensor_grad_stub(item, sig)
@@ -292,25 +283,41 @@ pub(crate) struct Reverse {
     pub resets: Vec<TokenStream>,
 }
 
+/// Which reverse pass [`reverse`] emits.
+pub(crate) enum Pass {
+    /// `_vjp`'s: the forward pass, then the backward pass once.
+    Once,
+    /// A Jacobian's rows: one forward pass, then the backward pass per
+    /// row, for row `r`'s unit seed (`Some(r)`) or a seed given at run time.
+    Rows(Option<usize>),
+    /// The lifted pass of second order (see `second`).
+    Lifted(crate::second::Lifting),
+}
+
 pub(crate) fn reverse(
     cx: &Ctxt,
     sig: &Sig,
     names: &Names,
     lowered: &Lowered,
     out: Id,
-    mode: Mode,
-    lifted: Option<crate::second::Lifting>,
+    pass: Pass,
 ) -> Reverse {
     let g = &lowered.graph;
+    let (mode, lifted, row) = match pass {
+        Pass::Once => (Mode::Reverse, None, None),
+        Pass::Rows(row) => (Mode::RepeatedReverse, None, row),
+        Pass::Lifted(l) => (Mode::Reverse, Some(l), None),
+    };
     let mut em = Emitter::new(cx, g, sig, names, out, mode);
     em.lifted = lifted;
+    em.row = row;
     let prologue = em.prologue();
     let forward = em.forward(Scope::TOP, false);
     // A result built in a local array (`[T; M]`, `Vector::from([..])`):
     // its adjoint array starts as the seed.
     let mut backward = Vec::new();
     let ad = &names.ad;
-    if let (Some(var), true) = (g[out].array, g[out].active) {
+    if let (Some(var), true, None) = (g[out].array, g[out].active, row) {
         let (da, seed) = (crate::names::hygienic(format!("da{var}")), &names.seed);
         if g.is_nested(var) {
             backward.push(quote!(#da = #ad::flatten(#seed);));
@@ -325,8 +332,10 @@ pub(crate) fn reverse(
         .collect();
     let nested = g[out].array.is_some_and(|v| g.is_nested(v));
     let value = as_result(sig, em.operand(out), g[out].array.is_some(), nested);
+    // A seeded row never reads the result's adjoint array.
+    let seeded = row.and(g[out].array).map(|v| v.index());
     let resets = (0..g.arrays)
-        .filter(|&v| em.array_active[v])
+        .filter(|&v| em.array_active[v] && seeded != Some(v))
         .map(|v| {
             let (a, da) = (
                 crate::names::hygienic(format!("a{v}")),
@@ -343,4 +352,62 @@ pub(crate) fn reverse(
         value,
         resets,
     }
+}
+
+/// The backward passes of a Jacobian's rows, after one forward pass.
+pub(crate) enum Rows {
+    /// One pass per row with its unit seed known (see [`seeded_rows`]).
+    Seeded(Vec<Reverse>),
+    /// One pass, run once per row with the seed `eᵣ` given at run time.
+    Repeated(Reverse),
+}
+
+/// The rows of `f_jacobian` in reverse mode, with their own error channel:
+/// where that plan cannot be had (a loop that would have to keep values,
+/// with a bound known only at run time), the rows come from `_vjp` calls.
+fn jacobian_rows(sig: &Sig, names: &Names, lowered: &Lowered, out: Id) -> Option<Rows> {
+    let scratch = Ctxt::default();
+    let rows = match seeded_rows(&lowered.graph, out) {
+        Some(m) => Rows::Seeded(
+            (0..m)
+                .map(|r| reverse(&scratch, sig, names, lowered, out, Pass::Rows(Some(r))))
+                .collect(),
+        ),
+        None => Rows::Repeated(reverse(
+            &scratch,
+            sig,
+            names,
+            lowered,
+            out,
+            Pass::Rows(None),
+        )),
+    };
+    scratch.finish().ok().map(|()| rows)
+}
+
+/// Rows emitted one by one, each with its unit seed known, are this many.
+/// Each is a backward pass of its own in the expansion, so a long result
+/// keeps the one pass run with a seed given at run time.
+const SEEDED_ROWS: usize = 8;
+
+/// The number of rows `M` when the result is an array literal `[y₀, …]`
+/// (or `Vector::from([..])`) of at most [`SEEDED_ROWS`] numbers that
+/// nothing else reads: then row `r`'s seed is known to be 1 on `yᵣ` and 0
+/// on the others, and its backward pass can leave out every product with
+/// a zero (`0 · x` cannot be folded away in IEEE arithmetic).
+pub(crate) fn seeded_rows(g: &crate::graph::Graph, out: Id) -> Option<usize> {
+    let node = &g[out];
+    let var = node.array?;
+    let Op::ArrNew { repeat: None, .. } = node.op else {
+        return None;
+    };
+    if g.is_nested(var) || node.args.len() > SEEDED_ROWS {
+        return None;
+    }
+    // A read of the result would add to its adjoint array, which the seeded
+    // passes do not have.
+    let read = g.nodes.iter().any(|n| {
+        matches!(n.op, Op::ArrLoad(_)) && n.args.first().is_some_and(|a| g[*a].array == Some(var))
+    });
+    (!read).then_some(node.args.len())
 }

@@ -11,7 +11,7 @@
 //! | `Vector<T, N>` | `Matrix<T, M, N>`                                |
 //! | scalar         | the result's type, `[T; M]` or `Vector<T, M>`    |
 
-use crate::expand::Reverse;
+use crate::expand::{Reverse, Rows};
 use crate::names::{hygienic, Names};
 use crate::sig::{Shape, Sig};
 use proc_macro2::{Span, TokenStream};
@@ -73,7 +73,7 @@ fn input(sig: &Sig, p: usize) -> Option<Input> {
 
 /// `f_jacobian`, or for shapes it does not cover, a stub whose every call
 /// is a compile error saying what is supported.
-pub fn jacobian(item: &ItemFn, sig: &Sig, names: &Names, rows: Option<Reverse>) -> TokenStream {
+pub fn jacobian(item: &ItemFn, sig: &Sig, names: &Names, rows: Option<Rows>) -> TokenStream {
     let diff: Vec<usize> = (0..sig.params.len())
         .filter(|&p| sig.params[p].diff)
         .collect();
@@ -98,7 +98,7 @@ fn generate(
     out: &Dim,
     diff: &[usize],
     inputs: &[Input],
-    rows: Option<Reverse>,
+    rows: Option<Rows>,
 ) -> TokenStream {
     let (krate, ad) = (&names.krate, &names.ad);
     let name = item.sig.ident.unraw();
@@ -221,42 +221,80 @@ fn generate(
         .collect();
     let seed = hygienic("seed".into());
     let pass = call(&vjp, vec![quote!(::core::convert::Into::into(#seed))]);
-    let (rows_fwd, rows_pass) = match &rows {
-        // The forward pass once, then per row the backward pass from a
-        // fresh start, under the seed's name the backward code reads.
-        Some(rev) => {
-            let (fwd, pro, resets, bwd, rgrads, val) = (
-                &rev.forward,
-                &rev.prologue,
-                &rev.resets,
-                &rev.backward,
-                &rev.grads,
-                &rev.value,
-            );
-            let name = &names.seed;
-            (
-                quote!(#(#fwd)* let #v = #val;),
-                quote! {
-                    let #name: #ret = ::core::convert::Into::into(#seed);
-                    #(#pro)*
-                    #(#resets)*
-                    #(#bwd)*
-                    let (#(#grads,)*) = (#(#rgrads,)*);
-                },
-            )
+    let row_pass = |rev: &Reverse, seed_known: bool| {
+        let (pro, resets, bwd, rgrads) = (&rev.prologue, &rev.resets, &rev.backward, &rev.grads);
+        let name = &names.seed;
+        let seed_bind =
+            (!seed_known).then(|| quote!(let #name: #ret = ::core::convert::Into::into(#seed);));
+        quote! {
+            #seed_bind
+            #(#pro)*
+            #(#resets)*
+            #(#bwd)*
+            let (#(#grads,)*) = (#(#rgrads,)*);
         }
-        None => (TokenStream::new(), quote!(let (#v, #(#grads),*) = #pass;)),
     };
-    let row_stores = inputs.iter().enumerate().map(|(i, input)| {
-        let (j, g) = (&blocks[i], &grads[i]);
-        match input {
-            Input::Array(_) | Input::Scalar => quote!(#j[#r] = #g;),
-            Input::Vector(d) => {
-                let n = &d.len;
-                quote!(for #k in 0..#n { #j[(#r, #k)] = #g[#k]; })
+    let forward_once = |rev: &Reverse| {
+        let (fwd, val) = (&rev.forward, &rev.value);
+        quote!(#(#fwd)* let #v = #val;)
+    };
+    let row_stores: Vec<TokenStream> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let (j, g) = (&blocks[i], &grads[i]);
+            match input {
+                Input::Array(_) | Input::Scalar => quote!(#j[#r] = #g;),
+                Input::Vector(d) => {
+                    let n = &d.len;
+                    quote!(for #k in 0..#n { #j[(#r, #k)] = #g[#k]; })
+                }
+            }
+        })
+        .collect();
+    let unit_seed = quote! {
+        let mut #seed = [#zero; #m];
+        #seed[#r] = #one;
+    };
+    let reverse = match &rows {
+        // Row by row, each with its unit seed built in (`seeded_rows`).
+        Some(Rows::Seeded(revs)) => {
+            let fwd = revs.first().map(forward_once);
+            let each = revs.iter().enumerate().map(|(row, rev)| {
+                let pass = row_pass(rev, true);
+                quote! {{
+                    let #r: usize = #row;
+                    #pass
+                    #(#row_stores)*
+                }}
+            });
+            quote! {
+                #fwd
+                #(#each)*
+                #value = ::core::option::Option::Some(#v);
             }
         }
-    });
+        Some(Rows::Repeated(rev)) => {
+            let (fwd, pass) = (forward_once(rev), row_pass(rev, false));
+            quote! {
+                #fwd
+                for #r in 0..#m {
+                    #unit_seed
+                    #pass
+                    #(#row_stores)*
+                }
+                #value = ::core::option::Option::Some(#v);
+            }
+        }
+        None => quote! {
+            for #r in 0..#m {
+                #unit_seed
+                let (#v, #(#grads),*) = #pass;
+                #(#row_stores)*
+                #value = ::core::option::Option::Some(#v);
+            }
+        },
+    };
     let sizes = inputs.iter().map(|input| match input {
         Input::Array(d) | Input::Vector(d) => d.len.clone(),
         Input::Scalar => quote!(1),
@@ -291,14 +329,7 @@ fn generate(
             if #(#sizes)+* <= #m {
                 #(#forward)*
             } else {
-                #rows_fwd
-                for #r in 0..#m {
-                    let mut #seed = [#zero; #m];
-                    #seed[#r] = #one;
-                    #rows_pass
-                    #(#row_stores)*
-                    #value = ::core::option::Option::Some(#v);
-                }
+                #reverse
             }
             let #value = match #value {
                 ::core::option::Option::Some(#v) => #v,

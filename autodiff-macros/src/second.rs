@@ -9,8 +9,7 @@
 //! is an error of that call (`HasSecondOrder`), never of the caller's
 //! definition.
 
-use crate::emit::Mode;
-use crate::expand::{reverse, Reverse};
+use crate::expand::{reverse, Pass, Reverse};
 use crate::graph::{Graph, Id, Op};
 use crate::lower::Lowered;
 use crate::names::{generic_args, hygienic, pullback_param, Names};
@@ -303,15 +302,7 @@ pub(crate) fn lifted_rules(
         int: int_positions(&lowered.graph),
     };
     let scratch = crate::ctx::Ctxt::default();
-    let rev = reverse(
-        &scratch,
-        &lsig,
-        names,
-        lowered,
-        out,
-        Mode::Reverse,
-        Some(lifting),
-    );
+    let rev = reverse(&scratch, &lsig, names, lowered, out, Pass::Lifted(lifting));
     // The same graph emitted without errors in reverse mode: an error here
     // is a broken invariant of the emitter, reported, never skipped.
     if let Err(errors) = scratch.finish() {

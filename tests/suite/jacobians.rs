@@ -312,3 +312,138 @@ fn two_dimensional_results() {
         }
     }
 }
+
+/// Reverse-mode rows with their unit seeds built in (`seeded_rows`): an
+/// output repeated, a constant output, outputs sharing a subexpression,
+/// and one output that is a parameter's element as it is.
+#[differentiable(wrt(x))]
+fn seeded_shapes<T: Float>(x: [T; 4], c: T) -> [T; 3] {
+    let y = x[0] * x[1] + x[3].exp();
+    [y, c, (x[2] - y).sin()]
+}
+
+#[differentiable(wrt(x))]
+fn seeded_repeats<T: Float>(x: [T; 3]) -> [T; 3] {
+    let y = x[0] * x[2];
+    [y, x[1], y]
+}
+
+/// The result read before it is returned: its adjoint array is needed, so
+/// the rows keep one backward pass with the seed given at run time.
+#[differentiable(wrt(x))]
+fn result_read<T: Float>(x: [T; 3]) -> [T; 2] {
+    let a = [x[0] * x[1], x[2].sin()];
+    let s = a[0] + a[1];
+    [s * x[0], s - x[2]]
+}
+
+/// Nine outputs of ten inputs: more rows than are emitted one by one.
+#[differentiable(wrt(x))]
+fn nine_rows<T: Float>(x: [T; 10]) -> [T; 9] {
+    [
+        x[0] * x[1],
+        x[1].sin() + x[9],
+        x[2] - x[3] * x[4],
+        x[3].exp(),
+        x[4] * x[4] + x[5],
+        x[5] / (x[6] + c::<T>(3.0)),
+        x[6].cos() * x[7],
+        x[7] + x[8] * x[9],
+        x[8] * x[0] - x[2],
+    ]
+}
+
+fn check_rows<T: Prec, const N: usize, const M: usize>(
+    name: &str,
+    x: [T; N],
+    jac: impl Fn([T; N]) -> ([T; M], [[T; N]; M]),
+    f: impl Fn([T; N]) -> [T; M],
+    fd: impl Fn([T::D; N]) -> [T::D; M],
+) {
+    let (v, j) = jac(x);
+    assert_eq!(v.map(T::to64), f(x).map(T::to64), "{name} value");
+    let dual = dual_columns::<T, N, M>(x, fd);
+    let tol = if T::NAME == "f64" { 1e-14 } else { 1e-5 };
+    for r in 0..M {
+        for k in 0..N {
+            let what = format!("{name} {} [{r}][{k}] vs dual numbers", T::NAME);
+            close(&what, j[r][k].to64(), dual[r][k].to64(), tol, tol);
+        }
+    }
+}
+
+#[test]
+fn seeded_rows_match_dual_numbers() {
+    for p in [
+        [0.5, -1.5, 2.0, 0.25],
+        [0.0, 0.0, 0.0, 0.0],
+        [-3.0, 1e-3, 1e3, -2.0],
+    ] {
+        let x = p.map(f64::of);
+        check_rows(
+            "shapes",
+            x,
+            |x| seeded_shapes_jacobian(x, 0.7),
+            |x| seeded_shapes(x, 0.7),
+            |d| seeded_shapes(d, D64::cst(0.7)),
+        );
+        let x = p.map(f32::of);
+        check_rows(
+            "shapes",
+            x,
+            |x| seeded_shapes_jacobian(x, 0.7),
+            |x| seeded_shapes(x, 0.7),
+            |d| seeded_shapes(d, D32::cst(0.7)),
+        );
+        let y = [p[0], p[1], p[2]];
+        check_rows(
+            "repeats",
+            y,
+            seeded_repeats_jacobian,
+            seeded_repeats,
+            seeded_repeats,
+        );
+        check_rows(
+            "result read",
+            y,
+            result_read_jacobian,
+            result_read,
+            result_read,
+        );
+        let y = y.map(f32::of);
+        check_rows(
+            "repeats",
+            y,
+            seeded_repeats_jacobian,
+            seeded_repeats,
+            seeded_repeats,
+        );
+        check_rows(
+            "result read",
+            y,
+            result_read_jacobian,
+            result_read,
+            result_read,
+        );
+    }
+    let x: [f64; 10] = core::array::from_fn(|i| 0.3 * i as f64 - 1.1);
+    check_rows("nine rows", x, nine_rows_jacobian, nine_rows, nine_rows);
+    let j = nine_rows_jacobian(x).1;
+    same(
+        "nine rows vs finite differences",
+        j,
+        fd_columns(x, nine_rows),
+        1e-8,
+    );
+    let x = x.map(f32::of);
+    check_rows("nine rows", x, nine_rows_jacobian, nine_rows, nine_rows);
+}
+
+/// At the landmark the range is the tip of a cone: its row is 0 by the
+/// subgradient convention, with the bearing's 0/0 beside it.
+#[test]
+fn range_row_at_the_landmark_is_its_own() {
+    let (_, j) = range_bearing_jacobian([4.0, 3.0, 0.5], [4.0, 3.0]);
+    assert_eq!(j[0], [0.0, 0.0, 0.0], "range row at the cone's tip");
+    assert_eq!(j[1][2], -1.0, "bearing's heading entry");
+}
