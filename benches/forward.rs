@@ -18,6 +18,9 @@
 //!   `layer_gen_edited`).
 //! * `projectile`: value and full gradient (speed, angle) at 256 fixed
 //!   launch conditions.
+//! * `trajectory`: the same flight's final state `(px, py, vx, vy)` and its
+//!   4 × 2 Jacobian: `_jacobian` in vector mode (both columns in one pass),
+//!   one `_jvp` per column, by hand in one pass, num-dual's `jacobian`.
 //!
 //! The method is `benches/mgh.rs`'s, described in `common/harness.rs`:
 //! every method its own `#[inline(never)]` kernel, `black_box` on the
@@ -102,6 +105,11 @@ fn sanity_check() {
             ("hand both", projectile_hand_both),
         ] {
             assert_agree(name, &g, &flat(f(p)), 1e-10);
+        }
+        let cols = |r: Jac4| [r.1, r.2].concat();
+        let g = cols(trajectory_gen(p));
+        for f in [trajectory_columns, trajectory_hand, trajectory_dualvec] {
+            assert_agree("trajectory", &g, &cols(f(p)), 1e-10);
         }
     }
 }
@@ -314,6 +322,56 @@ mod projectile {
         num_dual_gradient(sample_count = 200),
         hand_x2(sample_count = 200),
         hand_both(sample_count = 200),
+        overhead(sample_count = 2000),
+    );
+}
+
+/// The flight's whole final state: its 4 × 2 Jacobian per call.
+mod trajectory {
+    use super::*;
+    use forward_problems::*;
+
+    pub fn params() {}
+
+    /// The projectile's launch conditions.
+    pub fn samples() -> Vec<[f64; 2]> {
+        super::projectile::samples()
+    }
+
+    /// The generated `_jacobian`: both columns in one pass (vector mode).
+    #[inline(never)]
+    pub fn generated(_: &(), p: &[f64; 2]) -> Jac4 {
+        trajectory_gen(p)
+    }
+
+    /// Two generated `_jvp` calls, one per column.
+    #[inline(never)]
+    pub fn jvp_columns(_: &(), p: &[f64; 2]) -> Jac4 {
+        trajectory_columns(p)
+    }
+
+    /// One hand-written pass carrying both columns.
+    #[inline(never)]
+    pub fn hand_written(_: &(), p: &[f64; 2]) -> Jac4 {
+        trajectory_hand(p)
+    }
+
+    #[inline(never)]
+    pub fn num_dual_jacobian(_: &(), p: &[f64; 2]) -> Jac4 {
+        trajectory_dualvec(p)
+    }
+
+    /// The harness alone.
+    #[inline(never)]
+    pub fn overhead(_: &(), p: &[f64; 2]) -> Jac4 {
+        ([p[0]; 4], [p[1]; 4], [p[0]; 4])
+    }
+
+    harness::bench_groups!(
+        generated(sample_count = 200),
+        jvp_columns(sample_count = 200),
+        hand_written(sample_count = 200),
+        num_dual_jacobian(sample_count = 200),
         overhead(sample_count = 2000),
     );
 }

@@ -153,26 +153,63 @@ pub fn motion_jacobian(
     let mut j1: [[f64; 2]; 3] = [[zero; 2]; 3];
     let mut value = ::core::option::Option::None;
     if 3 + 2 <= 3 {
-        for k in 0..3 {
-            let mut e0: [f64; 3] = [<f64 as __ad::Zero>::zero(); 3];
-            e0[k] = one;
-            let (v, t) = motion_jvp(s, u, dt, e0, [<f64 as __ad::Zero>::zero(); 2]);
-            let tv: [f64; 3] = ::core::convert::Into::into(t);
-            for r in 0..3 {
-                j0[r][k] = tv[r];
-            }
-            value = ::core::option::Option::Some(v);
+        let t0 = u[0];
+        let t1 = u[1];
+        let t2 = s[0];
+        let t3 = dt * t0;
+        let dt3_3 = dt * __ad::one_like(t0);
+        let t4 = s[2];
+        let t5 = __ad::cos(t4);
+        let dt5_2 = __ad::cos_vjp0(t4, t5, __ad::one_like(t4));
+        let t6 = t3 * t5;
+        let dt6_2 = t3 * dt5_2;
+        let dt6_3 = dt3_3 * t5;
+        let t7 = t2 + t6;
+        let dt7_0 = __ad::one_like(t2);
+        let dt7_2 = dt6_2;
+        let dt7_3 = dt6_3;
+        let t8 = s[1];
+        let t9 = __ad::sin(t4);
+        let dt9_2 = __ad::sin_vjp0(t4, t9, __ad::one_like(t4));
+        let t10 = t3 * t9;
+        let dt10_2 = t3 * dt9_2;
+        let dt10_3 = dt3_3 * t9;
+        let t11 = t8 + t10;
+        let dt11_1 = __ad::one_like(t8);
+        let dt11_2 = dt10_2;
+        let dt11_3 = dt10_3;
+        let t12 = dt * t1;
+        let dt12_4 = dt * __ad::one_like(t1);
+        let t13 = t4 + t12;
+        let dt13_2 = __ad::one_like(t4);
+        let dt13_4 = dt12_4;
+        let mut a0 = [t7, t11, t13];
+        let mut ta0_0 = [dt7_0, __ad::zero_like(t11), __ad::zero_like(t13)];
+        let mut ta0_1 = [__ad::zero_like(t7), dt11_1, __ad::zero_like(t13)];
+        let mut ta0_2 = [dt7_2, dt11_2, dt13_2];
+        let mut ta0_3 = [dt7_3, dt11_3, __ad::zero_like(t13)];
+        let mut ta0_4 = [__ad::zero_like(t7), __ad::zero_like(t11), dt13_4];
+        let tv: [f64; 3] = ::core::convert::Into::into(ta0_0);
+        for r in 0..3 {
+            j0[r][0usize] = tv[r];
         }
-        for k in 0..2 {
-            let mut e1: [f64; 2] = [<f64 as __ad::Zero>::zero(); 2];
-            e1[k] = one;
-            let (v, t) = motion_jvp(s, u, dt, [<f64 as __ad::Zero>::zero(); 3], e1);
-            let tv: [f64; 3] = ::core::convert::Into::into(t);
-            for r in 0..3 {
-                j1[r][k] = tv[r];
-            }
-            value = ::core::option::Option::Some(v);
+        let tv: [f64; 3] = ::core::convert::Into::into(ta0_1);
+        for r in 0..3 {
+            j0[r][1usize] = tv[r];
         }
+        let tv: [f64; 3] = ::core::convert::Into::into(ta0_2);
+        for r in 0..3 {
+            j0[r][2usize] = tv[r];
+        }
+        let tv: [f64; 3] = ::core::convert::Into::into(ta0_3);
+        for r in 0..3 {
+            j1[r][0usize] = tv[r];
+        }
+        let tv: [f64; 3] = ::core::convert::Into::into(ta0_4);
+        for r in 0..3 {
+            j1[r][1usize] = tv[r];
+        }
+        value = ::core::option::Option::Some(a0);
     } else {
         let t0 = u[0];
         let t1 = u[1];
@@ -525,16 +562,52 @@ pub fn measurement_jacobian(
     let mut j0: [[f64; 3]; 2] = [[zero; 3]; 2];
     let mut value = ::core::option::Option::None;
     if 3 <= 2 {
-        for k in 0..3 {
-            let mut e0: [f64; 3] = [<f64 as __ad::Zero>::zero(); 3];
-            e0[k] = one;
-            let (v, t) = measurement_jvp(s, landmark, e0);
-            let tv: [f64; 2] = ::core::convert::Into::into(t);
-            for r in 0..2 {
-                j0[r][k] = tv[r];
-            }
-            value = ::core::option::Option::Some(v);
+        let t0 = landmark[0];
+        let t1 = s[0];
+        let t2 = t0 - t1;
+        let dt2_0 = -__ad::one_like(t1);
+        let t3 = landmark[1];
+        let t4 = s[1];
+        let t5 = t3 - t4;
+        let dt5_1 = -__ad::one_like(t4);
+        let t6 = t2 * t2;
+        let dt6_0 = dt2_0 * t2 + t2 * dt2_0;
+        let t7 = t5 * t5;
+        let dt7_1 = dt5_1 * t5 + t5 * dt5_1;
+        let t8 = t6 + t7;
+        let dt8_0 = dt6_0;
+        let dt8_1 = dt7_1;
+        let t9 = __ad::sqrt(t8);
+        let p9_0 = __ad::sqrt_cone_vjp0(t8, t9, __ad::one_like(t9));
+        let dt9_0 = dt8_0 * p9_0;
+        let dt9_1 = dt8_1 * p9_0;
+        let t10 = __ad::atan2(t5, t2);
+        let p10_0 = __ad::atan2_vjp0(t5, t2, t10, __ad::one_like(t10));
+        let p10_1 = __ad::atan2_vjp1(t5, t2, t10, __ad::one_like(t10));
+        let dt10_0 = dt2_0 * p10_1;
+        let dt10_1 = dt5_1 * p10_0;
+        let t11 = s[2];
+        let t12 = t10 - t11;
+        let dt12_0 = dt10_0;
+        let dt12_1 = dt10_1;
+        let dt12_2 = -__ad::one_like(t11);
+        let mut a0 = [t9, t12];
+        let mut ta0_0 = [dt9_0, dt12_0];
+        let mut ta0_1 = [dt9_1, dt12_1];
+        let mut ta0_2 = [__ad::zero_like(t9), dt12_2];
+        let tv: [f64; 2] = ::core::convert::Into::into(ta0_0);
+        for r in 0..2 {
+            j0[r][0usize] = tv[r];
         }
+        let tv: [f64; 2] = ::core::convert::Into::into(ta0_1);
+        for r in 0..2 {
+            j0[r][1usize] = tv[r];
+        }
+        let tv: [f64; 2] = ::core::convert::Into::into(ta0_2);
+        for r in 0..2 {
+            j0[r][2usize] = tv[r];
+        }
+        value = ::core::option::Option::Some(a0);
     } else {
         let t0 = landmark[0];
         let t1 = s[0];
@@ -884,16 +957,61 @@ pub fn box_3d_jacobian(x: [f64; 3]) -> ([f64; 10], [[f64; 3]; 10]) {
     let mut j0: [[f64; 3]; 10] = [[zero; 3]; 10];
     let mut value = ::core::option::Option::None;
     if 3 <= 10 {
-        for k in 0..3 {
-            let mut e0: [f64; 3] = [<f64 as __ad::Zero>::zero(); 3];
-            e0[k] = one;
-            let (v, t) = box_3d_jvp(x, e0);
-            let tv: [f64; 10] = ::core::convert::Into::into(t);
-            for r in 0..10 {
-                j0[r][k] = tv[r];
-            }
-            value = ::core::option::Option::Some(v);
+        let mut a0 = [0.0; 10];
+        let mut ta0_0 = __ad::zeros_like_array(&a0);
+        let mut ta0_1 = __ad::zeros_like_array(&a0);
+        let mut ta0_2 = __ad::zeros_like_array(&a0);
+        for i in 0..10 {
+            let t0 = (i + 1) as f64;
+            let t1 = 0.1 * t0;
+            let t2 = -t1;
+            let t3 = x[0];
+            let t4 = t2 * t3;
+            let dt4_0 = t2 * __ad::one_like(t3);
+            let t5 = __ad::exp(t4);
+            let dt5_0 = __ad::exp_vjp0(t4, t5, dt4_0);
+            let t6 = x[1];
+            let t7 = t2 * t6;
+            let dt7_1 = t2 * __ad::one_like(t6);
+            let t8 = __ad::exp(t7);
+            let dt8_1 = __ad::exp_vjp0(t7, t8, dt7_1);
+            let t9 = t5 - t8;
+            let dt9_0 = dt5_0;
+            let dt9_1 = -dt8_1;
+            let t10 = x[2];
+            let t11 = {
+                let t = t1;
+                (-t).exp()
+            };
+            let t12 = {
+                let t = t1;
+                (-10.0 * t).exp()
+            };
+            let t13 = t11 - t12;
+            let t14 = t10 * t13;
+            let dt14_2 = __ad::one_like(t10) * t13;
+            let t15 = t9 - t14;
+            let dt15_0 = dt9_0;
+            let dt15_1 = dt9_1;
+            let dt15_2 = -dt14_2;
+            a0[i] = t15;
+            ta0_0[i] = dt15_0;
+            ta0_1[i] = dt15_1;
+            ta0_2[i] = dt15_2;
         }
+        let tv: [f64; 10] = ::core::convert::Into::into(ta0_0);
+        for r in 0..10 {
+            j0[r][0usize] = tv[r];
+        }
+        let tv: [f64; 10] = ::core::convert::Into::into(ta0_1);
+        for r in 0..10 {
+            j0[r][1usize] = tv[r];
+        }
+        let tv: [f64; 10] = ::core::convert::Into::into(ta0_2);
+        for r in 0..10 {
+            j0[r][2usize] = tv[r];
+        }
+        value = ::core::option::Option::Some(a0);
     } else {
         let mut a0 = [0.0; 10];
         let mut da0 = __ad::zeros_like_array(&a0);

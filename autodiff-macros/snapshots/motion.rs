@@ -1,7 +1,8 @@
 // Jacobians (examples/common/ekf_model.rs, examples/common/mgh_residuals.rs):
 // the EKF motion model (3 outputs of s and u, so 3 × 5: reverse mode), the
-// range–bearing measurement (2 × 3, reverse mode) and Box 3-D's residuals
-// (10 × 3, a loop into a local array, forward mode).
+// range–bearing measurement (2 × 3, reverse mode: one backward pass per row,
+// each with its unit seed built in) and Box 3-D's residuals (10 × 3, a loop
+// into a local array, forward mode in vector mode: one pass, three tangents).
 #[differentiable(wrt(s, u))]
 pub fn motion(s: [f64; 3], u: [f64; 2], dt: f64) -> [f64; 3] {
     let (v, w) = (u[0], u[1]);

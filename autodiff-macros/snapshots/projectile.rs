@@ -18,3 +18,24 @@ fn projectile(speed: f64, angle: f64) -> f64 {
     }
     py
 }
+
+// The same flight's final state: 4 outputs of 2 inputs, so its `_jacobian`
+// runs forward mode in vector mode, the loop carrying both columns' tangents
+// beside each variable.
+#[differentiable]
+fn trajectory(speed: f64, angle: f64) -> [f64; 4] {
+    let mut px = 0.0;
+    let mut py = 0.0;
+    let mut vx = speed * angle.cos();
+    let mut vy = speed * angle.sin();
+    for _step in 0..STEPS {
+        let v = (vx * vx + vy * vy).sqrt();
+        let ax = -DRAG * v * vx;
+        let ay = -GRAVITY - DRAG * v * vy;
+        px += DT * vx;
+        py += DT * vy;
+        vx += DT * ax;
+        vy += DT * ay;
+    }
+    [px, py, vx, vy]
+}

@@ -104,6 +104,8 @@ pub struct Emitter<'a> {
     /// `row` gets a share, 1, so nothing flows from the others and the
     /// backward pass holds no products with a zero seed.
     pub(crate) row: Option<usize>,
+    /// Vector mode: several tangents per forward pass (see `emit_lanes`).
+    pub(crate) lanes: Option<crate::emit_lanes::Lanes>,
     /// The lifted pass of second order (see `second`): every float a
     /// dual number, the leaves lifted where they are read.
     pub(crate) lifted: Option<crate::second::Lifting>,
@@ -137,6 +139,7 @@ impl<'a> Emitter<'a> {
             tangents,
             repeated: false,
             row: None,
+            lanes: None,
             lifted: None,
             pending: vec![Vec::new(); g.scope_parent.len()],
             number: vec![None; n],

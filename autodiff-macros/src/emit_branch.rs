@@ -59,18 +59,21 @@ impl Emitter<'_> {
             // Forward mode: each differentiated value leaves with its tangent.
             // Elements of parameters have no tangent of their own to hand
             // out: theirs is `t_x[i]`, visible everywhere.
-            for id in exports.iter().filter(|id| self.g[**id].active) {
-                let Some(dt) = self.tangent_of(*id) else {
-                    continue;
-                };
-                if syn::parse2::<syn::Ident>(dt.clone()).is_err() {
-                    continue;
+            for l in 0..self.lane_count() {
+                self.set_lane(l);
+                for id in exports.iter().filter(|id| self.g[**id].active) {
+                    let Some(dt) = self.tangent_of(*id) else {
+                        continue;
+                    };
+                    if syn::parse2::<syn::Ident>(dt.clone()).is_err() {
+                        continue;
+                    }
+                    let zero = quote!(#ad::Zero::zero());
+                    let inside = self.g.within(self.g[*id].scope, arms[0]);
+                    then_vals.push(if inside { dt.clone() } else { zero.clone() });
+                    else_vals.push(if inside { zero } else { dt.clone() });
+                    names.push(dt);
                 }
-                let zero = quote!(#ad::Zero::zero());
-                let inside = self.g.within(self.g[*id].scope, arms[0]);
-                then_vals.push(if inside { dt.clone() } else { zero.clone() });
-                else_vals.push(if inside { zero } else { dt.clone() });
-                names.push(dt);
             }
         }
         code.push(quote! {

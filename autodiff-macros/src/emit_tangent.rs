@@ -24,9 +24,12 @@ impl Emitter<'_> {
             return None;
         }
         if let Some(var) = node.array {
-            return Some(hygienic(format!("ta{var}")).into_token_stream());
+            return Some(self.tangent_array_ident(var).into_token_stream());
         }
         match &node.op {
+            Op::Param(p) | Op::Elem(p) if self.lanes.is_some() => {
+                self.lane_param_tangent(id, *p).flatten()
+            }
             Op::Param(p) => Some(tangent_name(self.sig, *p).into_token_stream()),
             Op::Elem(p) => {
                 let t = tangent_name(self.sig, *p);
@@ -37,8 +40,9 @@ impl Emitter<'_> {
                 let c = self.g[*l].carried.iter().find(|c| c.out == id)?;
                 self.tangent_of(c.phi)
             }
+            _ if self.zero_in_lane(id) => None,
             _ => match self.number[id.index()] {
-                Some(n) => Some(hygienic(format!("dt{n}")).into_token_stream()),
+                Some(n) => Some(self.tangent_ident(n).into_token_stream()),
                 None => Some(self.internal_error("a tangent was used before it was computed")),
             },
         }
@@ -61,12 +65,17 @@ impl Emitter<'_> {
         if !self.g[id].active || matches!(self.g[id].op, Op::LoopOut(_)) {
             return;
         }
-        let Some(expr) = self.tangent_expr(id) else {
-            return;
-        };
-        if let Some(n) = self.number[id.index()] {
-            let dt = hygienic(format!("dt{n}"));
-            code.push(quote!(let #dt = #expr;));
+        self.share_partials(id, code);
+        for l in 0..self.lane_count() {
+            self.set_lane(l);
+            match (self.tangent_expr(id), self.number[id.index()]) {
+                (Some(expr), Some(n)) => {
+                    let dt = self.tangent_ident(n);
+                    code.push(quote!(let #dt = #expr;));
+                }
+                (Some(_), None) => {}
+                (None, _) => self.mark_zero(id),
+            }
         }
     }
 
@@ -114,6 +123,7 @@ impl Emitter<'_> {
                     (None, None) => return None,
                 }
             }
+            Op::Select(_) if tan(1).is_none() && tan(2).is_none() => return None,
             Op::Select(_) => {
                 let c = arg(0);
                 let (a, b) = (
@@ -166,6 +176,7 @@ impl Emitter<'_> {
                         terms.extend(rest.map(|(l, r)| quote!(#ad::#f(#l, #r))));
                         quote!(#(#terms)+*)
                     }
+                    Tangent::Rule if (0..node.args.len()).all(|k| tan(k).is_none()) => return None,
                     Tangent::Rule => {
                         let f = format_ident!("{}_jvp", name);
                         let tans = (0..node.args.len()).map(|k| self.tangent_or_zero(node.args[k]));
@@ -175,6 +186,10 @@ impl Emitter<'_> {
                         let mut terms = Vec::new();
                         for (k, _) in p.diff.iter().enumerate().filter(|(_, d)| **d) {
                             let Some(t) = tan(k) else { continue };
+                            if let Some(pk) = self.shared_partial(id, k) {
+                                terms.push(quote!(#t * #pk));
+                                continue;
+                            }
                             let f = format_ident!("{}_vjp{}", name, k);
                             terms.push(if p.tangent == Tangent::Pushforward {
                                 quote!(#ad::#f(#(#args,)* #y, #t))
@@ -198,26 +213,45 @@ impl Emitter<'_> {
     /// differentiated function (or a custom rule) gives value and tangent.
     pub(crate) fn tangent_call(&mut self, id: Id, code: &mut Vec<TokenStream>) {
         let node = &self.g[id];
-        let Op::Call { pushforward, .. } = &node.op else {
+        let Op::Call {
+            func, pushforward, ..
+        } = &node.op
+        else {
             return;
         };
-        let ad = &self.names.ad;
+        let (func, pushforward) = (func.clone(), pushforward.clone());
+        let ad = self.names.ad.clone();
         let args: Vec<TokenStream> = node.args.iter().map(|a| self.operand(*a)).collect();
-        let tans: Vec<TokenStream> = node
-            .args
-            .iter()
-            .map(|a| {
-                self.tangent_of(*a)
-                    .unwrap_or_else(|| quote!(#ad::NoTangent))
-            })
-            .collect();
-        let pushforward = pushforward.clone();
         let t = self.bind(id);
-        let dt = match self.number[id.index()] {
-            Some(n) => hygienic(format!("dt{n}")),
-            None => return,
+        let Some(n) = self.number[id.index()] else {
+            return;
         };
-        code.push(quote!(let (#t, #dt) = #pushforward(#(#args,)* #(#tans),*);));
+        // One call per lane with a tangent; the first binds the value.
+        let mut value = Some(t.clone());
+        for l in 0..self.lane_count() {
+            self.set_lane(l);
+            let tans: Vec<Option<TokenStream>> = self.g[id]
+                .args
+                .iter()
+                .map(|a| self.tangent_of(*a))
+                .collect();
+            if self.lanes.is_some() && tans.iter().all(Option::is_none) {
+                self.mark_zero(id);
+                continue;
+            }
+            let tans = tans
+                .into_iter()
+                .map(|t| t.unwrap_or_else(|| quote!(#ad::NoTangent)));
+            let dt = self.tangent_ident(n);
+            let lhs = match value.take() {
+                Some(t) => t.into_token_stream(),
+                None => quote!(_),
+            };
+            code.push(quote!(let (#lhs, #dt) = #pushforward(#(#args,)* #(#tans),*);));
+        }
+        if let Some(t) = value {
+            code.push(quote!(let #t = #func(#(#args),*);));
+        }
     }
 
     /// A loop in forward mode: each carried variable's tangent is carried
@@ -234,9 +268,12 @@ impl Emitter<'_> {
             let t = self.bind(c.phi);
             code.push(quote!(let mut #t = #init;));
             if self.g[c.phi].active {
-                let start = self.tangent_or_zero(c.init);
-                if let Some(dt) = self.tangent_of(c.phi) {
-                    code.push(quote!(let mut #dt = #start;));
+                for l in 0..self.lane_count() {
+                    self.set_lane(l);
+                    let start = self.tangent_or_zero(c.init);
+                    if let Some(dt) = self.tangent_of(c.phi) {
+                        code.push(quote!(let mut #dt = #start;));
+                    }
                 }
             }
         }
@@ -244,8 +281,11 @@ impl Emitter<'_> {
         let mut pairs = Vec::new();
         for c in live.iter().filter(|c| c.next != c.phi) {
             pairs.push((self.operand(c.phi), self.operand(c.next)));
-            if let (true, Some(dt)) = (self.g[c.phi].active, self.tangent_of(c.phi)) {
-                pairs.push((dt, self.tangent_or_zero(c.next)));
+            for l in 0..self.lane_count() {
+                self.set_lane(l);
+                if let (true, Some(dt)) = (self.g[c.phi].active, self.tangent_of(c.phi)) {
+                    pairs.push((dt, self.tangent_or_zero(c.next)));
+                }
             }
         }
         let updates = simultaneous(pairs);
@@ -255,13 +295,20 @@ impl Emitter<'_> {
 
     /// The tangent array of a local array, beside it: created with it and
     /// written where it is written.
-    pub(crate) fn tangent_array(&self, id: Id, code: &mut Vec<TokenStream>) {
-        let node = &self.g[id];
-        let Some(var) = node.array else { return };
+    pub(crate) fn tangent_array(&mut self, id: Id, code: &mut Vec<TokenStream>) {
+        let Some(var) = self.g[id].array else { return };
         if !self.array_active[var.index()] {
             return;
         }
-        let (a, ta) = (hygienic(format!("a{var}")), hygienic(format!("ta{var}")));
+        for l in 0..self.lane_count() {
+            self.set_lane(l);
+            self.tangent_array_lane(id, var, code);
+        }
+    }
+
+    fn tangent_array_lane(&self, id: Id, var: impl std::fmt::Display, code: &mut Vec<TokenStream>) {
+        let node = &self.g[id];
+        let (a, ta) = (hygienic(format!("a{var}")), self.tangent_array_ident(var));
         let ad = &self.names.ad;
         match &node.op {
             Op::ArrNew { repeat, .. } => match (repeat, node.args.as_slice()) {

@@ -162,7 +162,7 @@ fn emit(
     } else {
         None
     };
-    let jacobian = crate::jacobian::jacobian(item, sig, names, rows);
+    let jacobian = crate::jacobian::jacobian(item, sig, names, rows, Some((lowered, out)));
     let grad = if sig.returns_many() {
         names.tensor_grad_stub(item, sig)
     } else {
@@ -258,7 +258,12 @@ fn pushforward_body(item: &ItemFn, sig: &Sig, names: &Names) -> TokenStream {
 /// The result as the function's type: a vector built in a local array is
 /// converted (`Vector::from(a0)`), a nested array literal unflattened;
 /// anything else is returned as it is.
-fn as_result(sig: &Sig, value: TokenStream, in_array: bool, nested: bool) -> TokenStream {
+pub(crate) fn as_result(
+    sig: &Sig,
+    value: TokenStream,
+    in_array: bool,
+    nested: bool,
+) -> TokenStream {
     if nested {
         let ad = crate::names::ad_path();
         quote!(#ad::unflatten(#value))

@@ -11,7 +11,10 @@
 //! | `Vector<T, N>` | `Matrix<T, M, N>`                                |
 //! | scalar         | the result's type, `[T; M]` or `Vector<T, M>`    |
 
+use crate::emit_lanes::{forward_lanes, lane_seed, Seed, MAX_LANES};
 use crate::expand::{Reverse, Rows};
+use crate::graph::Id;
+use crate::lower::Lowered;
 use crate::names::{hygienic, Names};
 use crate::sig::{Shape, Sig};
 use proc_macro2::{Span, TokenStream};
@@ -73,7 +76,13 @@ fn input(sig: &Sig, p: usize) -> Option<Input> {
 
 /// `f_jacobian`, or for shapes it does not cover, a stub whose every call
 /// is a compile error saying what is supported.
-pub fn jacobian(item: &ItemFn, sig: &Sig, names: &Names, rows: Option<Rows>) -> TokenStream {
+pub fn jacobian(
+    item: &ItemFn,
+    sig: &Sig,
+    names: &Names,
+    rows: Option<Rows>,
+    graph: Option<(&Lowered, Id)>,
+) -> TokenStream {
     let diff: Vec<usize> = (0..sig.params.len())
         .filter(|&p| sig.params[p].diff)
         .collect();
@@ -85,7 +94,7 @@ pub fn jacobian(item: &ItemFn, sig: &Sig, names: &Names, rows: Option<Rows>) -> 
     let inputs: Option<Vec<Input>> = diff.iter().map(|&p| input(sig, p)).collect();
     match (out, inputs) {
         (Some(out), Some(inputs)) if !diff.is_empty() => {
-            generate(item, sig, names, &out, &diff, &inputs, rows)
+            generate(item, sig, names, &out, &diff, &inputs, rows, graph)
         }
         _ => stub(item, sig, names),
     }
@@ -99,6 +108,7 @@ fn generate(
     diff: &[usize],
     inputs: &[Input],
     rows: Option<Rows>,
+    graph: Option<(&Lowered, Id)>,
 ) -> TokenStream {
     let (krate, ad) = (&names.krate, &names.ad);
     let name = item.sig.ident.unraw();
@@ -214,6 +224,81 @@ fn generate(
                 }
             },
         });
+    }
+    // Vector mode: where every input's length is a literal and there are
+    // few enough columns, one pass carries every column's tangent.
+    let lens: Option<Vec<Option<usize>>> = inputs
+        .iter()
+        .map(|input| match input {
+            Input::Array(d) | Input::Vector(d) => literal_len(&d.len).map(Some),
+            Input::Scalar => Some(None),
+        })
+        .collect();
+    let seeds: Option<Vec<Seed>> = lens.map(|lens| {
+        lens.iter()
+            .zip(diff)
+            .flat_map(|(len, &param)| match len {
+                Some(n) => (0..*n)
+                    .map(|k| Seed {
+                        param,
+                        coord: Some(k),
+                    })
+                    .collect::<Vec<_>>(),
+                None => vec![Seed { param, coord: None }],
+            })
+            .collect()
+    });
+    if let (Some(seeds), Some((lowered, out_id))) = (seeds.filter(|s| s.len() <= MAX_LANES), graph)
+    {
+        let scratch = crate::ctx::Ctxt::default();
+        let pass = forward_lanes(&scratch, &lowered.graph, sig, names, out_id, seeds.clone());
+        // The same graph as `_jvp`'s, which reported any error in it: one
+        // here is a broken invariant of the emitter, reported, never skipped.
+        if let Err(errors) = scratch.finish() {
+            return errors.to_compile_error();
+        }
+        let g = &lowered.graph;
+        let in_array = g[out_id].array.is_some();
+        let result = crate::expand::as_result(sig, pass.value, in_array, false);
+        let read = &pass.seed_read;
+        let decls = seeds
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| read[*l])
+            .map(|(l, seed)| {
+                let (e, owned) = (lane_seed(l), &sig.params[seed.param].owned);
+                match seed.coord {
+                    Some(k) => {
+                        let z = zeros_of(owned);
+                        quote!(let mut #e: #owned = #z; #e[#k] = #one;)
+                    }
+                    None => quote!(let #e: #owned = #one;),
+                }
+            });
+        let stores = seeds.iter().zip(pass.tangents).map(|(seed, tan)| {
+            let i = diff.iter().position(|&p| p == seed.param).unwrap_or(0);
+            let j = &blocks[i];
+            let tan = crate::expand::as_result(sig, tan, in_array, false);
+            let store = match (&inputs[i], seed.coord) {
+                (Input::Array(_), Some(k)) => quote!(#j[#r][#k] = #tv[#r];),
+                (Input::Vector(_), Some(k)) => quote!(#j[(#r, #k)] = #tv[#r];),
+                _ => quote!(#j[#r] = #tv[#r];),
+            };
+            quote! {
+                let #tv: [#t; #m] = ::core::convert::Into::into(#tan);
+                for #r in 0..#m {
+                    #store
+                }
+            }
+        });
+        let (code, items) = (&pass.code, &lowered.items);
+        forward = vec![quote! {
+            #(#items)*
+            #(#decls)*
+            #(#code)*
+            #(#stores)*
+            #value = ::core::option::Option::Some(#result);
+        }];
     }
     // Reverse: one pass per output, seed eᵣ; the gradients are row r.
     let grads: Vec<Ident> = (0..inputs.len())
@@ -338,6 +423,14 @@ fn generate(
             (#value, #(#blocks),*)
         }
     }
+}
+
+/// A length written as an integer literal.
+fn literal_len(len: &TokenStream) -> Option<usize> {
+    syn::parse2::<syn::LitInt>(len.clone())
+        .ok()?
+        .base10_parse()
+        .ok()
 }
 
 /// `f_jacobian` for a function whose shapes it does not cover: generic in

@@ -25,6 +25,7 @@ mod emit_array;
 mod emit_backward;
 mod emit_branch;
 mod emit_fission;
+mod emit_lanes;
 mod emit_loop;
 mod emit_params;
 mod emit_tangent;

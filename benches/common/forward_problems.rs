@@ -386,3 +386,108 @@ pub fn projectile_dualvec(p: &[f64; 2]) -> Grad2 {
     );
     (v, [g[0], g[1]])
 }
+
+// ---------------------------------------------------------------------------
+// The same flight's whole final state: a Jacobian in vector mode.
+// ---------------------------------------------------------------------------
+
+/// The final state `(px, py, vx, vy)` of [`projectile`]'s flight: four
+/// outputs of two inputs, so `trajectory_jacobian` runs forward mode, and
+/// in vector mode: one pass through the 200 steps carries both columns.
+#[differentiable]
+pub fn trajectory(speed: f64, angle: f64) -> [f64; 4] {
+    let mut px = 0.0;
+    let mut py = 0.0;
+    let mut vx = speed * angle.cos();
+    let mut vy = speed * angle.sin();
+    for _step in 0..STEPS {
+        let v = (vx * vx + vy * vy).sqrt();
+        let ax = -DRAG * v * vx;
+        let ay = -GRAVITY - DRAG * v * vy;
+        px += DT * vx;
+        py += DT * vy;
+        vx += DT * ax;
+        vy += DT * ay;
+    }
+    [px, py, vx, vy]
+}
+
+/// `(state, ∂state/∂speed, ∂state/∂angle)`, every method's result.
+pub type Jac4 = ([f64; 4], [f64; 4], [f64; 4]);
+
+/// The generated `_jacobian`: both columns in one pass (vector mode).
+#[inline]
+pub fn trajectory_gen(p: &[f64; 2]) -> Jac4 {
+    trajectory_jacobian(p[0], p[1])
+}
+
+/// The generated tangent, one `_jvp` call per column: what `_jacobian`
+/// runs where vector mode does not apply (and ran before it existed).
+#[inline]
+pub fn trajectory_columns(p: &[f64; 2]) -> Jac4 {
+    let (v, ds) = trajectory_jvp(p[0], p[1], 1.0, 0.0);
+    let (_, da) = trajectory_jvp(p[0], p[1], 0.0, 1.0);
+    (v, ds, da)
+}
+
+/// Hand-written, both columns carried in one pass.
+#[inline]
+pub fn trajectory_hand(p: &[f64; 2]) -> Jac4 {
+    let [speed, angle] = *p;
+    let (sin, cos) = (angle.sin(), angle.cos());
+    let (mut px, mut py) = (0.0, 0.0);
+    let (mut dpx, mut dpy) = ([0.0; 2], [0.0; 2]);
+    let (mut vx, mut vy) = (speed * cos, speed * sin);
+    let mut dvx = [cos, -speed * sin];
+    let mut dvy = [sin, speed * cos];
+    for _ in 0..STEPS {
+        let v = (vx * vx + vy * vy).sqrt();
+        let kv = DRAG * v;
+        let inv = 1.0 / v;
+        px += DT * vx;
+        py += DT * vy;
+        for k in 0..2 {
+            let dv = (vx * dvx[k] + vy * dvy[k]) * inv;
+            let dax = -DRAG * (dv * vx) - kv * dvx[k];
+            let day = -DRAG * (dv * vy) - kv * dvy[k];
+            dpx[k] += DT * dvx[k];
+            dpy[k] += DT * dvy[k];
+            dvx[k] += DT * dax;
+            dvy[k] += DT * day;
+        }
+        vx += DT * (-kv * vx);
+        vy += DT * (-GRAVITY - kv * vy);
+    }
+    let col = |k: usize| [dpx[k], dpy[k], dvx[k], dvy[k]];
+    ([px, py, vx, vy], col(0), col(1))
+}
+
+/// num-dual's `jacobian` (`DualSVec64<2>`: one pass, two derivatives).
+#[inline]
+pub fn trajectory_dualvec(p: &[f64; 2]) -> Jac4 {
+    type D = DualSVec64<2>;
+    let (v, j) = num_dual::jacobian(
+        |x: nalgebra::SVector<D, 2>| -> nalgebra::SVector<D, 4> {
+            let (speed, angle) = (x[0], x[1]);
+            let (mut px, mut py) = (D::from_re(0.0), D::from_re(0.0));
+            let mut vx = speed * angle.cos();
+            let mut vy = speed * angle.sin();
+            for _ in 0..STEPS {
+                let v = (vx * vx + vy * vy).sqrt();
+                let ax = v * -DRAG * vx;
+                let ay = -(v * DRAG * vy) - GRAVITY;
+                px += vx * DT;
+                py += vy * DT;
+                vx += ax * DT;
+                vy += ay * DT;
+            }
+            nalgebra::SVector::from([px, py, vx, vy])
+        },
+        nalgebra::SVector::from(*p),
+    );
+    (
+        [v[0], v[1], v[2], v[3]],
+        [j[(0, 0)], j[(1, 0)], j[(2, 0)], j[(3, 0)]],
+        [j[(0, 1)], j[(1, 1)], j[(2, 1)], j[(3, 1)]],
+    )
+}

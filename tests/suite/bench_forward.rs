@@ -226,3 +226,33 @@ fn a_wrong_tangent_fails() {
     let wrong = [g[0], g[1] * (1.0 + 1e-10)];
     assert_eq!(agree(&wrong, &g, EXACT), Err(1));
 }
+
+/// The flight's whole final state: its Jacobian four ways (vector mode,
+/// one `_jvp` per column, by hand, num-dual's `jacobian`), and central
+/// differences.
+#[test]
+fn trajectory_jacobians_agree() {
+    let flat = |r: Jac4| {
+        let mut v = r.0.to_vec();
+        v.extend(r.1);
+        v.extend(r.2);
+        v
+    };
+    for p in launches() {
+        let gen = trajectory_gen(&p);
+        assert_eq!(gen.0, trajectory(p[0], p[1]), "trajectory value at {p:?}");
+        for (name, f) in [
+            ("columns", trajectory_columns as fn(&[f64; 2]) -> Jac4),
+            ("hand", trajectory_hand),
+            ("dualvec", trajectory_dualvec),
+        ] {
+            let what = format!("trajectory {name} at {p:?}");
+            assert_agree(&what, &flat(gen), &flat(f(&p)), EXACT);
+        }
+        for r in 0..4 {
+            let fd = fd_grad(|q| trajectory(q[0], q[1])[r], p);
+            let what = format!("trajectory fd, output {r}, at {p:?}");
+            assert_agree(&what, &[gen.1[r], gen.2[r]], &fd, 1e-6);
+        }
+    }
+}

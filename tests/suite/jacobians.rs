@@ -90,7 +90,7 @@ fn trace_and_corner(m: Matrix<f64, 2, 2>, k: f64) -> f64 {
 }
 
 /// Column k of the Jacobian of `f` by dual numbers along eₖ.
-fn dual_columns<T: Prec, const N: usize, const M: usize>(
+pub(crate) fn dual_columns<T: Prec, const N: usize, const M: usize>(
     x: [T; N],
     f: impl Fn([T::D; N]) -> [T::D; M],
 ) -> [[T; N]; M] {
@@ -107,7 +107,7 @@ fn dual_columns<T: Prec, const N: usize, const M: usize>(
 }
 
 /// Central differences of `f` (f64).
-fn fd_columns<const N: usize, const M: usize>(
+pub(crate) fn fd_columns<const N: usize, const M: usize>(
     x: [f64; N],
     f: impl Fn([f64; N]) -> [f64; M],
 ) -> [[f64; N]; M] {
@@ -125,7 +125,12 @@ fn fd_columns<const N: usize, const M: usize>(
     j
 }
 
-fn same<const N: usize, const M: usize>(what: &str, a: [[f64; N]; M], b: [[f64; N]; M], rtol: f64) {
+pub(crate) fn same<const N: usize, const M: usize>(
+    what: &str,
+    a: [[f64; N]; M],
+    b: [[f64; N]; M],
+    rtol: f64,
+) {
     for r in 0..M {
         for k in 0..N {
             close(&format!("{what} [{r}][{k}]"), a[r][k], b[r][k], rtol, 1e-12);
@@ -353,7 +358,7 @@ fn nine_rows<T: Float>(x: [T; 10]) -> [T; 9] {
     ]
 }
 
-fn check_rows<T: Prec, const N: usize, const M: usize>(
+pub(crate) fn check_rows<T: Prec, const N: usize, const M: usize>(
     name: &str,
     x: [T; N],
     jac: impl Fn([T; N]) -> ([T; M], [[T; N]; M]),

@@ -39,5 +39,6 @@ mod regressions;
 mod second_order;
 mod smoke;
 mod syntax;
+mod vector_mode;
 mod vector_outputs;
 mod vector_smoke;
