@@ -528,3 +528,38 @@ fn methods_and_local_items() {
     near(dy, fd(|t| lint_bait(1.5, t, 9.0), 2.0));
     assert_eq!(du, 0.0);
 }
+
+/// Jacobians in both of their plans, with parameters named like what they
+/// generate: the lanes' seeds (`e0`), shared derivatives (`p1_0`), lane
+/// tangents (`dt0_1`), the rows' and columns' counters (`r`, `k`), and the
+/// unit constants (`one`, `zero`).
+#[differentiable(wrt(e0, p1_0))]
+fn lanes_names(e0: f64, p1_0: f64, one: f64, r: usize) -> [f64; 3] {
+    let s = (e0 * p1_0).sin();
+    [s * one, (e0 * e0 + p1_0 * p1_0).sqrt(), s * r as f64]
+}
+
+#[differentiable(wrt(dt0_1))]
+fn rows_names(dt0_1: [f64; 3], zero: f64, k: f64) -> [f64; 2] {
+    [dt0_1[0] * dt0_1[1] + zero, (dt0_1[2] * k).exp()]
+}
+
+#[test]
+fn jacobian_names_do_not_clash() {
+    let (e0, p1_0) = (0.3, -1.2);
+    let (v, je, jp) = lanes_names_jacobian(e0, p1_0, 2.0, 3);
+    assert_eq!(v, lanes_names(e0, p1_0, 2.0, 3));
+    for r in 0..3 {
+        near(je[r], fd(|e| lanes_names(e, p1_0, 2.0, 3)[r], e0));
+        near(jp[r], fd(|p| lanes_names(e0, p, 2.0, 3)[r], p1_0));
+    }
+    let x = [0.5, -2.0, 0.25];
+    let (v, j) = rows_names_jacobian(x, 1.0, 2.0);
+    assert_eq!(v, rows_names(x, 1.0, 2.0));
+    let exact = [[x[1], x[0], 0.0], [0.0, 0.0, 2.0 * (x[2] * 2.0).exp()]];
+    for r in 0..2 {
+        for k in 0..3 {
+            near(j[r][k], exact[r][k]);
+        }
+    }
+}

@@ -6,13 +6,15 @@
 //! Run: `cargo bench -p autodiff-macros --bench expand` (table and the
 //! whole-build comparison: BENCHMARKS.md, "Compile time").
 //!
-//! Three shapes, each at 350, 700, 1,400 and 2,800 operations:
+//! Five shapes, each at 350, 700, 1,400 and 2,800 operations:
 //! * `sum`: unrolled extended Rosenbrock written as one expression over an
 //!   array parameter, 7 operations a term;
 //! * `lets`: the same terms as `let` statements accumulated with `+=`;
 //! * `branches`: one `if` per term (a branch, a comparison and a select
 //!   besides the arithmetic), so the per-branch work is timed too;
-//! * `loops`: a loop per term that runs backwards and keeps values.
+//! * `loops`: a loop per term that runs backwards and keeps values;
+//! * `vector`: the terms spread over eight results `[f64; 8]` of eight
+//!   inputs, so `_jacobian` emits its eight seeded rows and eight lanes.
 
 // The macro's modules, compiled into the benchmark: a proc-macro crate
 // exports nothing else (the same trick as serde_derive's internals).
@@ -46,6 +48,9 @@ mod emit_branch;
 #[allow(dead_code)]
 #[path = "../src/emit_fission.rs"]
 mod emit_fission;
+#[allow(dead_code)]
+#[path = "../src/emit_lanes.rs"]
+mod emit_lanes;
 #[allow(dead_code)]
 #[path = "../src/emit_loop.rs"]
 mod emit_loop;
@@ -130,6 +135,25 @@ pub fn source(shape: &str, ops: usize) -> String {
             }
             s + "s"
         }
+        "vector" => {
+            // Eight results: the Jacobian's seeded rows and its lanes each
+            // walk the whole function once more.
+            let mut s = String::new();
+            for r in 0..8 {
+                s += &format!("let mut s{r} = 0.0;\n");
+            }
+            for k in 0..terms {
+                let (a, b, r) = (k % 8, (k + 3) % 8, k % 8);
+                s += &format!(
+                    "s{r} += (x[{a}] - {k}.5) * (x[{b}] + {k}.25) * x[{a}] - x[{b}] * {k}.75;\n"
+                );
+            }
+            let outs: Vec<String> = (0..8).map(|r| format!("s{r}")).collect();
+            return format!(
+                "fn f(x: [f64; 8]) -> [f64; 8] {{\n{s}[{}]\n}}",
+                outs.join(", ")
+            );
+        }
         _ => {
             let mut s = String::from("let mut s = 0.0;\n");
             for k in 0..terms {
@@ -168,6 +192,11 @@ fn lets(bencher: divan::Bencher, ops: usize) {
 #[divan::bench(args = OPS)]
 fn branches(bencher: divan::Bencher, ops: usize) {
     expand("branches", ops, bencher);
+}
+
+#[divan::bench(args = OPS)]
+fn vector(bencher: divan::Bencher, ops: usize) {
+    expand("vector", ops, bencher);
 }
 
 #[divan::bench(args = OPS)]

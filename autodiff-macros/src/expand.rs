@@ -162,7 +162,11 @@ fn emit(
     } else {
         None
     };
-    let jacobian = crate::jacobian::jacobian(item, sig, names, rows, Some((lowered, out)));
+    let plans = crate::jacobian::Plans {
+        rows,
+        graph: Some((lowered, out)),
+    };
+    let jacobian = crate::jacobian::jacobian(item, sig, names, plans);
     let grad = if sig.returns_many() {
         names.tensor_grad_stub(item, sig)
     } else {

@@ -23,7 +23,11 @@ pub fn stub(item: &ItemFn, sig: &Sig, names: &Names, errors: syn::Error) -> Toke
     };
     let graph = names.graph_fn(item, "");
     let second = crate::hessian::fallback(item, sig, names);
-    let jacobian = crate::jacobian::jacobian(item, sig, names, None, None);
+    let plans = crate::jacobian::Plans {
+        rows: None,
+        graph: None,
+    };
+    let jacobian = crate::jacobian::jacobian(item, sig, names, plans);
     let pullback_sig = names.pullback_sig(item, sig);
     let jvp_sig = names.jvp_sig(item, sig);
     let pushforward_sig = names.pushforward_sig(item, sig);

@@ -76,13 +76,14 @@ fn input(sig: &Sig, p: usize) -> Option<Input> {
 
 /// `f_jacobian`, or for shapes it does not cover, a stub whose every call
 /// is a compile error saying what is supported.
-pub fn jacobian(
-    item: &ItemFn,
-    sig: &Sig,
-    names: &Names,
-    rows: Option<Rows>,
-    graph: Option<(&Lowered, Id)>,
-) -> TokenStream {
+/// What `_jacobian` can build on besides `_jvp` and `_vjp` calls: the
+/// reverse rows after one forward pass, and the graph, for vector mode.
+pub(crate) struct Plans<'a> {
+    pub rows: Option<Rows>,
+    pub graph: Option<(&'a Lowered, Id)>,
+}
+
+pub fn jacobian(item: &ItemFn, sig: &Sig, names: &Names, plans: Plans) -> TokenStream {
     let diff: Vec<usize> = (0..sig.params.len())
         .filter(|&p| sig.params[p].diff)
         .collect();
@@ -94,7 +95,7 @@ pub fn jacobian(
     let inputs: Option<Vec<Input>> = diff.iter().map(|&p| input(sig, p)).collect();
     match (out, inputs) {
         (Some(out), Some(inputs)) if !diff.is_empty() => {
-            generate(item, sig, names, &out, &diff, &inputs, rows, graph)
+            generate(item, sig, names, &out, &diff, &inputs, plans)
         }
         _ => stub(item, sig, names),
     }
@@ -107,8 +108,7 @@ fn generate(
     out: &Dim,
     diff: &[usize],
     inputs: &[Input],
-    rows: Option<Rows>,
-    graph: Option<(&Lowered, Id)>,
+    Plans { rows, graph }: Plans,
 ) -> TokenStream {
     let (krate, ad) = (&names.krate, &names.ad);
     let name = item.sig.ident.unraw();
