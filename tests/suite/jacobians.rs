@@ -131,9 +131,30 @@ pub(crate) fn same<const N: usize, const M: usize>(
     b: [[f64; N]; M],
     rtol: f64,
 ) {
+    same_above(what, a, b, rtol, 1e-12);
+}
+
+/// Against central differences: relative, and absolute near 0.
+pub(crate) fn near_fd<const N: usize, const M: usize>(
+    what: &str,
+    j: [[f64; N]; M],
+    fd: [[f64; N]; M],
+    tol: f64,
+) {
+    same_above(what, j, fd, tol, 1.0);
+}
+
+/// Entry by entry, relative to `max(|a|, |b|, floor)`.
+fn same_above<const N: usize, const M: usize>(
+    what: &str,
+    a: [[f64; N]; M],
+    b: [[f64; N]; M],
+    rtol: f64,
+    floor: f64,
+) {
     for r in 0..M {
         for k in 0..N {
-            close(&format!("{what} [{r}][{k}]"), a[r][k], b[r][k], rtol, 1e-12);
+            close(&format!("{what} [{r}][{k}]"), a[r][k], b[r][k], rtol, floor);
         }
     }
 }
@@ -377,6 +398,34 @@ pub(crate) fn check_rows<T: Prec, const N: usize, const M: usize>(
     }
 }
 
+/// The seeded-rows functions at one point, in precision `T`.
+fn seeded_rows_at<T: Prec>(p: [f64; 4]) {
+    let x = p.map(T::of);
+    let c = T::of(0.7);
+    check_rows(
+        "shapes",
+        x,
+        |x| seeded_shapes_jacobian(x, c),
+        |x| seeded_shapes(x, c),
+        |d| seeded_shapes(d, T::cst(c)),
+    );
+    let y = [x[0], x[1], x[2]];
+    check_rows(
+        "repeats",
+        y,
+        seeded_repeats_jacobian,
+        seeded_repeats,
+        seeded_repeats,
+    );
+    check_rows(
+        "result read",
+        y,
+        result_read_jacobian,
+        result_read,
+        result_read,
+    );
+}
+
 #[test]
 fn seeded_rows_match_dual_numbers() {
     for p in [
@@ -384,52 +433,8 @@ fn seeded_rows_match_dual_numbers() {
         [0.0, 0.0, 0.0, 0.0],
         [-3.0, 1e-3, 1e3, -2.0],
     ] {
-        let x = p.map(f64::of);
-        check_rows(
-            "shapes",
-            x,
-            |x| seeded_shapes_jacobian(x, 0.7),
-            |x| seeded_shapes(x, 0.7),
-            |d| seeded_shapes(d, D64::cst(0.7)),
-        );
-        let x = p.map(f32::of);
-        check_rows(
-            "shapes",
-            x,
-            |x| seeded_shapes_jacobian(x, 0.7),
-            |x| seeded_shapes(x, 0.7),
-            |d| seeded_shapes(d, D32::cst(0.7)),
-        );
-        let y = [p[0], p[1], p[2]];
-        check_rows(
-            "repeats",
-            y,
-            seeded_repeats_jacobian,
-            seeded_repeats,
-            seeded_repeats,
-        );
-        check_rows(
-            "result read",
-            y,
-            result_read_jacobian,
-            result_read,
-            result_read,
-        );
-        let y = y.map(f32::of);
-        check_rows(
-            "repeats",
-            y,
-            seeded_repeats_jacobian,
-            seeded_repeats,
-            seeded_repeats,
-        );
-        check_rows(
-            "result read",
-            y,
-            result_read_jacobian,
-            result_read,
-            result_read,
-        );
+        seeded_rows_at::<f64>(p);
+        seeded_rows_at::<f32>(p);
     }
     let x: [f64; 10] = core::array::from_fn(|i| 0.3 * i as f64 - 1.1);
     check_rows("nine rows", x, nine_rows_jacobian, nine_rows, nine_rows);

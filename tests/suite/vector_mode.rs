@@ -10,21 +10,8 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::common::{close, Prec};
-use crate::jacobians::{check_rows, fd_columns, same};
+use crate::jacobians::{check_rows, fd_columns, near_fd};
 
-/// Against central differences: relative, and absolute near 0.
-fn near_fd<const N: usize, const M: usize>(
-    what: &str,
-    j: [[f64; N]; M],
-    fd: [[f64; N]; M],
-    tol: f64,
-) {
-    for r in 0..M {
-        for k in 0..N {
-            close(&format!("{what} [{r}][{k}]"), j[r][k], fd[r][k], tol, 1.0);
-        }
-    }
-}
 use autodiff::{custom_jvp, differentiable, Float, Vector};
 
 fn c<T: Float>(v: f64) -> T {

@@ -1,4 +1,4 @@
-//! Writes the test of one generated program: the functions, their tracing twins, the evaluation points and a `run()` that checks `_grad`, `_vjp` and `_jvp` against the dual-number oracle and finite differences in f64 and f32.
+//! Writes the test of one generated program: the functions, their tracing twins, two vector-valued twins, the evaluation points and a `run()` that checks `_grad`, `_vjp`, `_jvp`, `_hvp` and the twins' `_jacobian` (vector mode, and rows with their seeds built in) against the dual-number oracle, and the gradients against finite differences, in f64 and f32.
 //!
 //! The emitted module expects `super::harness` (tests/fuzz/tests/harness)
 //! to be in scope; the suite and the shrinker's scratch crate both provide it.
@@ -167,6 +167,33 @@ fn grads_pat(f: &Func) -> String {
     format!("(val, {})", ds.join(", "))
 }
 
+/// `(val, j0, j1, ..)`: the value and one Jacobian block per
+/// differentiated parameter.
+fn jac_pat(f: &Func) -> String {
+    let n = f.params.iter().filter(|p| p.wrt).count();
+    let js: Vec<String> = (0..n).map(|k| format!("j{k}")).collect();
+    format!("(val, {})", js.join(", "))
+}
+
+/// The Jacobian blocks as one `[[T; NW]; m]`, columns in input order.
+fn gather_jacobian(f: &Func, m: usize) -> String {
+    let mut s = format!("let mut j = [[T::zero(); NW]; {m}]; for r in 0..{m} {{ ");
+    let mut k = 0;
+    for (gi, p) in f.params.iter().filter(|p| p.wrt).enumerate() {
+        match p.ty {
+            PTy::Arr(n) => {
+                let _ = write!(s, "j[r][{k}..{}].copy_from_slice(&j{gi}[r]); ", k + n);
+                k += n;
+            }
+            _ => {
+                let _ = write!(s, "j[r][{k}] = j{gi}[r]; ");
+                k += 1;
+            }
+        }
+    }
+    s + "} "
+}
+
 fn table(rows: &[Vec<String>], ty: &str, width: usize) -> String {
     let rs: Vec<String> = rows.iter().map(|r| format!("[{}]", r.join(", "))).collect();
     format!("[[{ty}; {width}]; {}] = [{}]", rows.len(), rs.join(", "))
@@ -225,6 +252,10 @@ pub fn case(p: &Program, modname: &str, name: &str) -> String {
     s.push_str(&print::program(p, Mode::Plain, 1));
     s.push_str(&print::program(p, Mode::Trace, 1));
     s.push_str(&print::program(p, Mode::Concrete, 1));
+    let (twin_a, ma) = print::jacobian_twin(f, "f_va", true, 1);
+    let (twin_b, mb) = print::jacobian_twin(f, "f_vb", false, 1);
+    s.push_str(&twin_a);
+    s.push_str(&twin_b);
     let _ = writeln!(s, "    const NAME: &str = {name:?};");
     let _ = writeln!(s, "    const SRC: &str = {src:?};");
     let _ = writeln!(s, "    const NW: usize = {nw};");
@@ -279,8 +310,25 @@ pub fn case(p: &Program, modname: &str, name: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "        point::<T, NW>(NAME, SRC, W[pt], fv, gr, vj, jv, du, tr) && second::<T, NW>(NAME, SRC, W[pt], gr, hv, nd)"
+        "        let ok = point::<T, NW>(NAME, SRC, W[pt], fv, gr, vj, jv, du, tr) && second::<T, NW>(NAME, SRC, W[pt], gr, hv, nd);"
     );
+    // The vector-valued twins' Jacobians: vector mode (as many results as
+    // inputs) and, with more inputs than two, rows with their seeds built in.
+    for (twin, m) in [("f_va", ma), ("f_vb", mb)] {
+        let _ = writeln!(
+            s,
+            "        let jc = |v: [T; NW]| {{ {bt}let {} = {twin}_jacobian({a}); {}(val, j) }};",
+            jac_pat(f),
+            gather_jacobian(f, m)
+        );
+        let _ = writeln!(s, "        let fm = |v: [T; NW]| {{ {bt}{twin}({a}) }};");
+        let _ = writeln!(s, "        let dm = |v: [T::D; NW]| {{ {bd}{twin}({a}) }};");
+        let _ = writeln!(
+            s,
+            "        if ok {{ jacobian::<T, NW, {m}>(NAME, SRC, W[pt], jc, fm, dm); }}"
+        );
+    }
+    let _ = writeln!(s, "        ok");
     let _ = writeln!(s, "    }}");
     // The `f64` program's lifted pass against the generic one on `Dual<f64>`.
     let _ = writeln!(s, "    fn concrete(pt: usize) {{");

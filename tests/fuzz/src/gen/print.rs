@@ -405,3 +405,68 @@ pub fn program(p: &Program, m: Mode, ind: usize) -> String {
     s.push_str(&func(&p.main, m, ind));
     s
 }
+
+/// The first differentiated number of `f`, as it is read: a scalar
+/// parameter's name or an array parameter's first element.
+fn first_wrt(f: &Func) -> Option<String> {
+    f.params.iter().find(|q| q.wrt).map(|q| match q.ty {
+        PTy::Arr(_) => format!("{}[0]", q.name),
+        _ => q.name.clone(),
+    })
+}
+
+/// The differentiated numbers of `f`, in order, as they are read.
+pub fn wrt_numbers(f: &Func) -> Vec<String> {
+    let mut out = Vec::new();
+    for q in f.params.iter().filter(|q| q.wrt) {
+        match q.ty {
+            PTy::Arr(n) => out.extend((0..n).map(|j| format!("{}[{j}]", q.name))),
+            _ => out.push(q.name.clone()),
+        }
+    }
+    out
+}
+
+/// A vector-valued twin of `f` (`Plain` mode) for its `_jacobian`:
+/// `f`'s body, its result bound to `fz_y`, then `outs` results built from
+/// `fz_y` and the differentiated numbers. `wide` gives as many results as
+/// differentiated numbers (forward mode, vector mode); otherwise two
+/// (reverse mode when there are more inputs, rows with their seeds built
+/// in).
+pub fn jacobian_twin(f: &Func, name: &str, wide: bool, ind: usize) -> (String, usize) {
+    let p = pad(ind);
+    let ws = wrt_numbers(f);
+    let w0 = first_wrt(f).unwrap_or_else(|| "T::one()".into());
+    let mut outs = vec!["fz_y".to_string(), format!("fz_y * {w0}")];
+    if wide {
+        outs[1] = "fz_y.sin()".into();
+        for w in ws.iter().skip(1) {
+            outs.push(format!("fz_y * {w}"));
+        }
+    }
+    let mut s = String::new();
+    let attr = func(f, Mode::Plain, ind);
+    // The attribute line `func` wrote, then the twin's own signature.
+    if let Some(line) = attr.lines().next() {
+        let _ = writeln!(s, "{line}");
+    }
+    let ps: Vec<String> = f
+        .params
+        .iter()
+        .map(|q| format!("{}: {}", q.name, param_ty(q.ty, Mode::Plain)))
+        .collect();
+    let m = outs.len();
+    let _ = writeln!(
+        s,
+        "{p}pub fn {name}<{BOUNDS}>({}) -> [T; {m}] {{",
+        ps.join(", ")
+    );
+    for st in &f.body.stmts {
+        stmt(&mut s, st, Mode::Plain, ind + 1);
+    }
+    let tail = expr(&f.body.tail, Mode::Plain, ind + 1);
+    let _ = writeln!(s, "{}let fz_y: T = {tail};", pad(ind + 1));
+    let _ = writeln!(s, "{}[{}]", pad(ind + 1), outs.join(", "));
+    let _ = writeln!(s, "{p}}}");
+    (s, m)
+}

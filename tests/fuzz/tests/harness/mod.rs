@@ -284,3 +284,61 @@ pub fn same_second_order<const N: usize>(
         close(&format!("{label}\n(H·t)[{i}]"), ch[i], gh[i], 1e-11, 1.0);
     }
 }
+
+/// `_jacobian` of a vector-valued twin at one point: its value is the
+/// twin's, and each column is the dual-number oracle's along `eᵢ`. Skipped
+/// (no check) where the oracle is not finite and moderate.
+///
+/// The twins' results are the function's result `y` and expressions of it
+/// (`sin y`, `y · xₖ`), so a column's entries inherit the rounding of
+/// `∂y/∂xᵢ` (row 0) scaled by `|xₖ|`, and of `y` (the oracle's value is
+/// rounded its own way) scaled by `|∂y/∂xᵢ|`: `cos y · ∂y/∂xᵢ` is off by
+/// `sin y · δy · ∂y/∂xᵢ`, relatively large where `cos y` is small. So an
+/// entry is compared relative to `|∂y/∂xᵢ| · max(1, |x|, |y|)`, not only
+/// to its own size. (Seed 8 case 73 showed this: in its reduction vector
+/// mode's columns equal `_jvp`'s bit for bit and the oracle's `cos y`
+/// differs in the 15th digit.)
+pub fn jacobian<T: Prec, const N: usize, const M: usize>(
+    name: &str,
+    src: &str,
+    at: [f64; N],
+    jac: impl Fn([T; N]) -> ([T; M], [[T; N]; M]),
+    f: impl Fn([T; N]) -> [T; M],
+    dual: impl Fn([T::D; N]) -> [T::D; M],
+) {
+    use crate::common::close;
+    let x = at.map(T::of);
+    let ok = |v: f64| v.is_finite() && v.abs() < HUGE;
+    let mut want = [[0.0; N]; M];
+    for i in 0..N {
+        let mut dx = x.map(T::cst);
+        dx[i] = T::var(x[i]);
+        let out = dual(dx);
+        for r in 0..M {
+            want[r][i] = T::eps_part(out[r]).to64();
+        }
+    }
+    let value = f(x);
+    if want.iter().flatten().any(|w| !ok(*w)) || value.iter().any(|v| !ok(v.to64())) {
+        return;
+    }
+    let label = format!("{name}\n{src}");
+    let eps = T::epsilon().to64();
+    let (v, j) = jac(x);
+    let size = at
+        .iter()
+        .fold(value[0].to64().abs().max(1.0), |m, a| m.max(a.abs()));
+    for r in 0..M {
+        let what = format!("{label}\n_jacobian value [{r}] in {}", T::NAME);
+        close(&what, v[r].to64(), value[r].to64(), ULPS * eps, 1.0);
+        for i in 0..N {
+            let column = (want[0][i].abs() * size).max(1.0);
+            let what = format!(
+                "{label}\n_jacobian [{r}][{i}] in {} at {at:?} (∂y/∂x{i} = {:e})",
+                T::NAME,
+                want[0][i]
+            );
+            close(&what, j[r][i].to64(), want[r][i], ULPS * eps, column);
+        }
+    }
+}
