@@ -89,6 +89,89 @@ fn trace_and_corner(m: Matrix<f64, 2, 2>, k: f64) -> f64 {
     m[0][0] + m[1][1] * k + m[0][1] * m[1][0]
 }
 
+/// Reads a `Matrix` parameter as `m[(i, j)]`, the other indexing it
+/// offers: `xᵀ M y`.
+#[differentiable]
+fn bilinear<T: Float>(m: Matrix<T, 2, 3>, x: [T; 2], y: [T; 3]) -> T {
+    let mut s = T::zero();
+    for i in 0..2 {
+        for j in 0..3 {
+            s = s + x[i] * m[(i, j)] * y[j];
+        }
+    }
+    s
+}
+
+/// `M x` with `M` read by pairs, as a vector result: its Jacobian is `M`.
+#[differentiable(wrt(x))]
+fn apply<T: Float>(m: Matrix<T, 2, 2>, x: [T; 2]) -> [T; 2] {
+    [
+        m[(0, 0)] * x[0] + m[(0, 1)] * x[1],
+        m[(1, 0)] * x[0] + m[(1, 1)] * x[1],
+    ]
+}
+
+fn pair_indexing_at<T: Prec>(rows: [[f64; 3]; 2], x: [f64; 2], y: [f64; 3], tol: f64) {
+    let m = Matrix::new(rows.map(|r| r.map(T::of)));
+    let (xs, ys) = (x.map(T::of), y.map(T::of));
+    let (v, dm, dx, dy) = bilinear_grad(m, xs, ys);
+    let want: f64 = (0..2)
+        .map(|i| (0..3).map(|j| x[i] * rows[i][j] * y[j]).sum::<f64>())
+        .sum();
+    close("xᵀ M y", v.to64(), want, tol, 1.0);
+    let dm = <[[T; 3]; 2]>::from(dm);
+    for i in 0..2 {
+        let my: f64 = (0..3).map(|j| rows[i][j] * y[j]).sum();
+        close("∂/∂x = M y", dx[i].to64(), my, tol, 1.0);
+        for j in 0..3 {
+            close("∂/∂M = x yᵀ", dm[i][j].to64(), x[i] * y[j], tol, 1.0);
+        }
+    }
+    for j in 0..3 {
+        let mx: f64 = (0..2).map(|i| rows[i][j] * x[i]).sum();
+        close("∂/∂y = Mᵀ x", dy[j].to64(), mx, tol, 1.0);
+    }
+    // Forward mode along every parameter at once: ⟨grad, t⟩.
+    let tm = [[0.5, -1.0, 2.0], [0.25, 1.5, -0.75]];
+    let (tx, ty) = ([1.0, -2.0], [0.3, 0.0, -1.1]);
+    let (_, tv) = bilinear_jvp(
+        m,
+        xs,
+        ys,
+        Matrix::new(tm.map(|r| r.map(T::of))),
+        tx.map(T::of),
+        ty.map(T::of),
+    );
+    let mut want = 0.0;
+    for i in 0..2 {
+        for j in 0..3 {
+            want += x[i] * y[j] * tm[i][j] + tx[i] * rows[i][j] * y[j] + x[i] * rows[i][j] * ty[j];
+        }
+    }
+    close("_jvp = ⟨grad, t⟩", tv.to64(), want, tol, 1.0);
+    let sq = Matrix::new([rows[0], rows[1]].map(|r| [T::of(r[0]), T::of(r[2])]));
+    let (v, j) = apply_jacobian(sq, xs);
+    for r in 0..2 {
+        let mx = rows[r][0] * x[0] + rows[r][2] * x[1];
+        close("M x", v[r].to64(), mx, tol, 1.0);
+        close("J = M", j[r][0].to64(), rows[r][0], 0.0, 1.0);
+        close("J = M", j[r][1].to64(), rows[r][2], 0.0, 1.0);
+    }
+}
+
+#[test]
+fn matrix_read_by_pairs() {
+    let rows = [[1.0, -2.0, 0.5], [3.0, 0.25, -4.0]];
+    for (x, y) in [
+        ([0.5, -1.5], [2.0, 1.0, -0.25]),
+        ([0.0, 0.0], [0.0, 3.0, 1e-3]),
+        ([-7.0, 1e3], [1e-4, -2.5, 6.0]),
+    ] {
+        pair_indexing_at::<f64>(rows, x, y, 1e-14);
+        pair_indexing_at::<f32>(rows, x, y, 1e-5);
+    }
+}
+
 /// Column k of the Jacobian of `f` by dual numbers along eₖ.
 pub(crate) fn dual_columns<T: Prec, const N: usize, const M: usize>(
     x: [T; N],

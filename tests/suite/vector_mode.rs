@@ -10,7 +10,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::common::{close, Prec};
-use crate::jacobians::{check_rows, fd_columns, near_fd};
+use crate::jacobians::{check_rows, fd_columns, near_fd, same};
 
 use autodiff::{custom_jvp, differentiable, Float, Vector};
 

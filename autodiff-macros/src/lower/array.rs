@@ -116,16 +116,12 @@ impl Lower<'_> {
 
     pub(super) fn index(&mut self, ix: &syn::ExprIndex, e: &Expr) -> Value {
         let base = self.expr(&ix.expr);
-        let index = self.expr(&ix.index);
-        let Some(index) = self.scalar(index, ix.index.span()) else {
+        if let Expr::Tuple(pair) = strip_parens(&ix.index) {
+            return self.pair_index(base, ix, pair, e);
+        }
+        let Some(index) = self.index_value(&ix.index) else {
             return Value::Poison;
         };
-        if self.graph[index].active {
-            return self.error(
-                &ix.index,
-                "an index cannot depend on a differentiated parameter",
-            );
-        }
         match base {
             Value::Array {
                 param,
@@ -181,5 +177,72 @@ impl Lower<'_> {
             }
             Value::Poison => Value::Poison,
         }
+    }
+
+    /// An index: an integer that no differentiated parameter reaches.
+    fn index_value(&mut self, index: &Expr) -> Option<crate::graph::Id> {
+        let v = self.expr(index);
+        let id = self.scalar(v, index.span())?;
+        if self.graph[id].active {
+            self.error(
+                index,
+                "an index cannot depend on a differentiated parameter",
+            );
+            return None;
+        }
+        Some(id)
+    }
+
+    /// `m[(i, j)]`, the other indexing `Matrix` offers: the element `m[i][j]`.
+    fn pair_index(
+        &mut self,
+        base: Value,
+        ix: &syn::ExprIndex,
+        pair: &syn::ExprTuple,
+        e: &Expr,
+    ) -> Value {
+        let param = match base {
+            Value::Node(id) => match self.graph[id].op {
+                Op::Param(p)
+                    if matches!(self.sig.params[p].shape, Shape::Tensor)
+                        && self.sig.tensor_dims(p) == 2 =>
+                {
+                    Some(p)
+                }
+                _ => None,
+            },
+            Value::Poison => return Value::Poison,
+            _ => None,
+        };
+        let Some(param) = param else {
+            return self.error(
+                &ix.index,
+                "a pair index `m[(i, j)]` reads an element of a `Matrix` parameter; index arrays and vectors with one integer",
+            );
+        };
+        if pair.elems.len() != 2 {
+            return self.error(
+                &ix.index,
+                "a `Matrix` element is `m[(row, column)]`: two indices",
+            );
+        }
+        let (Some(i), Some(j)) = (
+            self.index_value(&pair.elems[0]),
+            self.index_value(&pair.elems[1]),
+        ) else {
+            return Value::Poison;
+        };
+        let active = self.sig.params[param].diff;
+        Value::Node(
+            self.graph
+                .add(Op::Elem(param), vec![i, j], active, e.span()),
+        )
+    }
+}
+
+fn strip_parens(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => strip_parens(&p.expr),
+        other => other,
     }
 }
