@@ -75,6 +75,20 @@ pub fn sqrt_cone_vjp0<A: SqrtConeVjp>(s: A, y: A, g: A) -> A {
     s.sqrt_cone_vjp(y, g)
 }
 
+/// [`sqrt_cone_vjp0`] of a tangent carried at half its size: forward mode
+/// writes the tangent of a sum of squares `Σ aᵢ²` as `Σ aᵢ ȧᵢ`, and the 2 it
+/// leaves out cancels the 2 of `1/(2y)`: `ṡ/2 · 1/y`, and `ṡ/2 · 0` at the
+/// tip (`y = 0`). Scaling by 2 is exact, so this rounds as the whole
+/// tangent through [`sqrt_cone_vjp0`] does.
+#[inline(always)]
+pub fn sqrt_cone_half_vjp0<T: Float>(_s: T, y: T, g: T) -> T {
+    if y == T::zero() {
+        g * y
+    } else {
+        g * y.recip()
+    }
+}
+
 /// The shapes [`sqrt_cone_vjp0`] works on; see there.
 pub trait SqrtConeVjp: Elementwise {
     /// `ḡ / (2y)`, and `ḡ · 0` where `y = 0`.

@@ -154,13 +154,13 @@ fn projectile_jvp(speed: f64, angle: f64, t_speed: f64, t_angle: f64) -> (f64, f
     let mut dt6 = dt3;
     for _step in 0..STEPS {
         let t7 = t5 * t5;
-        let dt7 = dt5 * t5 + t5 * dt5;
+        let dt7 = dt5 * t5;
         let t8 = t6 * t6;
-        let dt8 = dt6 * t6 + t6 * dt6;
+        let dt8 = dt6 * t6;
         let t9 = t7 + t8;
         let dt9 = dt7 + dt8;
         let t10 = __ad::sqrt(t9);
-        let dt10 = __ad::sqrt_cone_vjp0(t9, t10, dt9);
+        let dt10 = __ad::sqrt_cone_half_vjp0(t9, t10, dt9);
         let t11 = -DRAG;
         let t12 = t11 * t10;
         let dt12 = t11 * dt10;
@@ -604,13 +604,13 @@ fn trajectory_jvp(
     let mut dt7 = dt3;
     for _step in 0..STEPS {
         let t8 = t6 * t6;
-        let dt8 = dt6 * t6 + t6 * dt6;
+        let dt8 = dt6 * t6;
         let t9 = t7 * t7;
-        let dt9 = dt7 * t7 + t7 * dt7;
+        let dt9 = dt7 * t7;
         let t10 = t8 + t9;
         let dt10 = dt8 + dt9;
         let t11 = __ad::sqrt(t10);
-        let dt11 = __ad::sqrt_cone_vjp0(t10, t11, dt10);
+        let dt11 = __ad::sqrt_cone_half_vjp0(t10, t11, dt10);
         let t12 = -DRAG;
         let t13 = t12 * t11;
         let dt13 = t12 * dt11;
@@ -711,16 +711,16 @@ fn trajectory_jacobian(speed: f64, angle: f64) -> ([f64; 4], [f64; 4], [f64; 4])
         let mut dt7_1 = dt3_1;
         for _step in 0..STEPS {
             let t8 = t6 * t6;
-            let dt8_0 = dt6_0 * t6 + t6 * dt6_0;
-            let dt8_1 = dt6_1 * t6 + t6 * dt6_1;
+            let dt8_0 = dt6_0 * t6;
+            let dt8_1 = dt6_1 * t6;
             let t9 = t7 * t7;
-            let dt9_0 = dt7_0 * t7 + t7 * dt7_0;
-            let dt9_1 = dt7_1 * t7 + t7 * dt7_1;
+            let dt9_0 = dt7_0 * t7;
+            let dt9_1 = dt7_1 * t7;
             let t10 = t8 + t9;
             let dt10_0 = dt8_0 + dt9_0;
             let dt10_1 = dt8_1 + dt9_1;
             let t11 = __ad::sqrt(t10);
-            let p11_0 = __ad::sqrt_cone_vjp0(t10, t11, __ad::one_like(t11));
+            let p11_0 = __ad::sqrt_cone_half_vjp0(t10, t11, __ad::one_like(t11));
             let dt11_0 = dt10_0 * p11_0;
             let dt11_1 = dt10_1 * p11_0;
             let t12 = -DRAG;

@@ -81,6 +81,9 @@ pub struct Emitter<'a> {
     /// Squares (`x * x`, `powi(x, 2)`) whose share is emitted as a half,
     /// with the 2 applied once where it comes out (see [`Emitter::plan_halves`]).
     pub(crate) halves: std::collections::HashSet<Id>,
+    /// Forward mode: per node, its tangent is written at half its size (see
+    /// [`Emitter::plan_tangent_halves`]).
+    pub(crate) tangent_halves: Vec<bool>,
     /// Errors found while emitting (a loop that would need a stack array
     /// stable Rust cannot size).
     pub(crate) cx: &'a Ctxt,
@@ -151,6 +154,7 @@ impl<'a> Emitter<'a> {
             needed: vec![false; n],
             restored: vec![false; n],
             halves: std::collections::HashSet::new(),
+            tangent_halves: vec![false; n],
             refill: false,
             array_active: vec![false; g.arrays],
             write_once: vec![false; sig.params.len()],
@@ -163,6 +167,7 @@ impl<'a> Emitter<'a> {
             }
         }
         if tangents {
+            em.tangent_halves = em.plan_tangent_halves();
             return em;
         }
         em.repeated = mode == Mode::RepeatedReverse;

@@ -113,7 +113,7 @@ pub(crate) fn forward_lanes(
 /// numbers, carried through loops. Anything else (a call, a constant
 /// expression, a local array's element) is taken not to be one, which only
 /// forgoes sharing a derivative.
-fn numbers(g: &Graph, sig: &Sig) -> Vec<bool> {
+pub(crate) fn numbers(g: &Graph, sig: &Sig) -> Vec<bool> {
     let mut init_of = std::collections::HashMap::new();
     let mut phi_of = std::collections::HashMap::new();
     for lp in &g.loops {
@@ -232,16 +232,11 @@ impl Emitter<'_> {
         if lanes_with < 2 {
             return;
         }
-        let cone = p.name == "sqrt" && crate::cone::is_cone(self.g, id);
-        let name = if cone { "sqrt_cone" } else { p.name };
         let ad = &self.names.ad;
         let args: Vec<TokenStream> = self.g[id].args.iter().map(|a| self.operand(*a)).collect();
         let y = self.operand(id);
         for k in diff.into_iter().filter(|&k| used[k]) {
-            let (f, pk) = (
-                quote::format_ident!("{}_vjp{}", name, k),
-                partial_name(n, k),
-            );
+            let (f, pk) = (self.pushforward_rule(id, p, k), partial_name(n, k));
             code.push(quote!(let #pk = #ad::#f(#(#args,)* #y, #ad::one_like(#y));));
         }
         if let Some(lanes) = &mut self.lanes {

@@ -104,6 +104,11 @@ impl Emitter<'_> {
             }
             // d(ab) = da·b + a·db, for every pair of shapes `*` accepts:
             // each term has the types of the product itself.
+            // Half of a square's tangent, `ȧ · a`, where its readers take halves.
+            Op::Mul if self.tangent_halves[id.index()] => {
+                let (ta, a) = (tan(0)?, arg(0));
+                quote!(#ta * #a)
+            }
             Op::Mul => {
                 let (a, b) = (arg(0), arg(1));
                 match (tan(0), tan(1)) {
@@ -139,8 +144,7 @@ impl Emitter<'_> {
             }
             Op::Prim(p) => {
                 let args: Vec<TokenStream> = (0..node.args.len()).map(arg).collect();
-                let cone = p.name == "sqrt" && crate::cone::is_cone(self.g, id);
-                let name = if cone { "sqrt_cone" } else { p.name };
+                let name = p.name;
                 match p.tangent {
                     // Bilinear in their arguments (plus `c` for `tmul_add`):
                     // the tangent is the same product with one tangent at a
@@ -190,7 +194,7 @@ impl Emitter<'_> {
                                 terms.push(quote!(#t * #pk));
                                 continue;
                             }
-                            let f = format_ident!("{}_vjp{}", name, k);
+                            let f = self.pushforward_rule(id, p, k);
                             terms.push(if p.tangent == Tangent::Pushforward {
                                 quote!(#ad::#f(#(#args,)* #y, #t))
                             } else {
@@ -207,6 +211,24 @@ impl Emitter<'_> {
             Op::Call { .. } => return None,
             _ => return None,
         })
+    }
+
+    /// The rule giving primitive `id`'s local derivative in argument `k`
+    /// (times a tangent): its own `_vjpk`, the cone's at a sum of squares,
+    /// and their halves where the tangents are carried at half their size.
+    pub(crate) fn pushforward_rule(&self, id: Id, p: &crate::prim::Prim, k: usize) -> syn::Ident {
+        let node = &self.g[id];
+        let half = |a: Id| self.tangent_halves[a.index()];
+        if p.name == "sqrt" && crate::cone::is_cone(self.g, id) {
+            if half(node.args[0]) {
+                return format_ident!("sqrt_cone_half_vjp0");
+            }
+            return format_ident!("sqrt_cone_vjp0");
+        }
+        if p.name == "powi" && half(id) {
+            return format_ident!("powi_vjp0_half");
+        }
+        format_ident!("{}_vjp{}", p.name, k)
     }
 
     /// `let (t5, dt5) = f_pushforward(args, tangents);`: a call to another

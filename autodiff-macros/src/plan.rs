@@ -1,7 +1,8 @@
 //! Stage 4a: decisions taken before any code is written: which loops run
 //! their backward steps inside their forward iterations, which array
 //! gradients can be assigned rather than accumulated, and where the 2 of a
-//! square is factored out of a sum.
+//! square is factored out of a sum (of its adjoint in reverse mode, of its
+//! tangent in forward mode).
 
 use crate::emit::Emitter;
 use crate::graph::{Id, LoopId, Op, Scope};
@@ -76,6 +77,84 @@ impl Emitter<'_> {
             halves.extend(ends[s].iter().copied());
         }
         halves
+    }
+
+    /// Forward mode's squares whose tangent is written at half its size
+    /// (`x ẋ` for `x²`), with the sums that carry the halves to a `sqrt`
+    /// (a cone: `sqrt_cone_half_vjp0`, whose `1/y` absorbs the 2). So
+    /// `√(x² + y²)` costs `(x ẋ + y ẏ) / r` per tangent, as written by hand,
+    /// not `(2x ẋ + 2y ẏ) / (2r)`, and rounds the same (scaling by 2 is
+    /// exact). Per `sqrt`, the tree of sums and squares under it is taken
+    /// whole or not at all: every node in it must be read only inside it,
+    /// not be the result or a loop's carried value, and be a number (`m * m`
+    /// of a `Matrix` is a matrix product). A node met by two trees sinks
+    /// both, so each node is visited once.
+    pub(crate) fn plan_tangent_halves(&self) -> Vec<bool> {
+        let g = self.g;
+        let n = g.nodes.len();
+        let number = crate::emit_lanes::numbers(g, self.sig);
+        let two = |a: Id| matches!(&g[a].op, Op::Lit(t) if t.to_string() == "2");
+        let square = |i: usize| {
+            let node = &g.nodes[i];
+            match &node.op {
+                Op::Mul => node.args[0] == node.args[1],
+                Op::Prim(p) => p.name == "powi" && two(node.args[1]),
+                _ => false,
+            }
+        };
+        let sum = |i: usize| matches!(g.nodes[i].op, Op::Add | Op::Sub);
+        let mut users: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, node) in g.nodes.iter().enumerate() {
+            for a in &node.args {
+                users[a.index()].push(i as u32);
+            }
+        }
+        let mut pinned = vec![false; n];
+        pinned[self.out.index()] = true;
+        for c in g.loops.iter().flat_map(|l| &l.carried) {
+            for id in [c.phi, c.init, c.next, c.out] {
+                pinned[id.index()] = true;
+            }
+        }
+        const FREE: u32 = u32::MAX;
+        let mut owner = vec![FREE; n];
+        let mut half = vec![false; n];
+        let roots = (0..n).filter(|&s| {
+            matches!(&g.nodes[s].op, Op::Prim(p) if p.name == "sqrt")
+                && crate::cone::is_cone(g, Id(s as u32))
+        });
+        for s in roots {
+            let tree = s as u32;
+            let (mut todo, mut members, mut ok) = (vec![g.nodes[s].args[0]], Vec::new(), true);
+            while let Some(v) = todo.pop() {
+                let i = v.index();
+                if owner[i] == tree {
+                    continue;
+                }
+                let node = &g.nodes[i];
+                if owner[i] != FREE || pinned[i] || !number[i] || !(square(i) || sum(i)) {
+                    ok = false;
+                    break;
+                }
+                owner[i] = tree;
+                members.push(i);
+                if sum(i) {
+                    todo.extend(node.args.iter().filter(|a| g[**a].active));
+                }
+            }
+            ok = ok
+                && members.iter().all(|&i| {
+                    users[i]
+                        .iter()
+                        .all(|&u| u == tree || owner[u as usize] == tree)
+                });
+            if ok {
+                for i in members {
+                    half[i] = true;
+                }
+            }
+        }
+        half
     }
 
     /// Whether the loops visit each element these reads address at most
@@ -295,5 +374,81 @@ impl Emitter<'_> {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::{Emitter, Mode};
+    use crate::graph::Op;
+
+    /// The nodes of `f`'s forward pass whose tangents are halves, by kind.
+    #[allow(dead_code)] // the macro bench compiles this module without running tests
+    fn halves(f: &str) -> Vec<&'static str> {
+        let item: syn::ItemFn = syn::parse_str(f).expect("a function");
+        let cx = crate::ctx::Ctxt::default();
+        let attr = crate::attr::parse(&cx, proc_macro2::TokenStream::new());
+        let sig = crate::sig::analyze(&cx, &attr, &item.sig);
+        let lowered = crate::lower::lower(&cx, &sig, &item.sig.ident, &item.block);
+        let names = crate::names::Names::new(&item, &sig, &attr);
+        let out = lowered.out.expect("a result");
+        let em = Emitter::new(&cx, &lowered.graph, &sig, &names, out, Mode::Forward);
+        let kinds = lowered
+            .graph
+            .nodes
+            .iter()
+            .zip(&em.tangent_halves)
+            .filter(|(_, h)| **h)
+            .map(|(node, _)| match &node.op {
+                Op::Mul => "square",
+                Op::Prim(_) => "powi",
+                _ => "sum",
+            })
+            .collect();
+        drop(em);
+        cx.finish().expect("lowers");
+        kinds
+    }
+
+    #[test]
+    fn norms_carry_halves() {
+        let planar = "fn f(x: f64, y: f64) -> f64 { (x * x + y * y).sqrt() * x }";
+        assert_eq!(halves(planar), ["square", "square", "sum"]);
+        let powers =
+            "fn f(x: [f64; 3]) -> f64 { (x[0].powi(2) + x[1].powi(2) + x[2] * x[2]).sqrt() }";
+        assert_eq!(halves(powers), ["powi", "powi", "sum", "square", "sum"]);
+        let generic = "fn f<T: Float>(x: T, y: T) -> T { (x * x + y * y).sqrt() }";
+        assert_eq!(halves(generic).len(), 3);
+    }
+
+    #[test]
+    fn other_readers_keep_whole_tangents() {
+        for f in [
+            // The square is read outside the norm too: nothing is halved.
+            "fn f(x: f64, y: f64) -> f64 { (x * x + y * y).sqrt() + x * x }",
+            "fn f(x: f64, y: f64) -> f64 { let r2 = x * x + y * y; r2.sqrt() + r2 }",
+            // No sqrt, or not a cone.
+            "fn f(x: f64, y: f64) -> f64 { x * x + y * y }",
+            "fn f(x: f64, y: f64) -> f64 { (x * x - y * y).sqrt() }",
+            // A multiple of the sum: its reader is the product.
+            "fn f(x: f64, y: f64) -> f64 { (0.5 * (x * x + y * y)).sqrt() }",
+            // A loop's carried sum.
+            "fn f(x: [f64; 3]) -> f64 { let mut s = 0.0; for i in 0..3 { s += x[i] * x[i]; } s.sqrt() }",
+            // Matrix squares are matrix products.
+            "fn f(m: Matrix<f64, 2, 2>) -> f64 { (m * m).sum().sqrt() }",
+        ] {
+            assert!(halves(f).is_empty(), "{f}: {:?}", halves(f));
+        }
+    }
+
+    #[test]
+    fn a_sum_shared_by_two_norms_stays_whole() {
+        let f =
+            "fn f(x: f64, y: f64) -> f64 { let s = x * x + y * y; s.sqrt() + (s + x * y).sqrt() }";
+        assert!(halves(f).is_empty());
+        let f = "fn f(x: f64, y: f64) -> f64 { (x * x + y * y).sqrt() + (x * x).sqrt() }";
+        // `x * x` is one node read by both: only `y * y` could be halved,
+        // and its sum is read with a whole `x * x`, so neither tree is.
+        assert!(halves(f).is_empty(), "{:?}", halves(f));
     }
 }

@@ -259,6 +259,8 @@ mod tests {
             "zero_like",
             "zeros_like_array",
             "sqrt_cone_vjp0",
+            "sqrt_cone_half_vjp0",
+            "powi_vjp0_half",
         ] {
             if !has(extra) {
                 missing.push(extra.to_string());

@@ -241,3 +241,66 @@ fn near<const N: usize>(got: [f64; N], want: [f64; N]) {
         );
     }
 }
+
+/// Norms in forward mode, whose tangent is carried at half its size
+/// through the squares and their sum (`x ẋ + y ẏ`, then `/ r`).
+#[differentiable]
+fn planar<T: Float>(x: T, y: T) -> T {
+    (x * x + y * y).sqrt()
+}
+
+#[differentiable]
+fn spatial<T: Float>(p: [T; 3]) -> T {
+    (p[0].powi(2) + p[1] * p[1] + p[2].powi(2)).sqrt()
+}
+
+/// `(x ẋ + y ẏ) · (1/r)` as written by hand, and 0 at the tip.
+fn planar_tangent<T: Float>(x: T, y: T, tx: T, ty: T) -> T {
+    let r = (x * x + y * y).sqrt();
+    if r == T::zero() {
+        (x * tx + y * ty) * r
+    } else {
+        (x * tx + y * ty) * r.recip()
+    }
+}
+
+fn norm_tangents_at<T: Float + core::fmt::Debug>() {
+    let t = |v: f64| T::from(v).unwrap();
+    let points = [
+        (3.0, -4.0),
+        (0.0, 0.0),
+        (0.0, 2.5),
+        (1e-3, -7e2),
+        (-1e18, 1e18),
+        (1e-30, 3e-30),
+    ];
+    for (x, y) in points {
+        let (x, y) = (t(x), t(y));
+        for (tx, ty) in [(1.0, 0.0), (0.0, 1.0), (-0.3, 2.0)] {
+            let (tx, ty) = (t(tx), t(ty));
+            let (v, d) = planar_jvp(x, y, tx, ty);
+            assert_eq!(v, planar(x, y));
+            // The same rounding as the hand-written tangent, bit for bit.
+            assert_eq!(d, planar_tangent(x, y, tx, ty), "at ({x:?}, {y:?})");
+            // And the adjoint identity with the gradient, at the tip too.
+            let (_, gx, gy) = planar_grad(x, y);
+            let dot = gx * tx + gy * ty;
+            assert!(
+                (d - dot).abs() <= t(4.0) * T::epsilon() * dot.abs(),
+                "{d:?} vs {dot:?}"
+            );
+        }
+    }
+    let p = [t(1.0), t(-2.0), t(2.0)];
+    let (v, d) = spatial_jvp(p, [t(0.5), t(1.0), t(-1.0)]);
+    assert_eq!(v, t(3.0));
+    // (0.5 − 2 − 2) / 3
+    assert!((d - t(-3.5 / 3.0)).abs() <= t(2.0) * T::epsilon());
+    assert_eq!(spatial_jvp([t(0.0); 3], [t(1.0); 3]), (t(0.0), t(0.0)));
+}
+
+#[test]
+fn norm_tangents_round_as_written_by_hand() {
+    norm_tangents_at::<f64>();
+    norm_tangents_at::<f32>();
+}
