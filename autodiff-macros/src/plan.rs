@@ -80,7 +80,8 @@ impl Emitter<'_> {
     }
 
     /// Forward mode's squares whose tangent is written at half its size
-    /// (`x ẋ` for `x²`), with the sums that carry the halves to a `sqrt`
+    /// (`x ẋ` for `x²`), with the sums (and constant multiples) that carry
+    /// the halves to a `sqrt`
     /// (a cone: `sqrt_cone_half_vjp0`, whose `1/y` absorbs the 2). So
     /// `√(x² + y²)` costs `(x ẋ + y ẏ) / r` per tangent, as written by hand,
     /// not `(2x ẋ + 2y ẏ) / (2r)`, and rounds the same (scaling by 2 is
@@ -103,6 +104,17 @@ impl Emitter<'_> {
             }
         };
         let sum = |i: usize| matches!(g.nodes[i].op, Op::Add | Op::Sub);
+        // `k · s` and `s / k` with a constant `k`: their tangent is `k ṡ`
+        // or `ṡ / k`, a half if `ṡ` is.
+        let scaled = |i: usize| {
+            let node = &g.nodes[i];
+            let active = |k: usize| g[node.args[k]].active;
+            match node.op {
+                Op::Mul => node.args[0] != node.args[1] && active(0) != active(1),
+                Op::Div => active(0) && !active(1),
+                _ => false,
+            }
+        };
         let mut users: Vec<Vec<u32>> = vec![Vec::new(); n];
         for (i, node) in g.nodes.iter().enumerate() {
             for a in &node.args {
@@ -132,13 +144,17 @@ impl Emitter<'_> {
                     continue;
                 }
                 let node = &g.nodes[i];
-                if owner[i] != FREE || pinned[i] || !number[i] || !(square(i) || sum(i)) {
+                if owner[i] != FREE
+                    || pinned[i]
+                    || !number[i]
+                    || !(square(i) || sum(i) || scaled(i))
+                {
                     ok = false;
                     break;
                 }
                 owner[i] = tree;
                 members.push(i);
-                if sum(i) {
+                if sum(i) || scaled(i) {
                     todo.extend(node.args.iter().filter(|a| g[**a].active));
                 }
             }
@@ -400,7 +416,8 @@ mod tests {
             .zip(&em.tangent_halves)
             .filter(|(_, h)| **h)
             .map(|(node, _)| match &node.op {
-                Op::Mul => "square",
+                Op::Mul if node.args[0] == node.args[1] => "square",
+                Op::Mul | Op::Div => "scaled",
                 Op::Prim(_) => "powi",
                 _ => "sum",
             })
@@ -419,6 +436,12 @@ mod tests {
         assert_eq!(halves(powers), ["powi", "powi", "sum", "square", "sum"]);
         let generic = "fn f<T: Float>(x: T, y: T) -> T { (x * x + y * y).sqrt() }";
         assert_eq!(halves(generic).len(), 3);
+        // Ackley's: a constant multiple and a quotient carry halves on.
+        let scaled = "fn f(x: f64, y: f64) -> f64 { (0.5 * (x * x + y * y) / 3.0 + 1.0).sqrt() }";
+        assert_eq!(
+            halves(scaled),
+            ["square", "square", "sum", "scaled", "scaled", "sum"]
+        );
     }
 
     #[test]
@@ -430,8 +453,8 @@ mod tests {
             // No sqrt, or not a cone.
             "fn f(x: f64, y: f64) -> f64 { x * x + y * y }",
             "fn f(x: f64, y: f64) -> f64 { (x * x - y * y).sqrt() }",
-            // A multiple of the sum: its reader is the product.
-            "fn f(x: f64, y: f64) -> f64 { (0.5 * (x * x + y * y)).sqrt() }",
+            // A product with a variable is not a constant multiple.
+            "fn f(x: f64, y: f64, k: f64) -> f64 { (k * (x * x + y * y)).sqrt() }",
             // A loop's carried sum.
             "fn f(x: [f64; 3]) -> f64 { let mut s = 0.0; for i in 0..3 { s += x[i] * x[i]; } s.sqrt() }",
             // Matrix squares are matrix products.

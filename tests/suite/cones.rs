@@ -254,6 +254,13 @@ fn spatial<T: Float>(p: [T; 3]) -> T {
     (p[0].powi(2) + p[1] * p[1] + p[2].powi(2)).sqrt()
 }
 
+/// Ackley's form: constant multiples carry the half tangent on.
+#[differentiable]
+fn scaled<T: Float>(x: T, y: T) -> T {
+    let k = T::from(0.5).unwrap();
+    (k * (x * x + y * y) / T::from(3.0).unwrap()).sqrt()
+}
+
 /// `(x ẋ + y ẏ) · (1/r)` as written by hand, and 0 at the tip.
 fn planar_tangent<T: Float>(x: T, y: T, tx: T, ty: T) -> T {
     let r = (x * x + y * y).sqrt();
@@ -289,6 +296,24 @@ fn norm_tangents_at<T: Float + core::fmt::Debug>() {
                 (d - dot).abs() <= t(4.0) * T::epsilon() * dot.abs(),
                 "{d:?} vs {dot:?}"
             );
+            // √(s/6) has the tangent (x ẋ + y ẏ) / (6 √(s/6)), 0 at the tip.
+            let (v, d) = scaled_jvp(x, y, tx, ty);
+            assert_eq!(v, scaled(x, y));
+            let (_, gx, gy) = scaled_grad(x, y);
+            let dot = gx * tx + gy * ty;
+            assert!(
+                (d - dot).abs() <= t(8.0) * T::epsilon() * dot.abs(),
+                "{d:?} vs {dot:?}"
+            );
+            if v != T::zero() {
+                let want = (x * tx + y * ty) / (t(6.0) * v);
+                assert!(
+                    (d - want).abs() <= t(8.0) * T::epsilon() * want.abs(),
+                    "{d:?} vs {want:?}"
+                );
+            } else {
+                assert_eq!(d, T::zero());
+            }
         }
     }
     let p = [t(1.0), t(-2.0), t(2.0)];
