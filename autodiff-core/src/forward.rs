@@ -20,9 +20,17 @@
 //! These are **not** pushforwards and have explicit `_jvp` rules in
 //! [`jvp`](crate::jvp): transpose, softmax, log-softmax (its Jacobian is not
 //! symmetric), outer and transposed products, and `*`/`/` between shapes
-//! that are not the same elementwise shape. Also not: `powi_vjp0_half` (half
-//! of it), and `mul_vjp_same` for a square `Matrix`, whose `Ḡ Aᵀ + Aᵀ Ḡ`
-//! is not the tangent `T A + A T` of `A A` (use `mul_jvp(a, a, y, t, t)`).
+//! that are not the same elementwise shape. Also not: `mul_vjp_same` for a
+//! square `Matrix`, whose `Ḡ Aᵀ + Aᵀ Ḡ` is not the tangent `T A + A T` of
+//! `A A` (use `mul_jvp(a, a, y, t, t)`).
+//!
+//! # Halves
+//!
+//! Under a norm `√(Σ aᵢ²)` the macro carries the tangent at half its size:
+//! a square's is `aᵢ ȧᵢ` (`powi_vjp0_half`, or the product written out), sums
+//! and constant multiples pass it on, and [`sqrt_cone_half_vjp0`](crate::rules::sqrt_cone_half_vjp0)
+//! takes `1/y` instead of `1/(2y)`. Scaling by 2 is exact, so the tangent
+//! rounds as the whole one does, at one operation less per square.
 
 use crate::linalg::{dot, Matrix, RowVector, Vector};
 use num_traits::{Float, One};

@@ -219,10 +219,11 @@ impl Emitter<'_> {
     pub(crate) fn pushforward_rule(&self, id: Id, p: &crate::prim::Prim, k: usize) -> syn::Ident {
         let node = &self.g[id];
         let half = |a: Id| self.tangent_halves[a.index()];
+        // Only a cone's sqrt is given a half (`plan_tangent_halves`).
+        if p.name == "sqrt" && half(node.args[0]) {
+            return format_ident!("sqrt_cone_half_vjp0");
+        }
         if p.name == "sqrt" && crate::cone::is_cone(self.g, id) {
-            if half(node.args[0]) {
-                return format_ident!("sqrt_cone_half_vjp0");
-            }
             return format_ident!("sqrt_cone_vjp0");
         }
         if p.name == "powi" && half(id) {
