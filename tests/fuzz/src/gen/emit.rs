@@ -328,6 +328,20 @@ pub fn case(p: &Program, modname: &str, name: &str) -> String {
             "        if ok {{ jacobian::<T, NW, {m}>(NAME, SRC, W[pt], jc, fm, dm); }}"
         );
     }
+    // With more inputs than its two results, `f_vb_jacobian` runs reverse
+    // mode with each row's seed built in: exactly `_vjp` at a unit seed.
+    if nw > mb {
+        let _ = writeln!(
+            s,
+            "        let vb = |v: [T; NW], seed: [T; {mb}]| {{ {bt}let {} = f_vb_vjp({a}, seed); {}(val, g) }};",
+            grads_pat(f),
+            gather(f)
+        );
+        let _ = writeln!(
+            s,
+            "        if ok {{ rows_equal_vjp::<T, NW, {mb}>(NAME, SRC, W[pt], jc, vb); }}"
+        );
+    }
     let _ = writeln!(s, "        ok");
     let _ = writeln!(s, "    }}");
     // The `f64` program's lifted pass against the generic one on `Dual<f64>`.

@@ -342,3 +342,38 @@ pub fn jacobian<T: Prec, const N: usize, const M: usize>(
         }
     }
 }
+
+/// Reverse-mode `_jacobian` rows with their seeds built in against `_vjp`
+/// at the unit seed `eᵣ`: the same arithmetic without the products with a
+/// zero seed, which only add zeros, so every finite entry is equal exactly
+/// (up to the sign of a zero).
+pub fn rows_equal_vjp<T: Prec, const N: usize, const M: usize>(
+    name: &str,
+    src: &str,
+    at: [f64; N],
+    jac: impl Fn([T; N]) -> ([T; M], [[T; N]; M]),
+    vjp: impl Fn([T; N], [T; M]) -> ([T; M], [T; N]),
+) {
+    let x = at.map(T::of);
+    let (v, j) = jac(x);
+    for r in 0..M {
+        let mut seed = [T::zero(); M];
+        seed[r] = T::one();
+        let (vv, g) = vjp(x, seed);
+        for i in 0..N {
+            let ok = !g[i].is_finite() || j[r][i] == g[i];
+            assert!(
+                ok,
+                "{name}\n{src}\n_jacobian row {r}, column {i} in {} at {at:?}: {:e}, but _vjp at e{r} gives {:e}",
+                T::NAME,
+                j[r][i].to64(),
+                g[i].to64()
+            );
+        }
+        assert!(
+            vv.iter().zip(&v).all(|(a, b)| a == b || !a.is_finite()),
+            "{name}\n{src}\n_jacobian's value differs from _vjp's in {}",
+            T::NAME
+        );
+    }
+}
