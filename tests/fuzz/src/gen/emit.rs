@@ -1,4 +1,4 @@
-//! Writes the test of one generated program: the functions, their tracing twins, two vector-valued twins, the evaluation points and a `run()` that checks `_grad`, `_vjp`, `_jvp`, `_hvp` and the twins' `_jacobian` (vector mode, and rows with their seeds built in) against the dual-number oracle, and the gradients against finite differences, in f64 and f32.
+//! Writes the test of one generated program: the functions, their tracing twins, two vector-valued twins, the evaluation points and a `run()` that checks `_grad`, `_vjp`, `_jvp`, `_hvp` and the twins' `_jacobian` (vector mode, and rows with their seeds built in, which must equal `_vjp` at unit seeds exactly) against the dual-number oracle, and the gradients against finite differences, in f64 and f32.
 //!
 //! The emitted module expects `super::harness` (tests/fuzz/tests/harness)
 //! to be in scope; the suite and the shrinker's scratch crate both provide it.
