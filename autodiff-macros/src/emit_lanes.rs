@@ -77,6 +77,7 @@ pub(crate) fn forward_lanes(
     out: Id,
     seeds: Vec<Seed>,
 ) -> LanePass {
+    let count = seeds.len();
     let mut em = Emitter::new(cx, g, sig, names, out, Mode::Forward);
     em.lanes = Some(Lanes {
         zero: vec![vec![false; g.nodes.len()]; seeds.len()],
@@ -94,11 +95,15 @@ pub(crate) fn forward_lanes(
             em.tangent_or_zero(out)
         })
         .collect();
-    let seed_read = em
-        .lanes
-        .as_ref()
-        .map(|l| l.read.iter().map(std::cell::Cell::get).collect())
-        .unwrap_or_default();
+    let Some(lanes) = em.lanes.as_ref() else {
+        return LanePass {
+            code: vec![em.internal_error("vector mode's lanes were lost while emitting")],
+            value,
+            tangents,
+            seed_read: vec![true; count],
+        };
+    };
+    let seed_read = lanes.read.iter().map(std::cell::Cell::get).collect();
     LanePass {
         code,
         value,

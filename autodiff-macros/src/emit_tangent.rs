@@ -102,13 +102,13 @@ impl Emitter<'_> {
                 let a = tan(0)?;
                 quote!(-#a)
             }
-            // d(ab) = da·b + a·db, for every pair of shapes `*` accepts:
-            // each term has the types of the product itself.
             // Half of a square's tangent, `ȧ · a`, where its readers take halves.
             Op::Mul if self.tangent_halves[id.index()] && node.args[0] == node.args[1] => {
                 let (ta, a) = (tan(0)?, arg(0));
                 quote!(#ta * #a)
             }
+            // d(ab) = da·b + a·db, for every pair of shapes `*` accepts:
+            // each term has the types of the product itself.
             Op::Mul => {
                 let (a, b) = (arg(0), arg(1));
                 match (tan(0), tan(1)) {

@@ -396,7 +396,7 @@ fn generate(
     let route = match (columns, literal_len(m)) {
         (Some(n), Some(m)) if n <= m && vector_mode => format!(
             " This one: forward mode, {n} column{} in one pass (vector mode).",
-            plural(n)
+            if n == 1 { "" } else { "s" }
         ),
         (Some(n), Some(m)) if n <= m => {
             format!(" This one: forward mode, one `_jvp` pass per column ({n}).")
@@ -454,14 +454,6 @@ fn generate(
 }
 
 /// A length written as an integer literal.
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
 fn literal_len(len: &TokenStream) -> Option<usize> {
     syn::parse2::<syn::LitInt>(len.clone())
         .ok()?

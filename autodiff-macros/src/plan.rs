@@ -44,14 +44,7 @@ impl Emitter<'_> {
                 sends[c] += 1;
             }
         }
-        let square = |c: usize| match &g.nodes[c].op {
-            Op::Mul => g.nodes[c].args[0] == g.nodes[c].args[1],
-            Op::Prim(p) => {
-                p.name == "powi"
-                    && matches!(&g.node(g.nodes[c].args[1]).op, Op::Lit(t) if t.to_string() == "2")
-            }
-            _ => false,
-        };
+        let square = |c: usize| is_square(g, Id(c as u32));
         let sink = |i: usize| matches!(g.nodes[i].op, Op::Param(_) | Op::Elem(_));
         // Follow each square's share while it is the only share of a node
         // that passes it on to one other node unchanged.
@@ -94,15 +87,7 @@ impl Emitter<'_> {
         let g = self.g;
         let n = g.nodes.len();
         let number = crate::emit_lanes::numbers(g, self.sig);
-        let two = |a: Id| matches!(&g[a].op, Op::Lit(t) if t.to_string() == "2");
-        let square = |i: usize| {
-            let node = &g.nodes[i];
-            match &node.op {
-                Op::Mul => node.args[0] == node.args[1],
-                Op::Prim(p) => p.name == "powi" && two(node.args[1]),
-                _ => false,
-            }
-        };
+        let square = |i: usize| is_square(g, Id(i as u32));
         let sum = |i: usize| matches!(g.nodes[i].op, Op::Add | Op::Sub);
         // `k · s` and `s / k` with a constant `k`: their tangent is `k ṡ`
         // or `ṡ / k`, a half if `ṡ` is.
@@ -390,6 +375,19 @@ impl Emitter<'_> {
             }
         }
         None
+    }
+}
+
+/// `x * x` (the same node twice) or `x.powi(2)`: a square, whose
+/// derivative's 2 both modes can carry along.
+fn is_square(g: &crate::graph::Graph, id: Id) -> bool {
+    let node = &g[id];
+    match &node.op {
+        Op::Mul => node.args[0] == node.args[1],
+        Op::Prim(p) => {
+            p.name == "powi" && matches!(&g[node.args[1]].op, Op::Lit(t) if t.to_string() == "2")
+        }
+        _ => false,
     }
 }
 

@@ -111,47 +111,42 @@ fn tangents(f: &Func) -> String {
     out.join(", ")
 }
 
-/// Collects the returned gradients into one flat array.
-fn gather(f: &Func) -> String {
-    let mut s = String::from("let mut g = [T::zero(); NW]; ");
+/// Copies each differentiated parameter's part into its slots of flat
+/// arrays: for each `(dst, src, suffix)`, `dst[k..k + n]` from
+/// `{src}{i}{suffix}` (an array parameter) or `dst[k]` (a number), where
+/// `i` counts the differentiated parameters.
+fn flatten(f: &Func, copies: &[(&str, &str, &str)]) -> String {
+    let mut s = String::new();
     let mut k = 0;
     for (gi, p) in f.params.iter().filter(|p| p.wrt).enumerate() {
-        match p.ty {
-            PTy::Arr(n) => {
-                let _ = write!(s, "g[{k}..{}].copy_from_slice(&d{gi}); ", k + n);
-                k += n;
-            }
-            _ => {
-                let _ = write!(s, "g[{k}] = d{gi}; ");
-                k += 1;
-            }
+        let n = match p.ty {
+            PTy::Arr(n) => Some(n),
+            _ => None,
+        };
+        for (dst, src, suffix) in copies {
+            let _ = match n {
+                Some(n) => write!(
+                    s,
+                    "{dst}[{k}..{}].copy_from_slice(&{src}{gi}{suffix}); ",
+                    k + n
+                ),
+                None => write!(s, "{dst}[{k}] = {src}{gi}{suffix}; "),
+            };
         }
+        k += n.unwrap_or(1);
     }
     s
 }
 
+/// Collects the returned gradients into one flat array.
+fn gather(f: &Func) -> String {
+    "let mut g = [T::zero(); NW]; ".to_string() + &flatten(f, &[("g", "d", "")])
+}
+
 /// The gradient and `H·v` of `f_hvp`, flattened like [`gather`].
 fn gather_hvp(f: &Func) -> String {
-    let mut s = String::from("let mut g = [T::zero(); NW]; let mut h = [T::zero(); NW]; ");
-    let mut k = 0;
-    for (gi, p) in f.params.iter().filter(|p| p.wrt).enumerate() {
-        match p.ty {
-            PTy::Arr(n) => {
-                let _ = write!(
-                    s,
-                    "g[{k}..{}].copy_from_slice(&d{gi}); h[{k}..{}].copy_from_slice(&h{gi}); ",
-                    k + n,
-                    k + n
-                );
-                k += n;
-            }
-            _ => {
-                let _ = write!(s, "g[{k}] = d{gi}; h[{k}] = h{gi}; ");
-                k += 1;
-            }
-        }
-    }
-    s
+    "let mut g = [T::zero(); NW]; let mut h = [T::zero(); NW]; ".to_string()
+        + &flatten(f, &[("g", "d", ""), ("h", "h", "")])
 }
 
 fn hvp_pat(f: &Func) -> String {
@@ -177,21 +172,8 @@ fn jac_pat(f: &Func) -> String {
 
 /// The Jacobian blocks as one `[[T; NW]; m]`, columns in input order.
 fn gather_jacobian(f: &Func, m: usize) -> String {
-    let mut s = format!("let mut j = [[T::zero(); NW]; {m}]; for r in 0..{m} {{ ");
-    let mut k = 0;
-    for (gi, p) in f.params.iter().filter(|p| p.wrt).enumerate() {
-        match p.ty {
-            PTy::Arr(n) => {
-                let _ = write!(s, "j[r][{k}..{}].copy_from_slice(&j{gi}[r]); ", k + n);
-                k += n;
-            }
-            _ => {
-                let _ = write!(s, "j[r][{k}] = j{gi}[r]; ");
-                k += 1;
-            }
-        }
-    }
-    s + "} "
+    let rows = flatten(f, &[("j[r]", "j", "[r]")]);
+    format!("let mut j = [[T::zero(); NW]; {m}]; for r in 0..{m} {{ {rows}}} ")
 }
 
 fn table(rows: &[Vec<String>], ty: &str, width: usize) -> String {
